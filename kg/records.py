@@ -1,0 +1,119 @@
+"""Plain typed records passed between the stages (ingest → extract → resolve → graph).
+
+They hold only strings, numbers and tuples so that they pickle cheaply to a worker process and
+can be built by hand in tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+def sha256_text(text: str) -> str:
+    """Return the hex SHA-256 of ``text`` encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as ingested.
+
+    Attributes:
+        id: Stable identifier, safe for an IRI path segment (slug of the file name, or a hash).
+        text: The article text; all character offsets point into it.
+        source: Where it came from (a path or a URL), as given by the user.
+        title: The headline, when known.
+        published: Publication date as ISO 8601 (``YYYY-MM-DD``), when known.
+        sha256: SHA-256 of ``text``.
+    """
+
+    id: str
+    text: str
+    source: str
+    title: str | None = None
+    published: str | None = None
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            object.__setattr__(self, "sha256", sha256_text(self.text))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the document text that names an entity."""
+
+    text: str
+    start: int
+    end: int
+    cls: str  # an ontology class local name, see vocab.ENTITY_CLASSES
+    source: str = "ner"  # what found it: "ner", "gazetteer", "acronym", "headnoun", …
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where and how a statement was read.
+
+    Attributes:
+        doc_id: The document's id.
+        sentence: The sentence text.
+        start: Character offset of the sentence in the document.
+        end: Exclusive end offset of the sentence in the document.
+        rule: Id of the rule or model that produced the statement (``"dep.train.v1"``).
+        confidence: Probability-like score in [0, 1].
+        modality: One of vocab.MODALITIES.
+        attributed_to: Who the text says stated it, if anyone.
+    """
+
+    doc_id: str
+    sentence: str
+    start: int
+    end: int
+    rule: str
+    confidence: float
+    modality: str = "asserted"
+    attributed_to: str | None = None
+
+
+@dataclass
+class Entity:
+    """A resolved entity of one document: one IRI, one class, all its surface forms.
+
+    Attributes:
+        key: Canonical name; the IRI is derived from it (see ``resolve.entity_iri``).
+        cls: Ontology class local name.
+        label: The preferred label (``skos:prefLabel``).
+        aliases: Every other surface form seen (``skos:altLabel``), acronyms included.
+        mentions: The spans where it is named.
+    """
+
+    key: str
+    cls: str
+    label: str
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One extracted fact with its evidence.
+
+    ``subject`` and, unless ``literal`` is true, ``object`` are entity keys; for a literal
+    property (``hasTitle``) ``object`` is the string value.
+    """
+
+    subject: str
+    predicate: str
+    object: str
+    evidence: Evidence
+    literal: bool = False
+
+
+@dataclass
+class Extraction:
+    """Everything read from one document, ready to become a named graph."""
+
+    document: Document
+    entities: list[Entity]
+    relations: list[Relation]
