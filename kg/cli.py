@@ -25,13 +25,13 @@ def _add_graph_source(p: argparse.ArgumentParser) -> None:
 
 def open_source(args: argparse.Namespace) -> Any:
     """Open the graph named by ``--graph`` or ``--store`` (exactly one)."""
-    from kg.store import open_graph
-
     graph, store = getattr(args, "graph", None), getattr(args, "store", None)
     if graph and store:
         raise errors.both_graph_sources()
     if not graph and not store:
         raise errors.no_graph_source()
+    from kg.store import open_graph
+
     return open_graph(graph_file=graph, store=store)
 
 
@@ -113,11 +113,11 @@ def _add_query(sub: Any) -> None:
 
 
 def _run_query(args: argparse.Namespace) -> int:
-    from kg.query import parse_params, read_query, run_query
-
-    text, origin = read_query(args.query)
     source = open_source(args)
     try:
+        from kg.query import parse_params, read_query, run_query
+
+        text, origin = read_query(args.query)
         sys.stdout.write(run_query(source, text, fmt=args.format, params=parse_params(args.param), origin=origin))
     finally:
         source.close()
@@ -166,10 +166,10 @@ def _add_validate(sub: Any) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from kg.validate import validate
-
     source = open_source(args)
     try:
+        from kg.validate import validate
+
         result = validate(source, shapes=args.shapes)
     finally:
         source.close()
@@ -185,16 +185,28 @@ def _add_eval(sub: Any) -> None:
         "eval",
         help="score extraction against gold triples (P/R/F1 per property)",
         description="Run the pipeline on articles and score it against hand-made gold files.",
-        epilog="example:\n  kg eval --gold gold.json article.txt",
+        epilog="examples:\n  kg eval --gold gold.json article.txt\n"
+        "  kg eval conll04 ../shared/conll04/conll04_dev.json --predictions out.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("articles", nargs="+", metavar="ARTICLE", help="article files, in the same order as --gold")
-    p.add_argument("--gold", action="append", required=True, metavar="GOLD.json", help="gold file (repeat once per article)")
+    p.add_argument("articles", nargs="+", metavar="ARTICLE", help="article files, in the same order as --gold "
+                   "(or: the word conll04 and a CoNLL04 JSON split)")
+    p.add_argument("--gold", action="append", metavar="GOLD.json", help="gold file (repeat once per article)")
+    p.add_argument("--predictions", metavar="OUT.json", help="conll04: write the predictions there (input layout)")
     p.add_argument("--format", default="table", choices=["table", "json"], help="report format")
     p.set_defaults(handler=_run_eval)
 
 
 def _run_eval(args: argparse.Namespace) -> int:
+    if args.articles[0] == "conll04":  # the public benchmark, see kg.conll04
+        from kg.conll04 import run_cli
+
+        if len(args.articles) != 2:
+            raise errors.InputError("kg eval conll04 takes one CoNLL04 JSON file, e.g. "
+                                    "kg eval conll04 ../shared/conll04/conll04_dev.json")
+        return run_cli(args.articles[1], args.predictions, fmt=args.format)
+    if not args.gold:
+        raise errors.InputError("no gold file given. Pass --gold GOLD.json once per article.")
     from kg.evaluate import evaluate_files, format_report
 
     report = evaluate_files(args.gold, args.articles)

@@ -105,3 +105,99 @@ def bad_gold(path: str, detail: str) -> InputError:
         f"invalid gold file {path}: {detail}. "
         'Expected {"document", "entities": {KEY: {"type", "aliases"}}, "triples": [[s, p, o]]}.'
     )
+
+
+# ---------------------------------------------------------------- CoNLL04 benchmark (kg eval conll04)
+
+
+def no_conll04(path: str) -> InputError:
+    return InputError(
+        f"CoNLL04 file not found: {path}. Give a split in SpERT's JSON layout, "
+        "e.g. ../shared/conll04/conll04_dev.json."
+    )
+
+
+def bad_conll04(path: str, detail: str) -> InputError:
+    return InputError(
+        f"invalid CoNLL04 file {path}: {detail}. Expected a JSON list of "
+        '{"tokens", "entities": [{"type", "start", "end"}], "relations": [{"type", "head", "tail"}]}.'
+    )
+
+
+def no_conll04_model(path: str) -> InputError:
+    return InputError(
+        f"CoNLL04 model not found: {path}. Rebuild it with: "
+        "python -m kg.conll04 train ../shared/conll04/conll04_train.json"
+    )
+
+
+# ---------------------------------------------------------------- ingest (issue 6)
+
+
+def fetch_failed(url: str, detail: str) -> InputError:
+    return InputError(f"cannot fetch {url}: {detail}. Check the address and the network connection.")
+
+
+def too_large(source: str, limit: int) -> InputError:
+    return InputError(
+        f"{source} is larger than {limit} bytes. Save it to a file and pass the file, "
+        "or split the archive."
+    )
+
+
+def bad_every(value: str) -> InputError:
+    return InputError(f"invalid interval {value!r}. Write a number with a unit: 30s, 15m, 2h.")
+
+
+# ---------------------------------------------------------------- store, query, serve (issue 4)
+
+
+def no_store(path: str) -> StoreError:
+    return StoreError(f"no kg store at {path}. Build one with: kg build ARTICLES --store {path}")
+
+
+def store_locked(path: str, pid: str) -> StoreError:
+    return StoreError(
+        f"store {path} is locked by process {pid}. Wait for that process to finish, then retry."
+    )
+
+
+def store_unreachable(url: str, detail: str) -> StoreError:
+    return StoreError(
+        f"cannot reach the SPARQL store {url}: {detail}. Check that the server runs and the URL."
+    )
+
+
+def no_such_query(name: str, saved: list[str]) -> QueryError:
+    options = ", ".join(saved) or "none"
+    return QueryError(
+        f"no query {name!r}: not SPARQL text, not a .rq file, and not a saved query "
+        f"(saved queries: {options})."
+    )
+
+
+def bad_param(value: str) -> QueryError:
+    return QueryError(f"invalid --param {value!r}. Use NAME=VALUE, NAME made of letters, digits and _.")
+
+
+def query_not_allowed(reason: str) -> QueryError:
+    return QueryError(f"query not allowed: {reason}")
+
+
+def unknown_entity(name: str) -> InputError:
+    return InputError(
+        f"no entity named {name!r} in the graph. Check the spelling, or list the most connected "
+        "entities with: kg stats"
+    )
+
+
+def unknown_document(value: str, known: list[str]) -> InputError:
+    shown = ", ".join(known[:10]) + (", …" if len(known) > 10 else "")
+    return InputError(
+        f"no document {value!r} in the graph. Give a document id, title or file name "
+        f"(documents: {shown or 'none'})."
+    )
+
+
+def bad_date(option: str, value: str) -> InputError:
+    return InputError(f"invalid date for {option}: {value!r}. Use YYYY-MM-DD, e.g. 2026-01-31.")

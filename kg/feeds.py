@@ -1,0 +1,192 @@
+"""RSS/Atom feeds and JSON Lines archives → articles.
+
+A feed entry's text is its full content when the feed carries it, else its summary (HTML turned
+into plain text). Its id comes from the entry's link (canonical URL), else the feed's own entry id.
+A JSON Lines archive holds one article per line (``{"id", "title", "text", "url", "published"}``,
+field names configurable); it is read line by line, so an archive of a million articles streams.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kg.ingest import RawItem, Skip
+
+JSONL_FIELDS: dict[str, str] = {
+    "id": "id",
+    "title": "title",
+    "text": "text",
+    "url": "url",
+    "published": "published",
+}
+
+
+def parse_fields(specs: Iterable[str]) -> dict[str, str]:
+    """Parse ``--jsonl-field text=body`` style specs into a field map.
+
+    Raises:
+        InputError: on a spec without ``=`` or naming an unknown field.
+    """
+    from kg import errors
+
+    out: dict[str, str] = {}
+    for spec in specs:
+        key, sep, name = spec.partition("=")
+        key, name = key.strip(), name.strip()
+        if not sep or not name:
+            raise errors.InputError(
+                f"invalid --jsonl-field {spec!r}. Write FIELD=NAME, for example text=body."
+            )
+        if key not in JSONL_FIELDS:
+            raise errors.unknown_choice("JSON Lines field", key, sorted(JSONL_FIELDS))
+        out[key] = name
+    return out
+
+
+# ---------------------------------------------------------------- feeds
+
+
+def is_feed(data: bytes) -> bool:
+    """True when the bytes parse as an RSS or Atom feed with at least a channel or an entry."""
+    import feedparser
+
+    parsed = feedparser.parse(data)
+    return bool(parsed.entries) or bool(parsed.feed.get("title") and parsed.version)
+
+
+def read_feed(data: bytes, *, source: str, skip: Skip) -> Iterator[RawItem]:
+    """Yield one article per entry of an RSS or Atom feed.
+
+    Args:
+        data: The feed's bytes (feedparser detects the charset from the XML declaration).
+        source: Where the feed came from.
+        skip: Reports a malformed feed, or an entry without text.
+    """
+    import feedparser
+
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        reason = "malformed feed" if parsed.bozo else "feed has no entries"
+        detail = getattr(parsed, "bozo_exception", None)
+        skip(
+            source,
+            "failed" if parsed.bozo else "skipped",
+            f"{reason}: {detail}" if detail else reason,
+        )
+        return
+    items = [entry_item(entry, source=source, index=n) for n, entry in enumerate(parsed.entries, 1)]
+    if parsed.bozo and not any(items):
+        # a truncated or broken document whose few "entries" are fragments: the feed failed
+        skip(source, "failed", f"malformed feed: {getattr(parsed, 'bozo_exception', '')}")
+        return
+    for n, item in enumerate(items, start=1):
+        if item is None:
+            skip(f"{source}#{n}", "skipped", "feed entry has no text")
+        else:
+            yield item
+
+
+def entry_item(entry: Any, *, source: str, index: int) -> RawItem | None:
+    """Turn one feedparser entry into an article (None when it has no text)."""
+    from kg.dates import to_iso
+    from kg.ingest import RawItem, canonical_url, url_id
+
+    html = ""
+    for content in entry.get("content") or []:
+        if len(content.get("value", "")) > len(html):
+            html = content["value"]
+    summary = entry.get("summary", "")
+    if len(summary) > len(html):
+        html = summary
+    text = html_fragment_text(html)
+    if not text.strip():
+        return None
+    title = (entry.get("title") or "").strip() or None
+    published = None
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        stamp = entry.get(key)
+        if stamp:
+            published = f"{stamp.tm_year:04d}-{stamp.tm_mon:02d}-{stamp.tm_mday:02d}"
+            break
+    if published is None:
+        published = to_iso(entry.get("published") or entry.get("updated"))
+    link = entry.get("link") or ""
+    if link.lower().startswith(("http://", "https://")):
+        hint, where = url_id(link), canonical_url(link)
+    else:
+        hint, where = str(entry.get("id") or f"{source}-{index}"), f"{source}#{index}"
+    return RawItem(text=text, source=where, id_hint=hint, title=title, published=published)
+
+
+def html_fragment_text(html: str) -> str:
+    """Plain text of an HTML fragment (a feed summary): paragraphs kept, markup dropped."""
+    if "<" not in html:
+        from html import unescape
+
+        return unescape(html).strip()
+    from kg.htmltext import _with_stdlib
+
+    return _with_stdlib(f"<div>{html}</div>").text
+
+
+# ---------------------------------------------------------------- JSON Lines
+
+
+def read_jsonl(
+    lines: bytes | Iterable[bytes], *, source: str, fields: dict[str, str] | None = None, skip: Skip
+) -> Iterator[RawItem]:
+    """Yield one article per line of a JSON Lines archive.
+
+    Args:
+        lines: The archive's bytes, or an iterable of its lines (an open binary file streams).
+        source: The archive's name, for the report (lines are reported as ``source:LINE``).
+        fields: Field names used by the archive for ``id``, ``title``, ``text``, ``url``,
+            ``published`` (defaults to those names).
+        skip: Reports a line that is not JSON or has no text; the archive goes on.
+    """
+    from kg.dates import to_iso
+    from kg.ingest import RawItem, canonical_url, decode_bytes, url_id
+
+    names = {**JSONL_FIELDS, **(fields or {})}
+    rows = lines.splitlines() if isinstance(lines, bytes) else lines
+    for n, raw in enumerate(rows, start=1):
+        if not raw.strip():
+            continue
+        where = f"{source}:{n}"
+        try:
+            record = json.loads(decode_bytes(raw))
+        except json.JSONDecodeError as err:
+            skip(where, "failed", f"line is not valid JSON ({err.msg})")
+            continue
+        if not isinstance(record, dict):
+            skip(where, "failed", "line is not a JSON object")
+            continue
+        text = record.get(names["text"])
+        if not isinstance(text, str) or not text.strip():
+            skip(where, "skipped", f"no text in field {names['text']!r}")
+            continue
+        url = record.get(names["url"])
+        url = (
+            url
+            if isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+            else None
+        )
+        rid = record.get(names["id"])
+        if rid not in (None, ""):
+            hint = str(rid)
+        elif url:
+            hint = url_id(url)
+        else:
+            hint = ""  # the id registry falls back to the content hash
+        title = record.get(names["title"])
+        published = record.get(names["published"])
+        yield RawItem(
+            text=text,
+            source=canonical_url(url) if url else where,
+            id_hint=hint,
+            title=title.strip() or None if isinstance(title, str) else None,
+            published=to_iso(published) if isinstance(published, str) else None,
+        )

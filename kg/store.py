@@ -1,0 +1,558 @@
+"""The graph as a database: an embedded Oxigraph store in a folder, an RDF file, or a remote server.
+
+Every backend offers the same ``Store`` methods. A document is one named graph, replaced in one
+transaction (a single SPARQL update ``DROP GRAPH …; INSERT DATA …``, which Oxigraph, embedded or
+served, applies atomically), so a crash or a failed request never leaves half a document.
+Queries see the union of all named graphs as their default graph.
+
+Layout of a store folder::
+
+    DIR/kg-store.json   marker (format name and version): tells a kg store from any folder
+    DIR/oxigraph/       the RocksDB database
+    DIR/kg.lock         held (flock) by the one process that writes; holds its pid
+    DIR/ingest.log      one JSON line per committed change (add, replace, remove)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from kg import errors
+from kg.sparql import PREFIXES, bind
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import Graph
+    from rdflib.term import Node
+
+Quad = tuple["Node", "Node", "Node", "Node | None"]
+Row = dict[str, "Node | None"]
+
+MARKER = "kg-store.json"
+STORE_FORMAT = {"format": "kg-store", "version": 1, "backend": "oxigraph"}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+#: File extensions and their formats, for reading and writing RDF files.
+RDF_EXTENSIONS = (".trig", ".nq", ".ttl", ".nt", ".jsonld", ".rdf")
+_DATASET_EXTENSIONS = (".trig", ".nq", ".jsonld")
+
+
+# ---------------------------------------------------------------- terms: rdflib <-> pyoxigraph
+
+
+def to_ox(term: Any) -> Any:
+    """Return the pyoxigraph term for an rdflib term (pyoxigraph terms pass through)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term is None:
+        return ox.DefaultGraph()
+    if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode | ox.DefaultGraph):
+        return term
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_ox(term: Any) -> Any:
+    """Return the rdflib term for a pyoxigraph term (``None`` for the default graph)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value) if dt == XSD_STRING else Literal(term.value, datatype=URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.DefaultGraph):
+        return None
+    raise TypeError(f"unsupported RDF term: {term!r}")
+
+
+def ox_quad(quad: Iterable[Any]) -> Any:
+    import pyoxigraph as ox
+
+    s, p, o, g = quad
+    return ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))
+
+
+# ---------------------------------------------------------------- results
+
+
+class Rows(list):  # type: ignore[type-arg]
+    """SELECT results: a list of ``{variable: rdflib term or None}`` with the column order."""
+
+    def __init__(self, variables: list[str], rows: Iterable[Row] = ()) -> None:
+        super().__init__(rows)
+        self.variables = variables
+
+    def to_dataframe(self) -> Any:
+        """Return the rows as a pandas DataFrame of Python values (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as err:  # pragma: no cover - depends on the environment
+            raise errors.KGError("pandas is not installed. Install it with: pip install pandas") from err
+        return pd.DataFrame(
+            [{v: (None if r.get(v) is None else r[v].toPython()) for v in self.variables} for r in self],
+            columns=self.variables,
+        )
+
+    df = to_dataframe
+
+
+def _rows(solutions: Any) -> Rows:
+    names = [v.value for v in solutions.variables]
+    rows = Rows(names)
+    for sol in solutions:
+        rows.append({n: from_ox(sol[n]) for n in names})
+    return rows
+
+
+def _graph(triples: Iterable[Any]) -> Graph:
+    from rdflib import Graph
+
+    from kg.graph import bind_prefixes
+
+    g = Graph()
+    bind_prefixes(g)  # type: ignore[arg-type]
+    for t in triples:
+        g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    return g
+
+
+# ---------------------------------------------------------------- the store
+
+
+class Store:
+    """A kg graph behind SPARQL: embedded Oxigraph (a folder, or in memory for an RDF file).
+
+    Subclasses (``kg.remote.RemoteStore``) override the ``_raw_*`` and ``_update`` primitives.
+    """
+
+    location: str = ""
+    writable: bool = False
+
+    def __init__(self, db: ox.Store | None = None, location: str = ":memory:", writable: bool = True,
+                 folder: Path | None = None, lock: IO[str] | None = None) -> None:
+        import pyoxigraph as ox
+
+        self._db = db if db is not None else ox.Store()
+        self.location = location
+        self.writable = writable
+        self._folder = folder
+        self._lock = lock
+
+    # -- primitives (overridden by the remote backend)
+
+    def _raw_query(self, text: str) -> Any:
+        """Run a query; return pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples."""
+        try:
+            return self._db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as err:
+            raise errors.bad_query(self.location, str(err)) from err
+
+    def _update(self, text: str) -> None:
+        self._need_writable()
+        try:
+            self._db.update(text, prefixes=PREFIXES)
+        except SyntaxError as err:  # pragma: no cover - our own updates are generated
+            raise errors.bad_query(self.location, str(err)) from err
+        except OSError as err:
+            raise errors.StoreError(f"cannot write to store {self.location}: {err}") from err
+
+    def _graph_quads(self, graph: Any) -> set[str]:
+        return {str(q) for q in self._db.quads_for_pattern(None, None, None, to_ox(graph))}
+
+    def _all_quads(self) -> Iterator[Any]:
+        return iter(self._db.quads_for_pattern(None, None, None))
+
+    # -- queries
+
+    def raw(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
+        """Run ``sparql`` with ``bindings``; return pyoxigraph's result object (fastest path)."""
+        try:
+            text = bind(sparql, bindings)
+        except ValueError as err:
+            raise errors.bad_query(self.location, str(err)) from err
+        return self._raw_query(text)
+
+    def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Rows:
+        """Run a SELECT query; return its rows with rdflib terms (``None`` for unbound)."""
+        result = self.raw(sparql, bindings)
+        if not hasattr(result, "variables"):
+            raise errors.bad_query(self.location, "expected a SELECT query")
+        return _rows(result)
+
+    def ask(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> bool:
+        """Run an ASK query."""
+        return bool(self.raw(sparql, bindings))
+
+    def construct(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query; return an rdflib Graph."""
+        result = self.raw(sparql, bindings)
+        if hasattr(result, "variables") or isinstance(result, bool) or not hasattr(result, "__iter__"):
+            raise errors.bad_query(self.location, "expected a CONSTRUCT or DESCRIBE query")
+        return _graph(result)
+
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Rows | bool | Graph:
+        """Run any query: rows for SELECT (``.to_dataframe()``), bool for ASK, a Graph otherwise."""
+        result = self.raw(sparql, bindings)
+        if hasattr(result, "variables"):
+            return _rows(result)
+        if hasattr(result, "__iter__"):
+            return _graph(result)
+        return bool(result)
+
+    def quads(self) -> Iterator[Quad]:
+        """Yield every quad as rdflib terms (graph ``None`` for the default graph)."""
+        for q in self._all_quads():
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), from_ox(q.graph_name)
+
+    def __len__(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"].toPython()) if rows else 0  # type: ignore[union-attr]
+
+    # -- documents
+
+    def documents(self) -> Rows:
+        """Return the committed documents: graph, source, content hash, title (ingest order)."""
+        return self.select(
+            "SELECT ?document ?source ?sha256 ?title WHERE { GRAPH ?document {"
+            " ?document a kg:Document ; kg:contentHash ?sha256 ."
+            " OPTIONAL { ?document dcterms:source ?source }"
+            " OPTIONAL { ?document dcterms:title ?title } } } ORDER BY ?document"
+        )
+
+    def has_document(self, doc_iri: Any, sha256: str) -> bool:
+        """Return whether the document's graph is committed with this content hash."""
+        from rdflib import Literal, URIRef
+
+        return self.ask(
+            "ASK { GRAPH ?g { ?g kg:contentHash ?h } }",
+            {"g": URIRef(str(doc_iri)), "h": Literal(sha256)},
+        )
+
+    def replace_document(self, doc_iri: Any, quads: Iterable[Quad]) -> bool:
+        """Replace the document's named graph with ``quads`` in one transaction.
+
+        Args:
+            doc_iri: The document's IRI, which names its graph.
+            quads: rdflib 4-tuples, all in the graph ``doc_iri``.
+
+        Returns:
+            Whether anything changed (False: the same quads were already there).
+        """
+        self._need_writable()
+        g = to_ox(_iri(doc_iri))
+        new = []
+        for quad in quads:
+            q = ox_quad(quad)
+            if q.graph_name != g:
+                raise ValueError(f"quad outside the document's graph {doc_iri}: {quad!r}")
+            new.append(q)
+        if {str(q) for q in new} == self._graph_quads(_iri(doc_iri)):
+            self._log("unchanged", doc_iri, new)
+            return False
+        existed = self.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": _iri(doc_iri)})
+        body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in new)
+        update = f"DROP SILENT GRAPH {g} ;\n"
+        if new:
+            update += f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}"
+        self._update(update)
+        self._log("replace" if existed else "add", doc_iri, new)
+        return True
+
+    def remove_document(self, doc_iri: Any) -> bool:
+        """Delete a document's graph (its facts, and entities no other document mentions).
+
+        Returns:
+            Whether the document was in the store.
+        """
+        self._need_writable()
+        existed = self.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": _iri(doc_iri)})
+        if existed:
+            self._update(f"DROP SILENT GRAPH {to_ox(_iri(doc_iri))}")
+            self._log("remove", doc_iri, [])
+        return existed
+
+    def corroboration(self, s: Any, p: Any, o: Any) -> int:
+        """Return how many distinct documents assert the triple ``s p o``."""
+        rows = self.select(
+            "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            {"s": s, "p": p, "o": o},
+        )
+        return int(rows[0]["n"].toPython()) if rows else 0  # type: ignore[union-attr]
+
+    # -- lifecycle
+
+    def _need_writable(self) -> None:
+        if not self.writable:
+            raise errors.StoreError(
+                f"store {self.location} is open read-only. Open it with kg.open_store to write."
+            )
+
+    def _log(self, action: str, doc_iri: Any, quads: list[Any]) -> None:
+        if self._folder is None:
+            return
+        from kg.vocab import KG
+
+        sha = next((q.object.value for q in quads if q.predicate.value == str(KG.contentHash)), None)
+        line = json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                           "action": action, "document": str(doc_iri), "sha256": sha,
+                           "quads": len(quads)})
+        with open(self._folder / "ingest.log", "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def flush(self) -> None:
+        if self.writable and self._folder is not None:
+            self._db.flush()
+
+    def close(self) -> None:
+        """Flush and release the store (and its write lock)."""
+        if self._db is None:
+            return
+        with contextlib.suppress(OSError):
+            self.flush()
+        self._db = None  # type: ignore[assignment]
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases the flock
+            self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<kg Store {self.location}{'' if self.writable else ' (read-only)'}>"
+
+
+def _iri(value: Any) -> Any:
+    from rdflib import URIRef
+
+    return value if isinstance(value, URIRef) else URIRef(str(value))
+
+
+# ---------------------------------------------------------------- opening
+
+
+def _is_remote(location: str) -> bool:
+    return location.startswith(("sparql+http://", "sparql+https://"))
+
+
+def _check_folder(path: Path, create: bool) -> None:
+    if path.exists() and not path.is_dir():
+        raise errors.not_a_store(str(path))
+    if (path / MARKER).is_file():
+        try:
+            meta = json.loads((path / MARKER).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise errors.not_a_store(str(path)) from err
+        if meta.get("format") != STORE_FORMAT["format"]:
+            raise errors.not_a_store(str(path))
+        return
+    if path.exists() and any(path.iterdir()):
+        raise errors.not_a_store(str(path))
+    if not create:
+        raise errors.no_store(str(path))
+    path.mkdir(parents=True, exist_ok=True)
+    _atomic_write_text(path / MARKER, json.dumps(STORE_FORMAT) + "\n")
+
+
+def _take_lock(path: Path) -> IO[str]:
+    import fcntl
+
+    fh = open(path / "kg.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held while open
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.seek(0)
+        pid = fh.read().strip() or "unknown"
+        fh.close()
+        raise errors.store_locked(str(path), pid) from None
+    fh.seek(0)
+    fh.truncate()
+    fh.write(str(os.getpid()))
+    fh.flush()
+    return fh
+
+
+def open_store(location: str, *, read_only: bool = False) -> Store:
+    """Open (or create) a store.
+
+    Args:
+        location: A folder for the embedded store (created if missing), or
+            ``sparql+http://host:port/path`` for a SPARQL 1.1 server (see ``kg.remote``).
+        read_only: Open without the write lock, so that it can run next to a writer.
+
+    Raises:
+        StoreError: the folder is not a kg store, or another process writes to it.
+    """
+    location = str(location)
+    if _is_remote(location):
+        from kg.remote import RemoteStore
+
+        return RemoteStore(location, writable=not read_only)
+    import pyoxigraph as ox
+
+    path = Path(location)
+    _check_folder(path, create=not read_only)
+    lock = None if read_only else _take_lock(path)
+    try:
+        if read_only:
+            if not (path / "oxigraph").is_dir():
+                return Store(ox.Store(), location, writable=False)  # created, still empty
+            db = ox.Store.read_only(str(path / "oxigraph"))
+        else:
+            db = ox.Store(str(path / "oxigraph"))
+    except OSError as err:
+        if lock is not None:
+            lock.close()
+        raise errors.StoreError(f"cannot open store {location}: {err}") from err
+    return Store(db, location, writable=not read_only, folder=path, lock=lock)
+
+
+def open_graph(graph_file: str | None = None, store: str | None = None) -> Store:
+    """Open the graph a reading command works on: an RDF file (in memory) or a store (read-only)."""
+    if graph_file and store:
+        raise errors.both_graph_sources()
+    if store:
+        return open_store(store, read_only=True)
+    if not graph_file:
+        raise errors.no_graph_source()
+    return load_file(graph_file)
+
+
+def rdf_format(path: str | Path) -> Any:
+    """Return the pyoxigraph RdfFormat for a file name, or raise ``unknown_format``."""
+    import pyoxigraph as ox
+
+    formats = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.RdfFormat.TURTLE,
+               ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
+               ".rdf": ox.RdfFormat.RDF_XML}
+    ext = Path(path).suffix.lower()
+    if ext not in formats:
+        raise errors.unknown_format(str(path), list(RDF_EXTENSIONS))
+    return formats[ext]
+
+
+def load_file(graph_file: str | Path) -> Store:
+    """Load an RDF file into an in-memory store (triples of .ttl/.nt go to the default graph)."""
+    import pyoxigraph as ox
+
+    path = Path(graph_file)
+    fmt = rdf_format(path)
+    if not path.is_file():
+        raise errors.no_such_input(str(path))
+    db = ox.Store()
+    try:
+        db.load(path=str(path), format=fmt)
+    except SyntaxError as err:
+        raise errors.bad_rdf(str(path), str(err)) from err
+    except (OSError, ValueError) as err:
+        raise errors.bad_rdf(str(path), str(err)) from err
+    return Store(db, str(path), writable=False)
+
+
+# ---------------------------------------------------------------- writing files
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    with _atomic(path) as fh:
+        fh.write(text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator[IO[bytes]]:
+    """Yield a binary file that replaces ``path`` only when the block completes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def write_quads(quads: Iterable[Quad], path: str | Path) -> int:
+    """Write quads to an RDF file atomically; the format comes from the extension.
+
+    .trig, .nq and .jsonld keep the named graphs; .ttl and .nt merge them into one graph.
+    N-Quads and N-Triples are streamed; the other formats are grouped by pyoxigraph first.
+
+    Returns:
+        The number of quads (or, for merged formats, distinct triples) written.
+    """
+    import pyoxigraph as ox
+
+    path = Path(path)
+    fmt = rdf_format(path)
+    keep_graphs = path.suffix.lower() in _DATASET_EXTENSIONS
+    count = 0
+
+    def items() -> Iterator[Any]:
+        nonlocal count
+        seen: set[str] = set()
+        for quad in quads:
+            q = ox_quad(quad)
+            if keep_graphs:
+                count += 1
+                yield q
+            else:
+                t = ox.Triple(q.subject, q.predicate, q.object)
+                key = str(t)
+                if key not in seen:
+                    seen.add(key)
+                    count += 1
+                    yield t
+
+    data: Iterable[Any] = items()
+    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD):
+        data = sorted(data, key=_sort_key)  # grouped by graph and subject: compact, stable output
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
+    with _atomic(path) as fh:
+        if prefixes:
+            ox.serialize(data, fh, format=fmt, prefixes=prefixes)
+        else:
+            ox.serialize(data, fh, format=fmt)
+    return count
+
+
+def _sort_key(item: Any) -> tuple[str, str, str, str]:
+    graph = str(getattr(item, "graph_name", ""))
+    return graph, str(item.subject), str(item.predicate), str(item.object)
