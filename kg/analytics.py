@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 #: Above this many nodes betweenness is estimated from a fixed sample of sources (exact is O(nm)).
 EXACT_BETWEENNESS_LIMIT = 1000
-BETWEENNESS_SAMPLE = 300
+BETWEENNESS_SAMPLE = 64
 
 
 def centrality(G: nx.MultiDiGraph) -> dict[str, dict[str, float]]:

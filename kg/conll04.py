@@ -106,7 +106,7 @@ def write_predictions(path: str | Path, sentences: Sequence[Sentence]) -> None:
                 out.write(",\n" if i < len(sentences) - 1 else "\n")
             out.write("]\n")
     except OSError as exc:
-        raise errors.unreadable_input(str(path), exc.strerror or str(exc)) from None
+        raise errors.cannot_write_predictions(str(path), exc.strerror or str(exc)) from None
 
 
 # ---------------------------------------------------------------- scoring
@@ -386,12 +386,29 @@ def pair_features(
     f.extend(f"ent_between={e[2]}" for e in inside)
     same = sum(1 for e in inside if e[2] in (head[2], tail[2]))
     f.append(f"same_between={min(same, 2)}")
+
+    # how many other candidates of the same type sit closer: the nearest one is usually meant
+    def dist(a: tuple[int, int, str], b: tuple[int, int, str]) -> int:
+        return b[0] - a[1] if a[0] < b[0] else a[0] - b[1]
+
+    d = dist(head, tail)
+    nearer_t = sum(
+        1 for e in entities if e[2] == tail[2] and e != tail and e != head and dist(head, e) < d
+    )
+    nearer_h = sum(
+        1 for e in entities if e[2] == head[2] and e != head and e != tail and dist(e, tail) < d
+    )
+    f.append(f"nearer_t={min(nearer_t, 2)}")
+    f.append(f"nearer_h={min(nearer_h, 2)}")
     f.append(f"before={_word(doc, first[0] - 1)}")
     f.append(f"after={_word(doc, second[1])}")
     hroot, troot = _root(doc, head[0], head[1]), _root(doc, tail[0], tail[1])
     f.append(f"hroot={hroot.lemma_.lower()}")
     f.append(f"troot={troot.lemma_.lower()}")
     f.append(f"hent={hroot.ent_type_ or 'O'}|tent={troot.ent_type_ or 'O'}")
+    # the entities' own words: some places are typical relation tails ("Calif.", "U.S.")
+    f.append("htext=" + " ".join(t.lower_ for t in doc[head[0] : head[1]]))
+    f.append("ttext=" + " ".join(t.lower_ for t in doc[tail[0] : tail[1]]))
     path = _path(hroot, troot)
     if path is not None:
         left, right = path

@@ -31,33 +31,103 @@ GENERIC_KINDS: dict[str, tuple[str, str]] = {
     "army": ("Army", "MilitaryUnit"),
     "navy": ("Navy", "MilitaryUnit"),
     "marines": ("Marines", "MilitaryUnit"),
-    "sailors": ("Navy", "MilitaryUnit"),
     "police": ("Police", "PoliceUnit"),
     "policemen": ("Police", "PoliceUnit"),
     "government": ("Government", "GovernmentBody"),
     "authorities": ("Government", "GovernmentBody"),
     "congress": ("Congress", "GovernmentBody"),
     "delegation": ("delegation", "Organization"),
+    "officials": ("officials", "Organization"),
 }
+_ORG_CLASSES = ("Organization", "GovernmentBody", "MilitaryUnit", "PoliceUnit")
 #: Words allowed between the demonym and the kind noun ("Peruvian armed forces").
 GENERIC_MODS = frozenset(
-    {"armed", "military", "security", "naval", "national", "federal", "elite", "special",
-     "air", "ground", "land", "navy", "army", "police", "officials", "government", "regular"}
+    {
+        "armed",
+        "military",
+        "security",
+        "federal",
+        "navy",
+        "army",
+        "police",
+        "officials",
+        "government",
+        "regular",
+    }
 )
 #: Words that do not start a name at the beginning of a sentence.
-_CONNECTORS = frozenset({"of", "for", "against", "de", "del", "la", "on", "-", "–", "and", "the", "&"})
+_CONNECTORS = frozenset({"of", "for", "against", "de", "del", "la", "-", "–", "and", "the", "&"})
+_PREFIX_WORDS = frozenset(
+    {"anti", "counter", "non", "self", "co", "inter", "trans", "pro", "post", "pre", "multi", "sub"}
+)
 _ORDINALS = {
-    "first": "First", "second": "Second", "third": "Third", "fourth": "Fourth", "fifth": "Fifth",
-    "sixth": "Sixth", "seventh": "Seventh", "eighth": "Eighth", "ninth": "Ninth", "tenth": "Tenth",
-    "1st": "1st", "2nd": "2nd", "3rd": "3rd", "4th": "4th", "5th": "5th", "6th": "6th",
-    "7th": "7th", "8th": "8th", "9th": "9th", "10th": "10th",
+    "first": "First",
+    "second": "Second",
+    "third": "Third",
+    "fourth": "Fourth",
+    "fifth": "Fifth",
+    "sixth": "Sixth",
+    "seventh": "Seventh",
+    "eighth": "Eighth",
+    "ninth": "Ninth",
+    "tenth": "Tenth",
+    "1st": "1st",
+    "2nd": "2nd",
+    "3rd": "3rd",
+    "4th": "4th",
+    "5th": "5th",
+    "6th": "6th",
+    "7th": "7th",
+    "8th": "8th",
+    "9th": "9th",
+    "10th": "10th",
 }
 _NOT_NAMES = frozenset(
-    {"related", "more", "image", "photo", "read", "also", "see", "watch", "by", "from", "via",
-     "today", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-     "january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december", "english", "spanish", "portuguese", "french", "mr.",
-     "mrs.", "ms.", "dr.", "honorable", "hon.", "said", "according"}
+    {
+        "related",
+        "more",
+        "image",
+        "photo",
+        "read",
+        "also",
+        "see",
+        "watch",
+        "by",
+        "from",
+        "via",
+        "today",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "english",
+        "spanish",
+        "portuguese",
+        "french",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "honorable",
+        "hon.",
+        "said",
+        "according",
+    }
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-]{1,11}$")
 
@@ -88,7 +158,11 @@ class Cand:
     key: str | None = None
     acronyms: list[str] = field(default_factory=list)
     head: int = -1
-    parent_name: str | None = None  # org named as a prefix or possessor ("RBDF Harbour Patrol Unit")
+    char_start: int = 0
+    char_end: int = 0
+    of_org: int = (
+        -1
+    )  # token start of the organisation it is part of ("Department of War personnel")
 
     @property
     def tokens(self) -> range:
@@ -97,23 +171,52 @@ class Cand:
 
 def _is_cap(tok: Token) -> bool:
     t = tok.text
-    return bool(t) and (t[0].isupper() or (t[0].isdigit() and tok.like_num is False)) and any(
-        c.isalpha() for c in t
+    return (
+        bool(t)
+        and (t[0].isupper() or (t[0].isdigit() and tok.like_num is False))
+        and any(c.isalpha() for c in t)
     )
 
 
-def _head_word(words: list[str]) -> str:
-    """The head of a name: the word before the first "of"/"for"/"against", else the last word."""
+def _head_word(words: list[str], heads: dict[str, str] | None = None) -> str:
+    """The head of a name: the last word before the first "of"/"for"/"against" that is a known
+    head noun ("Special Operations Command South" -> "Command"), else the last such word."""
+    cut = len(words)
     for i, w in enumerate(words):
         if i and w.lower() in ("of", "for", "against", "on", "in"):
-            return words[i - 1]
-    return words[-1] if words else ""
+            cut = i
+            break
+    if heads:
+        for w in reversed(words[:cut]):
+            if w.lower() in heads or (w.lower().endswith("s") and w.lower()[:-1] in heads):
+                return w
+    return words[cut - 1] if words else ""
+
+
+_HONORIFICS = frozenset(
+    {
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "honorable",
+        "hon.",
+        "honourable",
+        "sir",
+        "dame",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+    }
+)
 
 
 def _clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop determiners, punctuation, possessive markers and brackets at both ends."""
+    """Drop determiners, honorifics, punctuation, possessive markers and brackets at both ends."""
     while start < end and (
         doc[start].lower_ in ("the", "a", "an", "this", "these", "its", "their", "our")
+        or doc[start].lower_ in _HONORIFICS
         or doc[start].is_punct
         or doc[start].lower_ in ("’s", "'s")
     ):
@@ -149,18 +252,27 @@ class MentionFinder:
         cands += self._names(doc)
         cands += self._generics(doc)
         cands += self._ner(doc)
+        cands += self._events(doc)
         chosen = self._choose(doc, cands)
         chosen = self._acronyms(doc, chosen)
+        chosen = self._org_forces(doc, chosen)
         for c in chosen:
             c.head = self._head_token(doc, c)
+            c.char_start = doc[c.start].idx
+            c.char_end = doc[c.end - 1].idx + len(doc[c.end - 1].text)
         return chosen
 
     # ------------------------------------------------------------ sources
 
     def gazetteer(self, text: str) -> tuple[str, str, str | None] | None:
-        low = text.lower().strip()
+        low = " ".join(text.lower().split())
         low = low[4:] if low.startswith("the ") else low
         hit = self._gaz.get(low)
+        if hit is None:
+            for pre in ("us ", "u.s. ", "united states "):
+                if low.startswith(pre) and len(low) > len(pre) + 3:
+                    hit = self._gaz.get("u.s. " + low[len(pre) :])
+                    break
         if hit is None:
             return None
         # Short all-caps gazetteer names ("US", "UN", "ICE") only match when written in capitals.
@@ -170,18 +282,30 @@ class MentionFinder:
             return None
         return hit
 
-    def _typed(self, doc: Doc, start: int, end: int, source: str, fallback: str | None) -> Cand | None:
+    def _typed(
+        self, doc: Doc, start: int, end: int, source: str, fallback: str | None
+    ) -> Cand | None:
         start, end = _clean_bounds(doc, start, end)
         if end <= start:
             return None
+        # "Commander Defence Force": a title word in front is not part of the name
+        if (
+            end - start > 1
+            and self.lex.titles.get(doc[start].lower_) in ("head", "leader")
+            and _is_cap(doc[start + 1])
+            and self.lex.titles.get(doc[start + 1].lower_) not in ("head", "leader")
+            and doc[start + 1].lower_ not in ("’s", "'s")
+            and any(self.lex.heads.get(t.lower_) for t in doc[start + 1 : end])
+        ):
+            start += 1
         text = _span_text(doc, start, end)
         if text.lower() in _NOT_NAMES or not any(c.isalpha() for c in text):
             return None
         words = [t.text for t in doc[start:end]]
         gaz = self.gazetteer(text)
         if gaz:
-            name, cls, country = gaz
-            return Cand(start, end, text, cls, "gazetteer", country=country, key=name)
+            name, gcls, gcountry = gaz
+            return Cand(start, end, text, gcls, "gazetteer", country=gcountry, key=name)
         gen = self._generic_at(doc, start, end)
         if gen is not None:
             return gen
@@ -196,11 +320,28 @@ class MentionFinder:
         # "... of Peru": the country after "of".
         for i, w in enumerate(words[:-1]):
             if w.lower() == "of":
-                c1 = self.lex.country_of(" ".join(words[i + 1:]))
+                c1 = self.lex.country_of(" ".join(words[i + 1 :]))
                 if c1:
                     country = country or c1
-        head = _head_word(words).lower()
-        cls = self.lex.heads.get(head)
+        if all(w.lower() in self.lex.titles or w.lower() in ("of", "the") for w in words):
+            return None  # "Defense", "State": words of a title, not a name
+        head = _head_word(words, self.lex.heads).lower()
+        if head in self.lex.titles and head not in self.lex.heads:
+            return None  # "US Chargé": a title
+        low = [w.lower() for w in words]
+        if head in low and any(
+            self.lex.titles.get(w) in ("head", "leader") for w in low[low.index(head) + 1 :]
+        ):
+            return None  # "Police Commissioner Samuel Tonga": a title and a name
+        # a known organisation inside the name gives its state ("... Task Force – Southern Command")
+        if country is None and len(words) > 2:
+            for n in (3, 2):
+                for a in range(1, len(words) - n + 1):
+                    hit = self._gaz.get(" ".join(low[a : a + n]))
+                    if hit and hit[1] not in ("Country", "Place") and hit[2]:
+                        country = hit[2]
+                        break
+        cls: str | None = self.lex.heads.get(head)
         if cls is None and head.endswith("s"):
             cls = self.lex.heads.get(head[:-1])
         if cls is None:
@@ -225,15 +366,48 @@ class MentionFinder:
                 t = doc[j]
                 if t.is_sent_start:
                     break
+                if t.text == "The" and doc[j - 1].lower_ != "of":
+                    break
+                if (
+                    t.text in ("-", "–")
+                    and j + 1 < n
+                    and doc[j + 1].is_alpha
+                    and not t.whitespace_
+                    and (not doc[j - 1].whitespace_)
+                    and (_is_cap(doc[j + 1]) or doc[j - 1].lower_ in _PREFIX_WORDS)
+                ):
+                    j += 2  # "Anti-narcotics", "Air-Ground"
+                    continue
+                if (
+                    t.lower_ in ("’s", "'s")
+                    and not has_head
+                    and j + 1 < n
+                    and _is_cap(doc[j + 1])
+                    and (self.lex.titles.get(doc[j - 1].lower_))
+                ):
+                    j += 1  # "Attorney General’s Office"
+                    continue
                 if _is_cap(t) and t.lower_ not in _NOT_NAMES and t.pos_ not in ("AUX",):
                     has_head = has_head or self.lex.heads.get(t.lower_) is not None
                     j += 1
                     continue
-                if t.lower_ in ("’s", "'s") and j == i + 1 and self.lex.country_of(tok.text) and (
-                    j + 1 < n and _is_cap(doc[j + 1])
+                if (
+                    t.lower_ in ("’s", "'s")
+                    and j == i + 1
+                    and self.lex.country_of(tok.text)
+                    and (j + 1 < n and _is_cap(doc[j + 1]))
                 ):
                     j += 1  # "Peru’s Congress"
                     continue
+                if (
+                    False and t.lower_ == "of"
+                    and j + 2 < n
+                    and doc[j + 1].lower_ == "the"
+                    and _is_cap(doc[j + 2])
+                    and not doc[j + 2].is_sent_start
+                ):
+                    j += 2  # "Secretariat of the Navy", "Armed Forces of the Philippines"
+                    continue  # TOGGLE
                 if t.lower_ in _CONNECTORS and j + 1 < n and _is_cap(doc[j + 1]):
                     if t.lower_ == "and" and has_head:
                         break  # "Command South and Naval Forces ...": two names
@@ -242,6 +416,24 @@ class MentionFinder:
                     j += 1
                     continue
                 break
+            i0 = i
+            # "Commander Defence Force": a title word in front is not part of the name
+            while i0 < j - 1 and self.lex.titles.get(doc[i0].lower_) in ("head", "leader", "mod"):
+                i0 += 1
+            if (
+                i0 > i
+                and any(
+                    self.lex.titles.get(doc[x].lower_) in ("head", "leader") for x in range(i, i0)
+                )
+                and self.lex.heads.get(doc[j - 1].lower_)
+            ):
+                i = i0
+            split = self._split_of(doc, i, j)
+            if split is not None:
+                left, right = split
+                out.extend([left, right])
+                i = j
+                continue
             cand = self._typed(doc, i, j, "name", None)
             if cand is not None:
                 out.append(cand)
@@ -250,7 +442,37 @@ class MentionFinder:
             i = j
         return out
 
+    def _split_of(self, doc: Doc, i: int, j: int) -> tuple[Cand, Cand] | None:
+        """ "Regiment of the U.S. Marine Corps": two organisations, the first part of the second
+        (a country or a place after "of" stays in the name: "Armed Forces of the Philippines")."""
+        for p in range(i + 1, j - 1):
+            if doc[p].lower_ != "of":
+                continue
+            r = p + 1
+            if doc[r].lower_ == "the":
+                r += 1
+            if r >= j:
+                return None
+            if p - i < 2:
+                return None  # "Secretariat of the Navy": one name, not a unit of the Navy
+            right = self._typed(doc, r, j, "name", None)
+            left = self._typed(doc, i, p, "name", None)
+            if right is None or left is None or right.cls in ("Country", "Place", "Event"):
+                return None
+            orgs = ("Organization", "GovernmentBody", "MilitaryUnit", "PoliceUnit")
+            if right.cls not in orgs or left.cls not in orgs:
+                return None
+            left.of_org = right.start
+            return left, right
+        return None
+
     def _can_start(self, doc: Doc, tok: Token) -> bool:
+        if (
+            re.fullmatch(r"\d+(st|nd|rd|th)", tok.lower_)
+            and tok.i + 1 < len(doc)
+            and _is_cap(doc[tok.i + 1])
+        ):
+            return True  # "3rd Marine Littoral Regiment"
         if not _is_cap(tok) or tok.lower_ in _NOT_NAMES or tok.lower_ in _CONNECTORS:
             return False
         if tok.is_sent_start or (tok.i > 0 and doc[tok.i - 1].text in ("“", '"', "‘", "(")):
@@ -264,8 +486,16 @@ class MentionFinder:
         if len(words) < 3 or words[1].lower() != "of" or not words[0].endswith("ies"):
             return []
         singular = words[0][:-3] + "y"
-        out = [Cand(cand.start, cand.end, " ".join([singular, *words[1:]]), cand.cls, "coordination",
-                    country=cand.country)]
+        out = [
+            Cand(
+                cand.start,
+                cand.end,
+                " ".join([singular, *words[1:]]),
+                cand.cls,
+                "coordination",
+                country=cand.country,
+            )
+        ]
         k = cand.end
         while k < len(doc) and doc[k].text in (",", "and") or (k < len(doc) and _is_cap(doc[k])):
             if _is_cap(doc[k]):
@@ -273,8 +503,16 @@ class MentionFinder:
                 while m < len(doc) and _is_cap(doc[m]):
                     m += 1
                 item = _span_text(doc, k, m)
-                out.append(Cand(k, m, f"{singular} of {item}", cand.cls, "coordination",
-                                country=cand.country))
+                out.append(
+                    Cand(
+                        k,
+                        m,
+                        f"{singular} of {item}",
+                        cand.cls,
+                        "coordination",
+                        country=cand.country,
+                    )
+                )
                 k = m
             else:
                 k += 1
@@ -285,11 +523,22 @@ class MentionFinder:
 
     def _ordinal_coordination(self, doc: Doc, i: int, j: int) -> list[Cand]:
         """ "the first, third, and sixth Special Forces Brigades" -> three brigades."""
-        if i == 0 or j - i < 1:
+        if j - i < 1:
+            return []
+        # "the First, Third and Sixth Riverine Battalions": capitalised ordinals open the run
+        lead: list[int] = []
+        while i < j - 1 and (doc[i].lower_ in _ORDINALS or doc[i].text in (",", "and")):
+            if doc[i].lower_ in _ORDINALS:
+                lead.append(i)
+            i += 1
+        if i == 0:
             return []
         words = [t.text for t in doc[i:j]]
         head = words[-1]
-        if not head.endswith("s") or self.lex.heads.get(head.lower()) is None:
+        if not head.endswith("s") or (
+            self.lex.heads.get(head.lower()) is None
+            and self.lex.heads.get(head.lower()[:-1]) is None
+        ):
             return []
         ords: list[int] = []
         k = i - 1
@@ -297,14 +546,22 @@ class MentionFinder:
             if doc[k].lower_ in _ORDINALS:
                 ords.append(k)
             k -= 1
+        ords = sorted(set(ords + lead))
         if len(ords) < 2:
             return []
         singular = head[:-1]
         base = " ".join([*words[:-1], singular])
-        cls = self.lex.heads.get(head.lower(), "Organization")
+        cls = self.lex.heads.get(head.lower()) or self.lex.heads.get(
+            singular.lower(), "Organization"
+        )
         return [
-            Cand(o, o + 1 if o != ords[0] else j, f"{_ORDINALS[doc[o].lower_]} {base}", cls,
-                 "coordination")
+            Cand(
+                o,
+                o + 1 if o != max(ords) else j,
+                f"{_ORDINALS[doc[o].lower_]} {base}",
+                cls,
+                "coordination",
+            )
             for o in sorted(ords)
         ]
 
@@ -321,7 +578,15 @@ class MentionFinder:
             if n_c >= len(words):
                 continue
             country = self.lex.country_of(_span_text(doc, start, start + n_c))
-            if country and all(w in GENERIC_MODS for w in words[n_c:-1]):
+            if (
+                country
+                and all(w in GENERIC_MODS for w in words[n_c:-1])
+                and (
+                    kind_word not in ("police", "congress")
+                    or doc[end - 1].text.islower()
+                    or n_c == len(words) - 1
+                )
+            ):
                 kind, cls = GENERIC_KINDS[kind_word]
                 if kind_word == "force" and words[n_c:-1] == ["air"]:
                     kind = "Air Force"
@@ -350,18 +615,40 @@ class MentionFinder:
                 country = self.lex.country_of(text)
                 if country:
                     kind, cls = GENERIC_KINDS[tok.lower_]
-                    out.append(Cand(s, tok.i + 1, _span_text(doc, s, tok.i + 1), cls, "generic",
-                                    country=country, kind=kind))
+                    out.append(
+                        Cand(
+                            s,
+                            tok.i + 1,
+                            _span_text(doc, s, tok.i + 1),
+                            cls,
+                            "generic",
+                            country=country,
+                            kind=kind,
+                        )
+                    )
                     # "U.S. and Colombian personnel": the first demonym of a coordination too
                     if s >= 2 and doc[s - 1].lower_ == "and":
                         c2 = self.lex.country_of(doc[s - 2].text)
                         if c2:
-                            out.append(Cand(s - 2, s - 1, doc[s - 2].text + " " + doc[tok.i].text,
-                                            cls, "generic", country=c2, kind=kind))
+                            out.append(
+                                Cand(
+                                    s - 2,
+                                    s - 1,
+                                    doc[s - 2].text + " " + doc[tok.i].text,
+                                    cls,
+                                    "generic",
+                                    country=c2,
+                                    kind=kind,
+                                )
+                            )
                     break
             else:
                 # "Peruvian armed forces and police": police shares the demonym
-                if tok.dep_ == "conj" and tok.head.i < tok.i:
+                if (
+                    tok.dep_ == "conj"
+                    and tok.head.i < tok.i
+                    and doc[tok.i - 1].lower_ in ("and", "or", ",")
+                ):
                     h = tok.head
                     k2 = h.i - 1
                     while k2 >= 0 and doc[k2].lower_ in GENERIC_MODS:
@@ -370,14 +657,30 @@ class MentionFinder:
                         country = self.lex.country_of(doc[k2].text)
                         if country:
                             kind, cls = GENERIC_KINDS[tok.lower_]
-                            out.append(Cand(tok.i, tok.i + 1, tok.text, cls, "generic",
-                                            country=country, kind=kind))
+                            out.append(
+                                Cand(
+                                    tok.i,
+                                    tok.i + 1,
+                                    tok.text,
+                                    cls,
+                                    "generic",
+                                    country=country,
+                                    kind=kind,
+                                )
+                            )
         return out
 
     def _ner(self, doc: Doc) -> list[Cand]:
         out: list[Cand] = []
-        fallback = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
-                    "FAC": "Place", "EVENT": "Event", "NORP": None}
+        fallback = {
+            "PERSON": "Person",
+            "ORG": "Organization",
+            "GPE": "Place",
+            "LOC": "Place",
+            "FAC": "Place",
+            "EVENT": "Event",
+            "NORP": None,
+        }
         for ent in doc.ents:
             if ent.label_ not in fallback:
                 continue
@@ -391,9 +694,48 @@ class MentionFinder:
                 if doc[k].text in ("(", ")", "[", "]"):
                     end = k
                     break
+            # "the Defence Force’s Harbour Patrol Unit": two names
+            for k in range(start + 1, end - 1):
+                if doc[k].lower_ in ("’s", "'s"):
+                    left = self._typed(doc, start, k, "ner", fallback[ent.label_])
+                    if left is not None and left.cls != "Country":
+                        out.append(left)
+                        start = k + 1
+                    break
+            if (
+                ent.label_ != "NORP"
+                and self.lex.demonyms.get(doc[start:end].text.lower())
+                and (end - start == 1)
+            ):
+                continue
+            split = self._split_of(doc, start, end) if ent.label_ == "ORG" else None
+            if split is not None:
+                out.extend(split)
+                continue
             cand = self._typed(doc, start, end, "ner", fallback[ent.label_])
             if cand is None:
                 continue
+            if (
+                ent.label_ == "ORG"
+                and cand.cls == "Organization"
+                and cand.start > 0
+                and (doc[cand.start - 1].lower_ in ("in", "to", "at", "near", "into"))
+                and not any(w.lower() in self.lex.heads for w in cand.name.split())
+            ):
+                cand.cls = "Place"  # "deploy to Archers Post": the model's ORG is a place
+            if ent.label_ == "PERSON":
+                a = start
+                while a < end - 1 and (
+                    doc[a].lower_ in self.lex.titles
+                    or doc[a].lower_ in self.lex.ranks
+                    or doc[a].lower_ in self.lex.heads
+                    or self.lex.country_of(doc[a].text)
+                    or doc[a].lower_ in _HONORIFICS
+                    or doc[a].lower_ in ("the", "’s", "'s")
+                ):
+                    a += 1
+                if a > start:
+                    cand = self._typed(doc, a, end, "ner", "Person") or cand
             if ent.label_ == "PERSON" and cand.source == "ner":
                 words = cand.name.split()
                 if cand.name.isupper() or (len(words) == 1 and self._acronym_like(doc, cand)):
@@ -405,6 +747,61 @@ class MentionFinder:
             out.append(cand)
         return out
 
+    def _events(self, doc: Doc) -> list[Cand]:
+        """Named exercises: "an annual multinational exercise, PANAMAX 2012", "the X drill",
+        "exercise UNITAS"."""
+        out: list[Cand] = []
+        nouns = ("exercise", "exercises", "drill", "drills", "operation", "maneuvers", "manoeuvres")
+        for tok in doc:
+            if tok.lower_ not in nouns:
+                continue
+            spans: list[tuple[int, int]] = []
+            # after: "exercise, PANAMAX 2012" / "exercise PANAMAX"
+            k = tok.i + 1
+            if k < len(doc) and doc[k].text == ",":
+                k += 1
+            e = k
+            while (
+                e < len(doc)
+                and (_is_cap(doc[e]) or (e > k and doc[e].like_num))
+                and (self.lex.country_of(doc[e].text) is None)
+            ):
+                e += 1
+            if e > k and any(doc[x].text.isupper() or doc[x].like_num for x in range(k, e)):
+                spans.append((k, e))
+            # before: "the Fuerzas Aliadas PANAMAX drill"
+            b = tok.i
+            while b - 1 >= 0 and _is_cap(doc[b - 1]) and not doc[b - 1].is_sent_start:
+                b -= 1
+            if b < tok.i and any(
+                doc[x].text.isupper() and len(doc[x]) > 2 for x in range(b, tok.i)
+            ):
+                spans.append((b, tok.i))
+            # "Balikatan, the annual exercise of ..."
+            b = tok.i - 1
+            while b >= 0 and (doc[b].pos_ in ("ADJ", "NOUN") and doc[b].text.islower()):
+                b -= 1
+            if b >= 2 and doc[b].lower_ in ("the", "a", "an") and doc[b - 1].text == ",":
+                e = b - 1
+                s1 = e
+                while (
+                    s1 - 1 >= 0
+                    and (_is_cap(doc[s1 - 1]) or doc[s1 - 1].like_num)
+                    and (not doc[s1 - 1].is_sent_start)
+                ):
+                    s1 -= 1
+                if (
+                    s1 < e
+                    and self.gazetteer(_span_text(doc, s1, e)) is None
+                    and self.lex.heads.get(doc[e - 1].lower_) not in _ORG_CLASSES
+                ):
+                    spans.append((s1, e))
+            for s0, e0 in spans:
+                text = _span_text(doc, s0, e0)
+                if self.gazetteer(text) is None and len(text) > 2:
+                    out.append(Cand(s0, e0, text, "Event", "gazetteer"))
+        return out
+
     def _acronym_like(self, doc: Doc, cand: Cand) -> bool:
         k = cand.start - 1
         return k >= 0 and doc[k].text == "("
@@ -413,7 +810,7 @@ class MentionFinder:
 
     def _choose(self, doc: Doc, cands: list[Cand]) -> list[Cand]:
         """Keep non-overlapping mentions: coordinations, then longer, then better sources."""
-        rank = {"coordination": 0, "generic": 1, "gazetteer": 2, "name": 3, "ner": 4}
+        rank = {"coordination": 0, "gazetteer": 1, "generic": 2, "name": 3, "ner": 4}
         taken = [False] * len(doc)
         chosen: list[Cand] = []
         coord = [c for c in cands if c.source == "coordination"]
@@ -421,8 +818,7 @@ class MentionFinder:
             chosen.append(c)
         covered = {i for c in coord for i in c.tokens}
         rest = [c for c in cands if c.source != "coordination" and c.cls != "skip"]
-        rest.sort(key=lambda c: (-(c.end - c.start) if c.source != "generic" else -100,
-                                 rank.get(c.source, 9), c.start))
+        rest.sort(key=lambda c: (-(c.end - c.start), rank.get(c.source, 9), c.start))
         for c in rest:
             if any(taken[i] or i in covered for i in c.tokens):
                 continue
@@ -443,14 +839,29 @@ class MentionFinder:
             # Name ( ACR [, in Spanish] )
             k = c.end
             if k + 1 < len(doc) and doc[k].text == "(":
-                acr = doc[k + 1]
-                nxt = doc[k + 2].text if k + 2 < len(doc) else ""
-                if _ACRONYM.match(acr.text) and nxt in (",", ")", ";") and c.cls != "Person":
-                    if acr.text.lower() != c.name.lower():
-                        c.acronyms.append(acr.text)
-                        other = by_start.get(k + 1)
-                        if other is not None and other is not c:
-                            drop.add(id(other))
+                # the acronym may be split by the tokenizer ("SPMAGTF-SC")
+                e = k + 1
+                while (
+                    e < len(doc)
+                    and e < k + 5
+                    and doc[e].text not in (",", ")", ";")
+                    and (e == k + 1 or not doc[e - 1].whitespace_)
+                ):
+                    e += 1
+                acr_text = doc[k + 1 : e].text
+                nxt = doc[e].text if e < len(doc) else ""
+                if (
+                    _ACRONYM.match(acr_text)
+                    and nxt in (",", ")", ";")
+                    and c.cls != "Person"
+                    and (acr_text.lower() != c.name.lower())
+                ):
+                    c.acronyms.append(acr_text)
+                    if "-" in acr_text:
+                        c.acronyms.append(acr_text.split("-")[0])
+                    for o in cands:
+                        if o is not c and k + 1 <= o.start < e:
+                            drop.add(id(o))
                 elif k + 1 in by_start and c.name.isupper() and len(c.name) <= 10:
                     # ACR (Full Name)
                     full = by_start[k + 1]
@@ -458,9 +869,13 @@ class MentionFinder:
                         full.acronyms.append(c.name)
                         drop.add(id(c))
             # Name, known as ACR / Name, or ACR
-            if k + 3 < len(doc) and doc[k].text == "," and (
-                (doc[k + 1].lower_ == "known" and doc[k + 2].lower_ == "as")
-                or (doc[k + 1].lower_ == "also" and doc[k + 2].lower_ == "known")
+            if (
+                k + 3 < len(doc)
+                and doc[k].text == ","
+                and (
+                    (doc[k + 1].lower_ == "known" and doc[k + 2].lower_ == "as")
+                    or (doc[k + 1].lower_ == "also" and doc[k + 2].lower_ == "known")
+                )
             ):
                 j = k + 3 if doc[k + 2].lower_ == "as" else k + 4
                 if j < len(doc) and _ACRONYM.match(doc[j].text):
@@ -477,8 +892,45 @@ class MentionFinder:
                 c.cls = "Organization"
         return out
 
+    def _org_forces(self, doc: Doc, cands: list[Cand]) -> list[Cand]:
+        """ "U.S. Department of War military personnel": the state's forces, part of that body."""
+        covered = {i for c in cands for i in c.tokens}
+        by_end = {c.end: c for c in cands}
+        extra = []
+        for tok in doc:
+            if tok.i in covered or tok.lower_ not in GENERIC_KINDS or not tok.text.islower():
+                continue
+            k = tok.i - 1
+            while k >= 0 and doc[k].lower_ in GENERIC_MODS and k not in covered:
+                k -= 1
+            org = by_end.get(k + 1)
+            if org is None or org.cls not in ("GovernmentBody", "MilitaryUnit", "PoliceUnit"):
+                continue
+            if not org.country:
+                continue
+            kind, cls = GENERIC_KINDS[tok.lower_]
+            extra.append(
+                Cand(
+                    org.start,
+                    tok.i + 1,
+                    _span_text(doc, org.start, tok.i + 1),
+                    cls,
+                    "generic",
+                    country=org.country,
+                    kind=kind,
+                    of_org=org.start,
+                )
+            )
+        if not extra:
+            return cands
+        # the organisation keeps its own tokens; the force is anchored on the words after it
+        for e in extra:
+            org = next(c for c in cands if c.start == e.of_org)
+            e.start = org.end
+        return sorted(cands + extra, key=lambda c: (c.start, c.end))
+
     def _head_token(self, doc: Doc, c: Cand) -> int:
-        span: Span = doc[c.start:c.end]
+        span: Span = doc[c.start : c.end]
         try:
             return span.root.i
         except Exception:  # noqa: BLE001 - a span across sentences has no single root

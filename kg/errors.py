@@ -107,7 +107,7 @@ def bad_gold(path: str, detail: str) -> InputError:
     )
 
 
-# ---------------------------------------------------------------- CoNLL04 benchmark (kg eval conll04)
+# ---------------------------------------------------------------- CoNLL04 (kg eval conll04)
 
 
 def no_conll04(path: str) -> InputError:
@@ -120,7 +120,8 @@ def no_conll04(path: str) -> InputError:
 def bad_conll04(path: str, detail: str) -> InputError:
     return InputError(
         f"invalid CoNLL04 file {path}: {detail}. Expected a JSON list of "
-        '{"tokens", "entities": [{"type", "start", "end"}], "relations": [{"type", "head", "tail"}]}.'
+        '{"tokens", "entities": [{"type", "start", "end"}], '
+        '"relations": [{"type", "head", "tail"}]}.'
     )
 
 
@@ -128,6 +129,12 @@ def no_conll04_model(path: str) -> InputError:
     return InputError(
         f"CoNLL04 model not found: {path}. Rebuild it with: "
         "python -m kg.conll04 train ../shared/conll04/conll04_train.json"
+    )
+
+
+def cannot_write_predictions(path: str, reason: str) -> InputError:
+    return InputError(
+        f"cannot write predictions to {path}: {reason}. Give a file path in a writable folder."
     )
 
 
@@ -201,3 +208,41 @@ def unknown_document(value: str, known: list[str]) -> InputError:
 
 def bad_date(option: str, value: str) -> InputError:
     return InputError(f"invalid date for {option}: {value!r}. Use YYYY-MM-DD, e.g. 2026-01-31.")
+
+
+def no_document(name: str, store: str) -> InputError:
+    return InputError(
+        f"no document {name!r} in {store}. Give a document IRI, its id, or the source it was "
+        "built from (kg query --store STORE documents lists them)."
+    )
+
+
+# ---------------------------------------------------------------- hostile input (issue 7, kg/safety.py)
+
+
+def query_too_complex(source: str, detail: str) -> QueryError:
+    return QueryError(
+        f"{source} is too large or too deeply nested to run safely ({detail}). "
+        "Split it into smaller queries."
+    )
+
+
+def unsafe_xml(source: str, detail: str) -> InputError:
+    return InputError(
+        f"refusing to parse {source}: it declares XML entities or external references ({detail}). "
+        "Remove the DOCTYPE block, or convert the file to Turtle."
+    )
+
+
+def too_deep(source: str, limit: int) -> InputError:
+    return InputError(
+        f"refusing to parse {source}: it is nested more than {limit} levels deep. "
+        "Flatten it (name the blank nodes) or split the file."
+    )
+
+
+def remote_context(source: str, url: str) -> InputError:
+    return InputError(
+        f"refusing to parse {source}: its JSON-LD context {url} would be fetched from the network. "
+        "Put the context inline in the file."
+    )

@@ -3,8 +3,10 @@
 Gold format (one file per article)::
 
     {"document": "name.txt", "text_sha256": "…",
-     "entities": {"FOES": {"type": "MilitaryUnit", "aliases": ["Naval Special Operations Forces", "FOES"]}},
-     "triples": [["USSpecialForces", "trainsWith", "FOES"], ["HugoDeZela", "hasTitle", "Foreign Minister"]]}
+     "entities": {"FOES": {"type": "MilitaryUnit",
+                           "aliases": ["Naval Special Operations Forces", "FOES"]}},
+     "triples": [["USSpecialForces", "trainsWith", "FOES"],
+                 ["HugoDeZela", "hasTitle", "Foreign Minister"]]}
 
 Matching: a predicted entity is a gold entity when one of its labels equals one of the gold
 aliases after ``normalize_label``; symmetric properties match either direction; ``hasTitle``
@@ -114,8 +116,14 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
-                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
 
 
 @dataclass
@@ -211,8 +219,13 @@ def score_extraction(gold: Gold, extraction: Extraction) -> DocScore:
                 gkey = (min(gs, go), rel.predicate, max(gs, go))
         prev = best.get(pkey)
         if prev is None or rel.evidence.confidence > prev.confidence:
-            best[pkey] = Scored(pkey, gkey, rel.evidence.confidence, rel.evidence.rule,
-                                sentence=rel.evidence.sentence)
+            best[pkey] = Scored(
+                pkey,
+                gkey,
+                rel.evidence.confidence,
+                rel.evidence.rule,
+                sentence=rel.evidence.sentence,
+            )
     # Each gold triple is matched once, by its most confident prediction.
     taken: set[tuple[str, str, str]] = set()
     for sc in sorted(best.values(), key=lambda s: -s.confidence):
@@ -242,19 +255,32 @@ class Report:
 
     @property
     def gold_properties(self) -> set[str]:
-        return set().union(*(d.gold_properties for d in self.documents)) if self.documents else set()
+        return (
+            set().union(*(d.gold_properties for d in self.documents)) if self.documents else set()
+        )
 
     def summary(self) -> dict[str, Any]:
         return summarize(self.counts(), self.gold_properties) | {
             "curve": [
-                {"threshold": t, **_micro(self.counts(t)).as_dict(),
-                 "macro_f1": round(summarize(self.counts(t), self.gold_properties)["macro_f1"], 4)}
+                {
+                    "threshold": t,
+                    **_micro(self.counts(t)).as_dict(),
+                    "macro_f1": round(
+                        summarize(self.counts(t), self.gold_properties)["macro_f1"], 4
+                    ),
+                }
                 for t in THRESHOLDS
             ],
             "documents": [
-                {"document": d.document, "gold": d.gold_path,
-                 **{k: v for k, v in summarize(d.counts(), d.gold_properties).items()
-                    if k in ("micro", "macro_f1")}}
+                {
+                    "document": d.document,
+                    "gold": d.gold_path,
+                    **{
+                        k: v
+                        for k, v in summarize(d.counts(), d.gold_properties).items()
+                        if k in ("micro", "macro_f1")
+                    },
+                }
                 for d in self.documents
             ],
         }
@@ -272,7 +298,9 @@ def summarize(counts: dict[str, Counts], gold_properties: set[str]) -> dict[str,
     props = [p for p in PROPERTIES if p in counts or p in gold_properties]
     macro = [counts[p].f1 if p in counts else 0.0 for p in props if p in gold_properties]
     return {
-        "properties": {p: counts[p].as_dict() if p in counts else Counts().as_dict() for p in props},
+        "properties": {
+            p: counts[p].as_dict() if p in counts else Counts().as_dict() for p in props
+        },
         "micro": _micro(counts).as_dict(),
         "macro_f1": sum(macro) / len(macro) if macro else 0.0,
         "macro_properties": sorted(p for p in props if p in gold_properties),
@@ -329,7 +357,9 @@ def format_report(report: Report, fmt: str = "table", errors_shown: bool = False
         f"{'micro':<16}{m['tp'] + m['fn']:>6}{m['tp'] + m['fp']:>6}{m['tp']:>5}"
         f"{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}"
     )
-    lines.append(f"macro F1 (over {len(s['macro_properties'])} gold properties): {s['macro_f1']:.3f}")
+    lines.append(
+        f"macro F1 (over {len(s['macro_properties'])} gold properties): {s['macro_f1']:.3f}"
+    )
     if len(s["documents"]) > 1:
         lines.append("")
         lines.append("per document: macro F1, micro F1")
@@ -354,15 +384,22 @@ def format_report(report: Report, fmt: str = "table", errors_shown: bool = False
 def _errors(report: Report) -> list[dict[str, Any]]:
     out = []
     for d in report.documents:
-        out.append({
-            "document": d.document,
-            "false_positives": [
-                {"triple": list(s.predicted), "gold": list(s.gold) if s.gold else None,
-                 "rule": s.rule, "confidence": s.confidence}
-                for s in d.scored if not s.correct
-            ],
-            "missed": [list(t) for t in d.missed],
-        })
+        out.append(
+            {
+                "document": d.document,
+                "false_positives": [
+                    {
+                        "triple": list(s.predicted),
+                        "gold": list(s.gold) if s.gold else None,
+                        "rule": s.rule,
+                        "confidence": s.confidence,
+                    }
+                    for s in d.scored
+                    if not s.correct
+                ],
+                "missed": [list(t) for t in d.missed],
+            }
+        )
     return out
 
 
@@ -372,8 +409,43 @@ def _error_lines(report: Report) -> list[str]:
         lines.append(f"== {d.document}")
         for s in d.scored:
             mark = "ok " if s.correct else "FP "
-            lines.append(f"  {mark}{s.predicted[0]} {s.predicted[1]} {s.predicted[2]}"
-                         f"   [{s.rule} {s.confidence:.2f}] -> {s.gold}")
+            lines.append(
+                f"  {mark}{s.predicted[0]} {s.predicted[1]} {s.predicted[2]}"
+                f"   [{s.rule} {s.confidence:.2f}] -> {s.gold}"
+            )
         for t in d.missed:
             lines.append(f"  FN {t[0]} {t[1]} {t[2]}")
     return lines
+
+
+def rule_precision(report: Report) -> dict[str, tuple[int, int]]:
+    """``rule -> (correct, predicted)`` over every scored fact of the report."""
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for d in report.documents:
+        for s in d.scored:
+            out[s.rule][1] += 1
+            if s.correct:
+                out[s.rule][0] += 1
+    return {r: (c[0], c[1]) for r, c in out.items()}
+
+
+#: Beta prior of the calibration: a rule seen rarely stays near ``PRIOR_MEAN``.
+PRIOR_MEAN = 0.6
+PRIOR_WEIGHT = 4.0
+
+
+def calibration_table(report: Report) -> str:
+    """The calibration file: per rule, the smoothed empirical precision.
+
+    Confidence = (correct + PRIOR_MEAN * PRIOR_WEIGHT) / (predicted + PRIOR_WEIGHT): rules seen
+    often get their measured precision; rare ones stay near the prior.
+    """
+    lines = [
+        "# rule\tbase confidence\tcorrect\tpredicted",
+        "# Written by `kg eval ... --calibrate FILE` (smoothed empirical precision per rule,",
+        f"# Beta prior mean {PRIOR_MEAN}, weight {PRIOR_WEIGHT}). Regenerate after changing rules.",
+    ]
+    for rule, (ok, n) in sorted(rule_precision(report).items()):
+        conf = (ok + PRIOR_MEAN * PRIOR_WEIGHT) / (n + PRIOR_WEIGHT)
+        lines.append(f"{rule}\t{conf:.3f}\t{ok}\t{n}")
+    return "\n".join(lines) + "\n"

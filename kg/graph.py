@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 Quad = tuple["Node", "Node", "Node", URIRef]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
 _MAX_SLUG = 120
 
 
@@ -86,7 +86,7 @@ def statement_iri(doc_id: str, relation: Relation) -> URIRef:
         [doc_id, relation.subject, relation.predicate, relation.object, str(relation.literal),
          str(ev.start), str(ev.end), ev.rule]
     )
-    return STATEMENT[hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]]
+    return STATEMENT[hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]]
 
 
 def _object_term(relation: Relation) -> Node:

@@ -24,6 +24,7 @@ from kg.records import Document, sha256_text
 
 if TYPE_CHECKING:
     from kg.pipeline import DocumentStatus
+    from kg.sources import Fetched
 
 OnSkip = Callable[["DocumentStatus"], None]
 
@@ -51,6 +52,8 @@ class IngestOptions:
         timeout: Seconds to wait for a URL.
         max_bytes: Largest page or feed read from a URL or stdin.
         max_redirects: Redirects followed for a URL.
+        fetcher: Fetches a URL instead of ``kg.sources.fetch`` (``kg watch`` sends conditional
+            requests); it may answer 304 (not modified), and the URL is then ``unchanged``.
     """
 
     include: Sequence[str] = ()
@@ -59,6 +62,7 @@ class IngestOptions:
     timeout: float = 20.0
     max_bytes: int = 20_000_000
     max_redirects: int = 5
+    fetcher: Callable[[str, IngestOptions], Fetched] | None = None
 
 
 # ---------------------------------------------------------------- entry point

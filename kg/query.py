@@ -95,7 +95,8 @@ def run_query(
     form = query_form(text)
     if form == "UPDATE":
         raise errors.query_not_allowed(
-            f"{origin} is an update; kg query only reads. Use kg build or kg remove to change a store."
+            f"{origin} is an update; kg query only reads. "
+            "Use kg build or kg remove to change a store."
         )
     try:
         result = source.raw(text, params or None)
@@ -103,14 +104,17 @@ def run_query(
         if origin != "the query text":
             raise errors.bad_query(origin, err.message.split(": ", 1)[-1]) from err
         raise
-    if isinstance(result, ox.QueryBoolean) or isinstance(result, bool):
+    if isinstance(result, ox.QueryBoolean | bool):
         return _boolean(bool(result), fmt)
     if not hasattr(result, "variables"):
         return _turtle(result)
     if fmt == "table":
         return format_table(result)
-    out_fmt = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-               "json": ox.QueryResultsFormat.JSON}[fmt]
+    out_fmt = {
+        "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV,
+        "json": ox.QueryResultsFormat.JSON,
+    }[fmt]
     data = result.serialize(format=out_fmt)
     out = data.decode("utf-8")
     return out if out.endswith("\n") else out + "\n"
@@ -129,7 +133,8 @@ def _turtle(triples: Any) -> str:
 
     from kg.sparql import PREFIXES
 
-    return ox.serialize(list(triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+    data = ox.serialize(list(triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    return data.decode("utf-8")
 
 
 def _cell(term: Any) -> str:
@@ -143,12 +148,9 @@ def _cell(term: Any) -> str:
     if isinstance(term, ox.NamedNode):
         for prefix, iri in PREFIXES.items():
             if term.value.startswith(iri):
-                return f"{prefix}:{term.value[len(iri):]}"
+                return f"{prefix}:{term.value[len(iri) :]}"
         return f"<{term.value}>"
-    if isinstance(term, ox.Literal):
-        text = " ".join(term.value.split())
-    else:
-        text = str(term)
+    text = " ".join(term.value.split()) if isinstance(term, ox.Literal) else str(term)
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 
 

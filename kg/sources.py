@@ -37,11 +37,14 @@ class Fetched:
     status: int = 200
 
 
-class _Redirects(urllib.request.HTTPRedirectHandler):
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.max_redirections = limit
-        self.max_repeats = min(limit, 4)
+def _redirects(limit: int) -> urllib.request.HTTPRedirectHandler:
+    """A redirect handler that gives up after ``limit`` redirects (urllib's default is 10)."""
+    handler = type(
+        "BoundedRedirects",
+        (urllib.request.HTTPRedirectHandler,),
+        {"max_redirections": limit, "max_repeats": min(limit, 4)},
+    )
+    return handler()
 
 
 def fetch(
@@ -77,7 +80,7 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    opener = urllib.request.build_opener(_Redirects(max_redirects))
+    opener = urllib.request.build_opener(_redirects(max_redirects))
     request = urllib.request.Request(url, headers=headers)
     try:
         with opener.open(request, timeout=timeout) as response:
@@ -133,11 +136,20 @@ def read_url(url: str, opts: IngestOptions, skip: Skip) -> Iterator[RawItem]:
     from kg.ingest import read_bytes
 
     try:
-        got = fetch(
-            url, timeout=opts.timeout, max_bytes=opts.max_bytes, max_redirects=opts.max_redirects
-        )
+        if opts.fetcher is not None:
+            got = opts.fetcher(url, opts)
+        else:
+            got = fetch(
+                url,
+                timeout=opts.timeout,
+                max_bytes=opts.max_bytes,
+                max_redirects=opts.max_redirects,
+            )
     except errors.KGError as err:
         skip(url, "failed", err.message)
+        return
+    if got.status == 304:
+        skip(url, "unchanged", "not modified since the last poll")
         return
     path = PurePosixPath(urlsplit(got.url).path)
     suffix = path.suffix.lower()

@@ -72,13 +72,33 @@ def keywords(text: str) -> list[str]:
     return [t.text.upper() for t in tokens(text) if t.kind == "word"]
 
 
+_FAST_FORM = re.compile(
+    r"(?:\s+|\#[^\n]*|(?:PREFIX\s+[^\s:<>]*:|BASE)\s*<[^<>\"{}|^`\\\x00-\x20]*>)*"
+    r"(SELECT|CONSTRUCT|ASK|DESCRIBE)\b",
+    re.IGNORECASE,
+)
+
+
 def query_form(text: str) -> str:
     """Return SELECT, CONSTRUCT, ASK or DESCRIBE, or UPDATE for an update request, or ``""``."""
+    fast = _FAST_FORM.match(text)  # the common case (a prologue, then the form) without tokenizing
+    if fast:
+        return fast.group(1).upper()
     for word in keywords(text):
         if word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
             return word
-        if word in ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
-                    "WITH"):
+        if word in (
+            "INSERT",
+            "DELETE",
+            "LOAD",
+            "CLEAR",
+            "DROP",
+            "CREATE",
+            "ADD",
+            "MOVE",
+            "COPY",
+            "WITH",
+        ):
             return "UPDATE"
     return ""
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kg import errors
-from kg.sparql import PREFIXES, bind
+from kg.sparql import INFERRED_GRAPH, PREFIXES, bind, from_graphs
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -47,50 +48,80 @@ _DATASET_EXTENSIONS = (".trig", ".nq", ".jsonld")
 # ---------------------------------------------------------------- terms: rdflib <-> pyoxigraph
 
 
-def to_ox(term: Any) -> Any:
-    """Return the pyoxigraph term for an rdflib term (pyoxigraph terms pass through)."""
+_CONVERT: dict[type, Any] = {}  # term type -> converter, filled on first use
+
+
+def _converters() -> dict[type, Any]:
+    """Build the type-dispatch tables once (imports stay out of ``import kg``)."""
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
+    def literal(term: Any) -> Any:
         if term.language:
             return ox.Literal(str(term), language=term.language)
         if term.datatype is not None:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term is None:
-        return ox.DefaultGraph()
-    if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode | ox.DefaultGraph):
-        return term
-    raise TypeError(f"not an RDF term: {term!r}")
 
-
-def from_ox(term: Any) -> Any:
-    """Return the rdflib term for a pyoxigraph term (``None`` for the default graph)."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
+    def ox_literal(term: Any) -> Any:
         if term.language:
             return Literal(term.value, lang=term.language)
         dt = term.datatype.value
         return Literal(term.value) if dt == XSD_STRING else Literal(term.value, datatype=URIRef(dt))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.DefaultGraph):
-        return None
-    raise TypeError(f"unsupported RDF term: {term!r}")
+
+    same = lambda term: term  # noqa: E731 - pyoxigraph terms pass through
+    _CONVERT.update(
+        {
+            URIRef: lambda term: ox.NamedNode(str(term)),
+            Literal: literal,
+            BNode: lambda term: ox.BlankNode(str(term)),
+            type(None): lambda term: ox.DefaultGraph(),
+            ox.NamedNode: same,
+            ox.Literal: same,
+            ox.BlankNode: same,
+            ox.DefaultGraph: same,
+        }
+    )
+    _FROM_OX.update(
+        {
+            ox.NamedNode: lambda term: URIRef(term.value),
+            ox.Literal: ox_literal,
+            ox.BlankNode: lambda term: BNode(term.value),
+            ox.DefaultGraph: lambda term: None,
+            type(None): lambda term: None,
+        }
+    )
+    return _CONVERT
+
+
+_FROM_OX: dict[type, Any] = {}
+
+
+def to_ox(term: Any) -> Any:
+    """Return the pyoxigraph term for an rdflib term (pyoxigraph terms pass through)."""
+    convert = (_CONVERT or _converters()).get(type(term))
+    if convert is None:  # a subclass of an rdflib term
+        from rdflib import BNode, Literal, URIRef
+
+        base = next((t for t in (URIRef, Literal, BNode) if isinstance(term, t)), None)
+        if base is None:
+            raise TypeError(f"not an RDF term: {term!r}")
+        convert = _CONVERT[base]
+    return convert(term)
+
+
+def from_ox(term: Any) -> Any:
+    """Return the rdflib term for a pyoxigraph term (``None`` for the default graph)."""
+    if not _FROM_OX:
+        _converters()
+    convert = _FROM_OX.get(type(term))
+    if convert is None:
+        raise TypeError(f"unsupported RDF term: {term!r}")
+    return convert(term)
 
 
 def ox_quad(quad: Iterable[Any]) -> Any:
+    """Return the pyoxigraph Quad for an rdflib 4-tuple (graph ``None``: the default graph)."""
     import pyoxigraph as ox
 
     s, p, o, g = quad
@@ -100,7 +131,7 @@ def ox_quad(quad: Iterable[Any]) -> Any:
 # ---------------------------------------------------------------- results
 
 
-class Rows(list):  # type: ignore[type-arg]
+class Rows(list[dict[str, Any]]):
     """SELECT results: a list of ``{variable: rdflib term or None}`` with the column order."""
 
     def __init__(self, variables: list[str], rows: Iterable[Row] = ()) -> None:
@@ -112,9 +143,14 @@ class Rows(list):  # type: ignore[type-arg]
         try:
             import pandas as pd
         except ImportError as err:  # pragma: no cover - depends on the environment
-            raise errors.KGError("pandas is not installed. Install it with: pip install pandas") from err
+            raise errors.KGError(
+                "pandas is not installed. Install it with: pip install pandas"
+            ) from err
         return pd.DataFrame(
-            [{v: (None if r.get(v) is None else r[v].toPython()) for v in self.variables} for r in self],
+            [
+                {v: (None if r.get(v) is None else r[v].toPython()) for v in self.variables}
+                for r in self
+            ],
             columns=self.variables,
         )
 
@@ -152,9 +188,16 @@ class Store:
 
     location: str = ""
     writable: bool = False
+    include_inferred: bool = False  # let queries see the inferred graph too
 
-    def __init__(self, db: ox.Store | None = None, location: str = ":memory:", writable: bool = True,
-                 folder: Path | None = None, lock: IO[str] | None = None) -> None:
+    def __init__(
+        self,
+        db: ox.Store | None = None,
+        location: str = ":memory:",
+        writable: bool = True,
+        folder: Path | None = None,
+        lock: IO[str] | None = None,
+    ) -> None:
         import pyoxigraph as ox
 
         self._db = db if db is not None else ox.Store()
@@ -166,9 +209,23 @@ class Store:
     # -- primitives (overridden by the remote backend)
 
     def _raw_query(self, text: str) -> Any:
-        """Run a query; return pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples."""
+        """Run a query; return pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
+
+        The default graph is the union of the graphs, less the inferred graph (``kg reason``)
+        unless ``include_inferred`` is set: inferences never mix with asserted facts by accident.
+        """
+        import pyoxigraph as ox
+
         try:
-            return self._db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            if "FROM" in text.upper() and from_graphs(text):
+                return self._db.query(text, prefixes=PREFIXES)  # the query names its own dataset
+            inferred = ox.NamedNode(INFERRED_GRAPH)
+            if self.include_inferred or not self._db.contains_named_graph(inferred):
+                return self._db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            graphs = [g for g in self._db.named_graphs() if g != inferred]
+            return self._db.query(
+                text, prefixes=PREFIXES, default_graph=[ox.DefaultGraph(), *graphs]
+            )
         except SyntaxError as err:
             raise errors.bad_query(self.location, str(err)) from err
 
@@ -181,8 +238,22 @@ class Store:
         except OSError as err:
             raise errors.StoreError(f"cannot write to store {self.location}: {err}") from err
 
-    def _graph_quads(self, graph: Any) -> set[str]:
-        return {str(q) for q in self._db.quads_for_pattern(None, None, None, to_ox(graph))}
+    def _graph_quads(self, graph: Any) -> set[Any]:
+        """The pyoxigraph quads of one named graph."""
+        return set(self._db.quads_for_pattern(None, None, None, to_ox(graph)))
+
+    def _match_graphs(self, s: Any, p: Any, o: Any, g: Any = None) -> set[str]:
+        """The names of the graphs holding ``s p o`` (any of them ``None``: a wildcard).
+
+        Internal lookups use the indexes directly: Oxigraph does not push a VALUES binding into
+        a ``GRAPH ?g`` pattern, so the same question in SPARQL scans the store.
+        """
+        pattern = [None if t is None else to_ox(t) for t in (s, p, o, g)]
+        return {
+            q.graph_name.value
+            for q in self._db.quads_for_pattern(*pattern)
+            if hasattr(q.graph_name, "value")
+        }
 
     def _all_quads(self) -> Iterator[Any]:
         return iter(self._db.quads_for_pattern(None, None, None))
@@ -191,6 +262,7 @@ class Store:
 
     def raw(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
         """Run ``sparql`` with ``bindings``; return pyoxigraph's result object (fastest path)."""
+        _screen(sparql)
         try:
             text = bind(sparql, bindings)
         except ValueError as err:
@@ -211,7 +283,11 @@ class Store:
     def construct(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query; return an rdflib Graph."""
         result = self.raw(sparql, bindings)
-        if hasattr(result, "variables") or isinstance(result, bool) or not hasattr(result, "__iter__"):
+        if (
+            hasattr(result, "variables")
+            or isinstance(result, bool)
+            or not hasattr(result, "__iter__")
+        ):
             raise errors.bad_query(self.location, "expected a CONSTRUCT or DESCRIBE query")
         return _graph(result)
 
@@ -231,7 +307,7 @@ class Store:
 
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(rows[0]["n"].toPython()) if rows else 0  # type: ignore[union-attr]
+        return int(rows[0]["n"].toPython()) if rows else 0
 
     # -- documents
 
@@ -248,10 +324,10 @@ class Store:
         """Return whether the document's graph is committed with this content hash."""
         from rdflib import Literal, URIRef
 
-        return self.ask(
-            "ASK { GRAPH ?g { ?g kg:contentHash ?h } }",
-            {"g": URIRef(str(doc_iri)), "h": Literal(sha256)},
-        )
+        from kg.vocab import KG
+
+        g = URIRef(str(doc_iri))
+        return bool(self._match_graphs(g, KG.contentHash, Literal(sha256), g))
 
     def replace_document(self, doc_iri: Any, quads: Iterable[Quad]) -> bool:
         """Replace the document's named graph with ``quads`` in one transaction.
@@ -271,10 +347,11 @@ class Store:
             if q.graph_name != g:
                 raise ValueError(f"quad outside the document's graph {doc_iri}: {quad!r}")
             new.append(q)
-        if {str(q) for q in new} == self._graph_quads(_iri(doc_iri)):
+        old = self._graph_quads(_iri(doc_iri))
+        if set(new) == old:
             self._log("unchanged", doc_iri, new)
             return False
-        existed = self.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": _iri(doc_iri)})
+        existed = bool(old)
         body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in new)
         update = f"DROP SILENT GRAPH {g} ;\n"
         if new:
@@ -290,7 +367,7 @@ class Store:
             Whether the document was in the store.
         """
         self._need_writable()
-        existed = self.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": _iri(doc_iri)})
+        existed = bool(self._match_graphs(None, None, None, _iri(doc_iri)))
         if existed:
             self._update(f"DROP SILENT GRAPH {to_ox(_iri(doc_iri))}")
             self._log("remove", doc_iri, [])
@@ -298,11 +375,7 @@ class Store:
 
     def corroboration(self, s: Any, p: Any, o: Any) -> int:
         """Return how many distinct documents assert the triple ``s p o``."""
-        rows = self.select(
-            "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-            {"s": s, "p": p, "o": o},
-        )
-        return int(rows[0]["n"].toPython()) if rows else 0  # type: ignore[union-attr]
+        return len(self._match_graphs(s, p, o) - {INFERRED_GRAPH})
 
     # -- lifecycle
 
@@ -317,14 +390,21 @@ class Store:
             return
         from kg.vocab import KG
 
-        sha = next((q.object.value for q in quads if q.predicate.value == str(KG.contentHash)), None)
-        line = json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                           "action": action, "document": str(doc_iri), "sha256": sha,
-                           "quads": len(quads)})
+        sha = next(
+            (q.object.value for q in quads if q.predicate.value == str(KG.contentHash)), None
+        )
+        line = json.dumps(
+            {
+                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "action": action,
+                "document": str(doc_iri),
+                "sha256": sha,
+                "quads": len(quads),
+            }
+        )
+        # no fsync: the store, not this log, is the truth about what is committed
         with open(self._folder / "ingest.log", "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
 
     def flush(self) -> None:
         if self.writable and self._folder is not None:
@@ -349,6 +429,26 @@ class Store:
 
     def __repr__(self) -> str:
         return f"<kg Store {self.location}{'' if self.writable else ' (read-only)'}>"
+
+
+_RISKY = re.compile(r"SERVICE|LOAD|FROM|INSERT|DELETE|DROP|CLEAR|CREATE|ADD|MOVE|COPY", re.I)
+
+
+def _screen(sparql: str) -> None:
+    """Refuse SERVICE, LOAD, updates, FROM outside the store, and oversized or too nested text.
+
+    ``kg.safety.check_sparql`` parses the query with rdflib's grammar (about a millisecond); it
+    runs whenever one of the words it looks for appears anywhere in the text, or the text is too
+    long or nested, so ordinary queries do not pay for the parse.
+    """
+    from kg import safety
+
+    if (
+        _RISKY.search(sparql)
+        or len(sparql) > safety.MAX_QUERY_CHARS
+        or safety.bracket_depth(sparql) > safety.MAX_QUERY_NESTING
+    ):
+        safety.check_sparql(sparql, source="the query")
 
 
 def _iri(value: Any) -> Any:
@@ -451,9 +551,14 @@ def rdf_format(path: str | Path) -> Any:
     """Return the pyoxigraph RdfFormat for a file name, or raise ``unknown_format``."""
     import pyoxigraph as ox
 
-    formats = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.RdfFormat.TURTLE,
-               ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
-               ".rdf": ox.RdfFormat.RDF_XML}
+    formats = {
+        ".trig": ox.RdfFormat.TRIG,
+        ".nq": ox.RdfFormat.N_QUADS,
+        ".ttl": ox.RdfFormat.TURTLE,
+        ".nt": ox.RdfFormat.N_TRIPLES,
+        ".jsonld": ox.RdfFormat.JSON_LD,
+        ".rdf": ox.RdfFormat.RDF_XML,
+    }
     ext = Path(path).suffix.lower()
     if ext not in formats:
         raise errors.unknown_format(str(path), list(RDF_EXTENSIONS))

@@ -18,8 +18,17 @@ from kg.sparql import INFERRED_GRAPH
 
 SH = "http://www.w3.org/ns/shacl#"
 _ENTITY_CLASSES = " ".join(
-    f"kg:{c}" for c in ("Person", "Organization", "GovernmentBody", "MilitaryUnit", "PoliceUnit",
-                        "Country", "Place", "Event")
+    f"kg:{c}"
+    for c in (
+        "Person",
+        "Organization",
+        "GovernmentBody",
+        "MilitaryUnit",
+        "PoliceUnit",
+        "Country",
+        "Place",
+        "Event",
+    )
 )
 
 
@@ -60,7 +69,9 @@ class ValidationResult:
     def report(self) -> str:
         v, w = len(self.violations), len(self.warnings)
         head = "conforms" if self.conforms else "does not conform"
-        lines = [f"{head}: {v} violation{'s' if v != 1 else ''}, {w} warning{'s' if w != 1 else ''}"]
+        lines = [
+            f"{head}: {v} violation{'s' if v != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+        ]
         lines += [f.line() for f in self.violations + self.warnings]
         return "\n".join(lines)
 
@@ -73,7 +84,9 @@ def _load_rdf(path: Path) -> Any:
     try:
         return Graph().parse(str(path))
     except Exception as err:  # rdflib raises many parser-specific types
-        raise errors.bad_rdf(str(path), str(err).splitlines()[0] if str(err) else type(err).__name__) from err
+        raise errors.bad_rdf(
+            str(path), str(err).splitlines()[0] if str(err) else type(err).__name__
+        ) from err
 
 
 def data_graph(source: Any) -> Any:
@@ -107,11 +120,18 @@ def validate(source: Any, shapes: str | None = None) -> ValidationResult:
     ontology = _load_rdf(ontology_file())
     data = data_graph(source)
     _, results, _ = shacl_validate(
-        data, shacl_graph=shapes_graph, ont_graph=ontology, inference="none",
-        allow_warnings=True, allow_infos=True,
+        data,
+        shacl_graph=shapes_graph,
+        ont_graph=ontology,
+        inference="none",
+        allow_warnings=True,
+        allow_infos=True,
     )
     findings = _findings(results, data) + _per_document(source, data)
-    unique = sorted(set(findings), key=lambda f: (f.severity != "Violation", f.label, f.focus, f.path, f.message))
+    unique = sorted(
+        set(findings),
+        key=lambda f: (f.severity != "Violation", f.label, f.focus, f.path, f.message),
+    )
     conforms = not any(f.severity == "Violation" for f in unique)
     return ValidationResult(conforms, unique)
 
@@ -122,7 +142,7 @@ def _short(term: Any) -> str:
     text = str(term)
     for prefix, iri in PREFIXES.items():
         if text.startswith(iri) and len(text) > len(iri):
-            return f"{prefix}:{text[len(iri):]}"
+            return f"{prefix}:{text[len(iri) :]}"
     return text
 
 
@@ -139,7 +159,12 @@ def _label(node: Any, data: Any) -> str:
         parts = []
         for prop in (RDF.subject, RDF.predicate, RDF.object):
             value = data.value(node, prop)
-            parts.append("?" if value is None else (_label(value, data) if prop != RDF.predicate else _short(value)))
+            if value is None:
+                parts.append("?")
+            elif prop == RDF.predicate:
+                parts.append(_short(value))
+            else:
+                parts.append(_label(value, data) or _short(value))
         return "statement (" + " ".join(parts) + ")"
     return ""
 
@@ -162,8 +187,16 @@ def _findings(results: Any, data: Any) -> list[Finding]:
         if value is not None and value != focus:
             label = _label(value, data)
             shown = f"{label} <{value}>" if label and label != str(value) else str(value)
-        found.append(Finding(severity, str(focus), _label(focus, data),
-                             _short(path) if path is not None else "", str(message), shown))
+        found.append(
+            Finding(
+                severity,
+                str(focus),
+                _label(focus, data),
+                _short(path) if path is not None else "",
+                str(message),
+                shown,
+            )
+        )
     return found
 
 
@@ -172,17 +205,27 @@ def _per_document(source: Any, data: Any) -> list[Finding]:
     found = []
     checks = (
         ("skos:prefLabel", "?e skos:prefLabel ?x", "has {n} skos:prefLabel values in document {g}"),
-        ("rdf:type", f"?e a ?x . VALUES ?x {{ {_ENTITY_CLASSES} }}",
-         "has {n} entity classes in document {g}"),
+        (
+            "rdf:type",
+            f"?e a ?x . VALUES ?x {{ {_ENTITY_CLASSES} }}",
+            "has {n} entity classes in document {g}",
+        ),
     )
     for path, pattern, message in checks:
         rows = source.select(
-            f"SELECT ?g ?e (COUNT(DISTINCT ?x) AS ?n) (GROUP_CONCAT(DISTINCT STR(?x); SEPARATOR=', ') AS ?xs)"
+            "SELECT ?g ?e (COUNT(DISTINCT ?x) AS ?n)"
+            " (GROUP_CONCAT(DISTINCT STR(?x); SEPARATOR=', ') AS ?xs)"
             f" WHERE {{ GRAPH ?g {{ {pattern} }} }} GROUP BY ?g ?e HAVING (COUNT(DISTINCT ?x) > 1)"
         )
         for row in rows:
-            found.append(Finding(
-                "Violation", str(row["e"]), _label(row["e"], data), path,
-                message.format(n=row["n"], g=_short(row["g"])), str(row["xs"]),
-            ))
+            found.append(
+                Finding(
+                    "Violation",
+                    str(row["e"]),
+                    _label(row["e"], data),
+                    path,
+                    message.format(n=row["n"], g=_short(row["g"])),
+                    str(row["xs"]),
+                )
+            )
     return found

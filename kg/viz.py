@@ -33,6 +33,7 @@ DEFAULT_MAX_NODES = 1500
 #: Up to this many nodes the browser refines the precomputed layout with a bounded simulation.
 PHYSICS_LIMIT = 250
 STABILIZATION_ITERATIONS = 150
+KAMADA_KAWAI_LIMIT = 150
 MAX_EVIDENCE_IN_TOOLTIP = 4
 MAX_SENTENCE = 300
 MAX_LABEL = 40
@@ -83,8 +84,10 @@ def write_html(
     until: str | None = None,
     min_confidence: float = 0.0,
     max_nodes: int = DEFAULT_MAX_NODES,
+    isolated: bool = False,
     size_by: str = "degree",
     title: str | None = None,
+    physics: bool | None = None,
 ) -> str:
     """Write the network page of ``source`` to ``path`` (atomically) and return a summary line.
 
@@ -101,8 +104,11 @@ def write_html(
         min_confidence: Keep only evidence with at least this confidence.
         max_nodes: The node budget; past it the most connected part is shown, and the page says
             what was left out.
+        isolated: Also draw entities that take part in no fact (left out by default, and
+            counted in a note on the page).
         size_by: ``degree`` (facts) or ``corroboration`` (documents naming the entity).
         title: The page heading (default "Knowledge graph").
+        physics: Let the browser refine the layout (bounded); default: only for small graphs.
 
     Returns:
         A one-line summary such as ``"42 nodes, 57 edges → out/graph.html"``.
@@ -112,10 +118,19 @@ def write_html(
     """
     started = time.perf_counter()
     view = prepare_view(
-        source, focus=focus, depth=depth, types=types, properties=properties, document=document,
-        since=since, until=until, min_confidence=min_confidence, max_nodes=max_nodes,
+        source,
+        focus=focus,
+        depth=depth,
+        types=types,
+        properties=properties,
+        document=document,
+        since=since,
+        until=until,
+        min_confidence=min_confidence,
+        max_nodes=max_nodes,
+        isolated=isolated,
     )
-    page = render_page(view, size_by=size_by, title=title or "Knowledge graph")
+    page = render_page(view, size_by=size_by, title=title or "Knowledge graph", physics=physics)
     _write_atomically(Path(path), page)
     shown = view["graph"]
     left = view["left_out_nodes"]
@@ -142,12 +157,14 @@ def prepare_view(
     until: str | None = None,
     min_confidence: float = 0.0,
     max_nodes: int = DEFAULT_MAX_NODES,
+    isolated: bool = False,
 ) -> dict[str, Any]:
-    """Load, filter, focus and cut the graph to the budget.
+    """Load, filter, focus and cut the graph to the budget (see :func:`write_html`).
 
     Returns:
-        ``{"graph", "full_nodes", "full_edges", "left_out_nodes", "left_out_edges", "filters"}``
-        where ``graph`` is the MultiDiGraph to draw and ``filters`` describes what was applied.
+        ``{"graph", "full_nodes", "full_edges", "left_out_nodes", "left_out_edges",
+        "isolated_hidden", "filters", "documents"}`` where ``graph`` is the MultiDiGraph to draw
+        and ``filters`` describes what was applied.
     """
     import networkx as nx
 
@@ -167,7 +184,12 @@ def prepare_view(
 
     filters: list[str] = []
     H = netgraph.filter_graph(
-        G, types=type_list, properties=prop_list, documents=docs, since=since_d, until=until_d,
+        G,
+        types=type_list,
+        properties=prop_list,
+        documents=docs,
+        since=since_d,
+        until=until_d,
         min_confidence=float(min_confidence),
     )
     if type_list:
@@ -181,13 +203,19 @@ def prepare_view(
         filters.append(f"dates: {since_d or '…'} to {until_d or '…'}")
     if min_confidence:
         filters.append(f"confidence ≥ {float(min_confidence):g}")
+    centres: list[str] = []
     if focus is not None:
         centres = netgraph.find_entities(G, focus)
         if not centres:
             raise errors.unknown_entity(focus)
-        H = netgraph.neighbourhood(H, [c for c in centres[:10] if c in H], depth)
+        centres = [c for c in centres[:10] if c in H]
+        H = netgraph.neighbourhood(H, centres, depth)
         names = ", ".join(G.nodes[c]["label"] for c in centres[:3])
         filters.append(f"around {names} (depth {depth})")
+    lonely = [] if isolated else [v for v in H if H.degree(v) == 0 and v not in centres]
+    if lonely:
+        H = H.copy()
+        H.remove_nodes_from(lonely)
 
     kept = netgraph.most_connected(H, max_nodes)
     shown = H.subgraph(kept).copy() if len(kept) < H.number_of_nodes() else H
@@ -197,6 +225,7 @@ def prepare_view(
         "full_edges": H.number_of_edges(),
         "left_out_nodes": H.number_of_nodes() - shown.number_of_nodes(),
         "left_out_edges": H.number_of_edges() - shown.number_of_edges(),
+        "isolated_hidden": len(lonely),
         "filters": filters,
         "documents": len(H.graph.get("documents", {})),
     }
@@ -237,7 +266,8 @@ def _resolve_documents(G: nx.MultiDiGraph, wanted: str | Iterable[str] | None) -
     for item in items:
         want = item.strip().casefold()
         hits = [
-            iri for iri, m in meta.items()
+            iri
+            for iri, m in meta.items()
             if iri == item
             or iri.rsplit("/", 1)[-1].casefold() == want
             or (m.get("title") or "").casefold() == want
@@ -257,8 +287,8 @@ def _resolve_documents(G: nx.MultiDiGraph, wanted: str | Iterable[str] | None) -
 def compute_layout(G: nx.MultiDiGraph, *, spacing: float = 95.0) -> dict[str, tuple[float, float]]:
     """Return pixel positions: each connected component laid out apart, then packed in rows.
 
-    Small components use Kamada-Kawai (even spacing), larger ones Fruchterman-Reingold; both
-    seeded, so the same graph always gets the same picture.
+    Small components use Kamada-Kawai, larger ones :func:`force_layout`; both deterministic. Each
+    is scaled so that its area grows with its number of entities.
     """
     import networkx as nx
 
@@ -273,10 +303,12 @@ def compute_layout(G: nx.MultiDiGraph, *, spacing: float = 95.0) -> dict[str, tu
             boxes.append(({next(iter(comp)): (0.0, 0.0)}, spacing))
             continue
         sub = U.subgraph(comp)
-        if n <= 120:
-            unit = nx.kamada_kawai_layout(sub)
+        if n == 2:
+            unit = {v: (i - 0.5, 0.0) for i, v in enumerate(sorted(sub))}
+        elif n <= KAMADA_KAWAI_LIMIT:
+            unit = nx.kamada_kawai_layout(sub)  # even edge lengths; O(n²) memory, so small only
         else:
-            unit = nx.spring_layout(sub, seed=7, iterations=60, k=1.6 / math.sqrt(n))
+            unit = force_layout(sub)
         radius = spacing * math.sqrt(n) * 0.62
         pos = {v: (float(x) * radius, float(y) * radius) for v, (x, y) in unit.items()}
         boxes.append((pos, 2 * radius + spacing))
@@ -297,17 +329,77 @@ def compute_layout(G: nx.MultiDiGraph, *, spacing: float = 95.0) -> dict[str, tu
     return out
 
 
+def force_layout(U: nx.Graph, iterations: int = 50, chunk: int = 512) -> dict[str, Any]:
+    """Fruchterman-Reingold, vectorised with numpy (float32), started from the spectral layout.
+
+    networkx's own spring layout switches to an L-BFGS energy solver past 500 nodes that takes
+    about 15 s for 1,500 nodes; this takes a few seconds. Rows are processed in chunks so memory
+    stays bounded (``chunk × n`` pairs at a time). Returns positions scaled into [-1, 1].
+    """
+    import networkx as nx
+    import numpy as np
+
+    nodes = list(U)
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    rng = np.random.default_rng(7)
+    first = nx.spectral_layout(U)
+    pos = np.array([first[v] for v in nodes], dtype=np.float32)
+    pos += rng.normal(scale=1e-3, size=pos.shape).astype(np.float32)  # leaves share a point
+    pos = (pos - pos.mean(0)) / (np.abs(pos).max() or 1.0)
+    x, y = pos[:, 0].copy(), pos[:, 1].copy()
+    edges = np.array([(index[u], index[v]) for u, v in U.edges()], dtype=np.int64).reshape(-1, 2)
+    # ForceAtlas2's degree-weighted repulsion: hubs push harder, so their leaves get room
+    mass = np.array([1.0 + U.degree(v) for v in nodes], dtype=np.float32)
+    mass /= np.float32(mass.mean())
+    k2 = np.float32(1.0 / n)  # k = 1/sqrt(n): the ideal distance in the unit square
+    temperature = 0.1
+    cool = temperature / (iterations + 1)
+    for _ in range(iterations):
+        fx, fy = np.zeros(n, np.float32), np.zeros(n, np.float32)
+        for r0 in range(0, n, chunk):  # repulsion k²/d between all pairs
+            dx = x[r0 : r0 + chunk, None] - x[None, :]
+            dy = y[r0 : r0 + chunk, None] - y[None, :]
+            f = k2 * mass[r0 : r0 + chunk, None] * mass[None, :]
+            f /= np.maximum(dx * dx + dy * dy, np.float32(1e-6))
+            fx[r0 : r0 + chunk] = (dx * f).sum(1)
+            fy[r0 : r0 + chunk] = (dy * f).sum(1)
+        if len(edges):  # attraction d²/k along the edges
+            i, j = edges[:, 0], edges[:, 1]
+            dx, dy = x[i] - x[j], y[i] - y[j]
+            pull = np.sqrt(dx * dx + dy * dy) * np.float32(math.sqrt(n))
+            np.add.at(fx, i, -dx * pull)
+            np.add.at(fy, i, -dy * pull)
+            np.add.at(fx, j, dx * pull)
+            np.add.at(fy, j, dy * pull)
+        length = np.sqrt(np.maximum(fx * fx + fy * fy, np.float32(1e-12)))
+        step = np.minimum(length, np.float32(temperature)) / length
+        x += fx * step
+        y += fy * step
+        temperature -= cool
+    x -= x.mean()
+    y -= y.mean()
+    scale = float(max(np.abs(x).max(), np.abs(y).max())) or 1.0
+    return {v: (float(a) / scale, float(b) / scale) for v, a, b in zip(nodes, x, y, strict=True)}
+
+
 # ---------------------------------------------------------------- the page
 
 
-def render_page(view: dict[str, Any], *, size_by: str = "degree", title: str = "Knowledge graph") -> str:
+def render_page(
+    view: dict[str, Any],
+    *,
+    size_by: str = "degree",
+    title: str = "Knowledge graph",
+    physics: bool | None = None,
+) -> str:
     """Return the HTML of the page for a view from :func:`prepare_view`."""
     import jinja2
 
     if size_by not in ("degree", "corroboration"):
         raise errors.unknown_choice("size measure", size_by, ["degree", "corroboration"])
     G = view["graph"]
-    data = build_vis_data(G, size_by=size_by)
+    data = build_vis_data(G, size_by=size_by, physics=physics)
     vis_js, vis_css = _vis_assets()
     scripts = [vis_js, _APP_JS]
     csp = (
@@ -323,23 +415,40 @@ def render_page(view: dict[str, Any], *, size_by: str = "degree", title: str = "
     for _, _, k in G.edges(keys=True):
         counts_prop[k] = counts_prop.get(k, 0) + 1
     legend_classes = [
-        {"name": CLASS_STYLE[c][2], "shape": CLASS_STYLE[c][0], "colour": CLASS_STYLE[c][1],
-         "count": counts_cls[c]}
-        for c in CLASS_STYLE if c in counts_cls
+        {
+            "name": CLASS_STYLE[c][2],
+            "shape": CLASS_STYLE[c][0],
+            "colour": CLASS_STYLE[c][1],
+            "count": counts_cls[c],
+        }
+        for c in CLASS_STYLE
+        if c in counts_cls
     ]
     legend_props = [
-        {"name": p, "colour": PROPERTY_COLOURS.get(p, "#888"), "count": counts_prop[p],
-         "directed": p not in SYMMETRIC_PROPERTIES}
-        for p in PROPERTIES if p in counts_prop
+        {
+            "name": p,
+            "colour": PROPERTY_COLOURS.get(p, "#888"),
+            "count": counts_prop[p],
+            "directed": p not in SYMMETRIC_PROPERTIES,
+        }
+        for p in PROPERTIES
+        if p in counts_prop
     ]
-    note = None
+    notes = []
     if view["left_out_nodes"]:
-        note = (
+        notes.append(
             f"Showing the {G.number_of_nodes():,} most connected of {view['full_nodes']:,} "
             f"entities: {view['left_out_nodes']:,} entities and {view['left_out_edges']:,} facts "
             "are left out. Narrow the view with --focus, --types, --properties or "
             "--min-confidence to see them."
         )
+    if view.get("isolated_hidden"):
+        n = view["isolated_hidden"]
+        notes.append(
+            f"{n:,} entit{'y' if n == 1 else 'ies'} with no fact in this view "
+            f"{'is' if n == 1 else 'are'} not drawn (kg viz --isolated draws them)."
+        )
+    note = " ".join(notes) or None
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     template = env.from_string(_TEMPLATE)
@@ -364,7 +473,9 @@ def render_page(view: dict[str, Any], *, size_by: str = "degree", title: str = "
     )
 
 
-def build_vis_data(G: nx.MultiDiGraph, *, size_by: str = "degree") -> dict[str, Any]:
+def build_vis_data(
+    G: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool | None = None
+) -> dict[str, Any]:
     """Return ``{"nodes", "edges", "options"}`` for vis-network, assembled with pyvis."""
     from pyvis.network import Network
 
@@ -382,9 +493,12 @@ def build_vis_data(G: nx.MultiDiGraph, *, size_by: str = "degree") -> dict[str, 
             i,
             label=_clip(d["label"], MAX_LABEL),
             shape=shape,
-            color={"background": colour, "border": _darker(colour),
-                   "highlight": {"background": colour, "border": "#111111"},
-                   "hover": {"background": colour, "border": "#111111"}},
+            color={
+                "background": colour,
+                "border": _darker(colour),
+                "highlight": {"background": colour, "border": "#111111"},
+                "hover": {"background": colour, "border": "#111111"},
+            },
             size=round(min(size, 48), 1),
             title=node_tooltip(G, v),
             x=x,
@@ -393,10 +507,13 @@ def build_vis_data(G: nx.MultiDiGraph, *, size_by: str = "degree") -> dict[str, 
             kgIri=v,
             kgLabel=d["label"],
         )
-        if shape == "box":  # label inside: scale the font instead of the size
-            net.nodes[-1]["font"] = {"size": round(min(12 + 1.5 * math.sqrt(weight), 22))}
+        # bigger labels for bigger nodes, so hubs stay readable when the view is zoomed out
+        font = 15 + 3 * math.sqrt(weight) if shape != "box" else 12 + 1.5 * math.sqrt(weight)
+        net.nodes[-1]["font"] = {"size": round(min(font, 34))}
     pair_count: dict[frozenset[str], int] = {}
-    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (ids[e[0]], ids[e[1]], e[2])):
+    for u, v, k, d in sorted(
+        G.edges(keys=True, data=True), key=lambda e: (ids[e[0]], ids[e[1]], e[2])
+    ):
         pair = frozenset((u, v))
         rank = pair_count.get(pair, 0)
         pair_count[pair] = rank + 1
@@ -419,37 +536,65 @@ def build_vis_data(G: nx.MultiDiGraph, *, size_by: str = "degree") -> dict[str, 
             edge["smooth"] = {"enabled": True, "type": side, "roundness": 0.15 + 0.12 * (rank // 2)}
         else:
             edge["smooth"] = False
-        net.add_edge(ids[u], ids[v], **edge)
+        net.add_edge(ids[u], ids[v], id=f"e{len(net.edges)}", **edge)
 
     n = G.number_of_nodes()
-    physics = 0 < n <= PHYSICS_LIMIT
+    physics = 0 < n <= PHYSICS_LIMIT if physics is None else physics and n > 0
     options = {
         "autoResize": True,
         "nodes": {
             "borderWidth": 1.5,
-            "font": {"size": 14, "face": "system-ui, -apple-system, Segoe UI, sans-serif",
-                     "color": "#1d2433", "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "font": {
+                "size": 14,
+                "face": "system-ui, -apple-system, Segoe UI, sans-serif",
+                "color": "#1d2433",
+                "strokeWidth": 4,
+                "strokeColor": "#ffffff",
+            },
             "shadow": False,
+            "scaling": {"label": {"drawThreshold": 4}},
         },
         "edges": {
-            "font": {"size": 11, "face": "system-ui, sans-serif", "color": "#4a5160",
-                     "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"},
+            "font": {
+                "size": 11,
+                "face": "system-ui, sans-serif",
+                "color": "#4a5160",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+                "align": "horizontal",
+            },
+            "smooth": False,  # straight by default; parallel facts get their own curve below
+            # edge labels appear once zoomed in enough to read them (tooltips work at any zoom)
+            "scaling": {"label": {"drawThreshold": 8}},
             "selectionWidth": 1.5,
             "hoverWidth": 0.8,
             "arrows": {"to": {"scaleFactor": 0.6}},
         },
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": n > 400,
-                        "hideEdgesOnZoom": n > 400, "navigationButtons": False,
-                        "keyboard": {"enabled": True, "bindToWindow": False}},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": n > 400,
+            "hideEdgesOnZoom": n > 400,
+            "navigationButtons": False,
+            "keyboard": {"enabled": True, "bindToWindow": False},
+        },
         "layout": {"improvedLayout": False, "randomSeed": 7},
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -70, "centralGravity": 0.004,
-                                 "springLength": 130, "springConstant": 0.05,
-                                 "avoidOverlap": 0.6},
-            "stabilization": {"enabled": physics, "iterations": STABILIZATION_ITERATIONS,
-                              "updateInterval": 50, "fit": True},
+            "forceAtlas2Based": {
+                "gravitationalConstant": -45,
+                "centralGravity": 0.012,
+                "springLength": 85,
+                "springConstant": 0.06,
+                "avoidOverlap": 1.0,
+            },
+            "stabilization": {
+                "enabled": physics,
+                "iterations": STABILIZATION_ITERATIONS,
+                "updateInterval": 50,
+                "fit": True,
+            },
             "minVelocity": 1.0,
             "maxVelocity": 40,
         },
@@ -462,8 +607,11 @@ def node_tooltip(G: nx.MultiDiGraph, v: str) -> str:
     d = G.nodes[v]
     lines = [_one_line(d["label"]), CLASS_STYLE.get(d["cls"], CLASS_STYLE["Unknown"])[2]]
     if d.get("aliases"):
-        lines.append("Also: " + "; ".join(_clip(a, 80) for a in d["aliases"][:8])
-                     + (f"; … {len(d['aliases']) - 8} more" if len(d["aliases"]) > 8 else ""))
+        lines.append(
+            "Also: "
+            + "; ".join(_clip(a, 80) for a in d["aliases"][:8])
+            + (f"; … {len(d['aliases']) - 8} more" if len(d["aliases"]) > 8 else "")
+        )
     if d.get("titles"):
         lines.append("Title: " + "; ".join(_clip(t, 80) for t in d["titles"][:5]))
     docs = len(_entity_documents(G, v))
@@ -495,8 +643,11 @@ def edge_tooltip(
             bits.append(f"confidence {e['confidence']:.2f}")
         if e.get("modality") and e["modality"] != "asserted":
             bits.append(e["modality"])
-        lines += ["", f"“{_clip(e.get('sentence') or '(no sentence)', MAX_SENTENCE)}”",
-                  "— " + ", ".join(bits)]
+        lines += [
+            "",
+            f"“{_clip(e.get('sentence') or '(no sentence)', MAX_SENTENCE)}”",
+            "— " + ", ".join(bits),
+        ]
     if n > MAX_EVIDENCE_IN_TOOLTIP:
         lines += ["", f"… and {n - MAX_EVIDENCE_IN_TOOLTIP} more"]
     return "\n".join(lines)
@@ -559,6 +710,9 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a page is meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -607,7 +761,9 @@ _APP_JS = r"""
     network.getConnectedNodes(centre).forEach(function (id) { keep[id] = true; });
     var touching = {};
     network.getConnectedEdges(centre).forEach(function (id) { touching[id] = true; });
-    nodes.update(nodes.get().map(function (n) { return {id: n.id, opacity: keep[n.id] ? 1 : 0.15}; }));
+    nodes.update(nodes.get().map(function (n) {
+      return {id: n.id, opacity: keep[n.id] ? 1 : 0.15};
+    }));
     edges.update(edges.get().map(function (e) { return {id: e.id, hidden: !touching[e.id]}; }));
     dimmed = true;
   });
@@ -657,6 +813,7 @@ header button { font: inherit; padding: 3px 10px; border: 1px solid #c5cbd5; bor
 .filters { flex-basis: 100%; margin: 0; color: #5b6372; }
 main { flex: 1; display: flex; min-height: 0; }
 #kg-network { flex: 1; min-width: 0; background: #ffffff; }
+#kg-network:focus, #kg-network .vis-network:focus { outline: none; }
 aside { width: 215px; padding: 12px 14px; border-left: 1px solid #dde1e7; background: #fbfbfc;
         overflow-y: auto; }
 aside h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .05em; color: #5b6372;
@@ -703,13 +860,18 @@ _TEMPLATE = """<!DOCTYPE html>
     <h2>Classes</h2>
     <ul>
     {% for c in legend_classes %}
-      <li>{{ shape_svg(c.shape, c.colour) }}<span>{{ c.name }}</span><span class="count">{{ c.count }}</span></li>
+      <li>{{ shape_svg(c.shape, c.colour) }}<span>{{ c.name }}</span>
+        <span class="count">{{ c.count }}</span></li>
     {% endfor %}
     </ul>
     <h2>Properties</h2>
     <ul>
     {% for p in legend_props %}
-      <li><svg width="26" height="10" aria-hidden="true"><line x1="1" y1="5" x2="{{ 19 if p.directed else 25 }}" y2="5" stroke="{{ p.colour }}" stroke-width="2"/>{% if p.directed %}<polygon points="18,1 25,5 18,9" fill="{{ p.colour }}"/>{% endif %}</svg><span>{{ p.name }}</span><span class="count">{{ p.count }}</span></li>
+      <li><svg width="26" height="10" aria-hidden="true">
+        <line x1="1" y1="5" x2="{{ 19 if p.directed else 25 }}" y2="5" stroke="{{ p.colour }}"
+          stroke-width="2"/>{% if p.directed %}
+        <polygon points="18,1 25,5 18,9" fill="{{ p.colour }}"/>{% endif %}</svg>
+        <span>{{ p.name }}</span><span class="count">{{ p.count }}</span></li>
     {% endfor %}
     </ul>
     <p>Hover over an entity or a fact for its evidence; click an entity to see its
@@ -737,7 +899,8 @@ def _shape_svg(shape: str, colour: str) -> Any:
         "triangle": f'<polygon points="8,1.5 14.5,14 1.5,14" {paint}/>',
         "triangleDown": f'<polygon points="1.5,2 14.5,2 8,14.5" {paint}/>',
         "diamond": f'<polygon points="8,1 15,8 8,15 1,8" {paint}/>',
-        "star": f'<polygon points="8,1 10,6 15,6 11,9.5 12.5,15 8,11.8 3.5,15 5,9.5 1,6 6,6" {paint}/>',
+        "star": '<polygon points="8,1 10,6 15,6 11,9.5 12.5,15 8,11.8 3.5,15 5,9.5 1,6 6,6" '
+        f"{paint}/>",
         "box": f'<rect x="1" y="4" width="14" height="9" rx="2" {paint}/>',
     }.get(shape, f'<circle cx="8" cy="8" r="6" {paint}/>')
     return Markup(f'<svg width="16" height="16" aria-hidden="true">{body}</svg>')

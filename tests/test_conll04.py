@@ -223,3 +223,27 @@ def test_end_to_end_on_first_dev_sentences(tmp_path: Path) -> None:
             assert set(r) == {"type", "head", "tail"}
             head, tail = p["entities"][r["head"]], p["entities"][r["tail"]]
             assert conll04.SIGNATURES[(head["type"], tail["type"])] == r["type"]
+
+
+def test_unwritable_predictions_path_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(errors.InputError) as info:
+        conll04.write_predictions(tmp_path, [GOLD])  # a folder, not a file
+    assert info.value.message.startswith(f"cannot write predictions to {tmp_path}: ")
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_training_writes_models_that_load_and_predict(tmp_path: Path) -> None:
+    train = SHARED / "conll04_train.json"
+    if not train.is_file():
+        pytest.skip(f"CoNLL04 train split not found at {train} (../shared is absent)")
+    small = tmp_path / "train40.json"
+    small.write_text(json.dumps(json.loads(train.read_text(encoding="utf-8"))[:40]), "utf-8")
+    info = conll04.train(small, tmp_path / "models")
+    assert info["tagger_features"] > 0 and info["relation_features"] > 0
+    predictor = conll04.Predictor.load(tmp_path / "models")
+    first = conll04.load_split(small)[:3]
+    docs = conll04.parse(first)
+    for s, doc in zip(first, docs, strict=True):
+        out = predictor.predict(s, doc)
+        assert out["tokens"] == s["tokens"]

@@ -240,7 +240,7 @@ def test_bad_field_spec_is_a_clear_error() -> None:
 
 class _Stdin:
     def __init__(self, data: bytes) -> None:
-        self.buffer = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+        self.buffer = io.BufferedReader(io.BytesIO(data))
 
 
 def test_stdin_text(monkeypatch: pytest.MonkeyPatch) -> None:

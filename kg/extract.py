@@ -1,0 +1,151 @@
+"""From a parsed article to resolved entities and relations with evidence.
+
+Flow (one pass over the parse, no reparsing): ``kg.entities`` finds mentions →
+``kg.resolve`` groups them into entities → ``kg.relations`` applies the rules (names, titles,
+verb and noun frames, lists, places, the exercise frame, inheritance) → duplicate facts are
+merged, keeping the most confident evidence per sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from kg.records import Document, Extraction, Relation
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from kg.entities import Cand, MentionFinder
+
+#: Version of the extractor as a whole, recorded nowhere else; bump when rules change.
+VERSION = "1"
+
+
+def add_components(nlp: Language) -> None:
+    """Adjust the tokenizer so that dashes glued to words split ("Brigades-", "-specifically"),
+    and start a sentence at every line break (headlines, datelines and paragraphs are never
+    one sentence with what follows; the parser keeps preset boundaries).
+
+    Called once by ``kg.nlp.load_nlp``; the statistical components are unchanged.
+    """
+    from spacy.language import Language
+    from spacy.util import compile_prefix_regex, compile_suffix_regex
+
+    if "kg_line_breaks_v1" not in Language.factories:
+
+        @Language.component("kg_line_breaks_v1")
+        def line_breaks(doc: Doc) -> Doc:
+            for tok in doc[1:]:
+                prev = doc[tok.i - 1]
+                gap = prev.whitespace_ + (prev.text if prev.is_space else "")
+                if "\n" not in gap or tok.is_space:
+                    continue
+                if prev.is_space:
+                    prev = doc[tok.i - 2] if tok.i >= 2 else prev
+                # a hard-wrapped line goes on; a headline, a dateline or a paragraph does not
+                if (
+                    gap.count("\n") > 1
+                    or prev.text in (".", "!", "?", ":", "”", '"', ")")
+                    or (tok.text[:1].isupper() or tok.text[:1] in '—–-“"')
+                    and not (prev.is_stop or prev.text == ",")
+                ):
+                    tok.is_sent_start = True
+            return doc
+
+    if "kg_line_breaks_v1" not in nlp.pipe_names:
+        before = "parser" if "parser" in nlp.pipe_names else None
+        nlp.add_pipe("kg_line_breaks_v1", before=before) if before else nlp.add_pipe(
+            "kg_line_breaks_v1"
+        )
+
+    prefixes = [*nlp.Defaults.prefixes, r"-(?=[A-Za-z]{3,})"]  # type: ignore[misc]
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z]{3})-$"]  # type: ignore[misc]
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search  # type: ignore[union-attr]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search  # type: ignore[union-attr]
+
+
+@functools.lru_cache(maxsize=1)
+def _finder() -> MentionFinder:
+    from kg.entities import MentionFinder
+    from kg.lexicon import load
+
+    return MentionFinder(load())
+
+
+def main_country(cands: list[Cand]) -> str | None:
+    """The country the article is mostly about: the one named most often (a name counts twice,
+    a demonym or a qualified name once).
+
+    The United States counts half: in this domain it is usually the visiting partner and its
+    bodies are named explicitly ("U.S. Southern Command"), while the host's units are often
+    named without their state ("the Anti-Drug Directorate").
+    """
+    lex = _finder().lex
+    counts: Counter[str] = Counter()
+    for c in cands:
+        if c.cls == "Country":
+            counts[c.key or c.name] += 2
+        elif c.cls == "Place" and c.key and lex.places.get(c.key.lower()):
+            container = lex.places[c.key.lower()][1]
+            if container in lex.modifier:
+                counts[container] += 1  # "Culiacán", "Mexico City": places of that country
+        elif c.country and c.source == "gazetteer":
+            counts[c.country] += 0.5  # a known agency says less about where the story is
+        elif c.country:
+            counts[c.country] += 1
+    if not counts:
+        return None
+    weighted = {k: v * (0.5 if k == "United States" else 1.0) for k, v in counts.items()}
+    return max(sorted(weighted), key=lambda k: weighted[k])
+
+
+def extract_document(sdoc: Doc, document: Document) -> Extraction:
+    """Extract resolved entities and relations with evidence from one parsed document."""
+    from kg import relations as R
+    from kg.lexicon import load
+    from kg.resolve import resolve
+
+    lex = load()
+    cands = _finder().find(sdoc)
+    default = main_country(cands)
+    res = resolve(cands, document.text, lex, default)
+    ctx = R.Context(sdoc, document, lex, cands, res.keys, res.entities, res.info, default)
+    R.name_rules(ctx)
+    R.title_rules(ctx)
+    training = R.frame_rules(ctx)
+    listed = R.list_rules(ctx)
+    R.place_rules(ctx)
+    R.of_rules(ctx)
+    R.joint_action_rules(ctx)
+    R.under_rules(ctx)
+    R.gift_rules(ctx)
+    R.tweet_rules(ctx)
+    R.ally_rules(ctx)
+    R.inherit_rules(ctx)
+    R.exercise_frame(ctx, training, listed)
+    R.inherit_rules(ctx)
+    R.state_rules(ctx)
+    relations = _prune_titles(ctx.relations)
+    used = {r.subject for r in relations} | {r.object for r in relations if not r.literal}
+    entities = [e for e in ctx.entities.values() if e.mentions or e.key in used]
+    return Extraction(document, entities, relations)
+
+
+def _prune_titles(relations: list[Relation]) -> list[Relation]:
+    """Drop a title that is part of a longer title of the same person ("Minister" when
+    "Minister of National Security" is also read)."""
+    titles: dict[str, list[str]] = {}
+    for r in relations:
+        if r.predicate == "hasTitle":
+            titles.setdefault(r.subject, []).append(r.object.lower())
+    out = []
+    for r in relations:
+        if r.predicate == "hasTitle":
+            low = r.object.lower()
+            if any(low != t and set(low.split()) < set(t.split()) for t in titles[r.subject]):
+                continue
+        out.append(r)
+    return out

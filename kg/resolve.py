@@ -1,0 +1,312 @@
+"""Group mentions into entities: one entity per real-world thing, with a stable key.
+
+Merges (each records why, in ``EntityInfo.merges``): same normalised name; an acronym defined in
+the text; a later short form that is a word-suffix of exactly one longer name ("De Zela" ->
+"Hugo de Zela", "Defence Force" -> "Royal Bahamas Defence Force"); a name without its "of
+<country>" tail ("National Police" -> "National Police of Peru"); generic state forces
+("U.S. troops", "U.S. military personnel") under one key per country and kind. Two entities that
+merely share a word are never merged: a short form must match the end of the longer name and be
+unambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from kg.entities import Cand
+from kg.lexicon import Lexicon
+from kg.records import Entity, Mention
+
+_US_PREFIX = re.compile(
+    r"^(?:the\s+)?(?:U\.S\.|US|U\.S|United States’?|United States'|USA)\s+(?=\S)"
+)
+_ORG_CLASSES = frozenset({"Organization", "GovernmentBody", "MilitaryUnit", "PoliceUnit"})
+_BRANCHES = {
+    "army": "Army",
+    "navy": "Navy",
+    "air force": "Air Force",
+    "armed forces": "Armed Forces",
+    "military": "Armed Forces",
+    "police": "Police",
+    "national police": "National Police",
+    "government": "Government",
+    "congress": "Congress",
+    "marines": "Marines",
+    "coast guard": "Coast Guard",
+    "executive": "Executive",
+    "executive power": "Executive Power",
+    "military forces": "Armed Forces",
+}
+
+
+def normalize_key(name: str) -> str:
+    """Canonical name for keys: NFC, single spaces, a "US"/"United States" prefix as "U.S."."""
+    text = " ".join(unicodedata.normalize("NFC", name).split())
+    text = text.replace("’s", "’s").strip(" ,.;:")
+    if _US_PREFIX.match(text) and not text.lower().startswith(("united states of", "usa ")):
+        text = _US_PREFIX.sub("U.S. ", text)
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return text
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-–]+", text.lower().replace("’s", "").replace("'s", "")) if w]
+
+
+@dataclass
+class EntityInfo:
+    """What the extractor knows about an entity beyond its record."""
+
+    key: str
+    cls: str
+    country: str | None = None
+    country_rule: str = ""
+    kind: str | None = None
+    names: list[str] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Resolution:
+    entities: dict[str, Entity]
+    info: dict[str, EntityInfo]
+    #: key of each candidate mention, aligned with the input list (None when dropped)
+    keys: list[str | None]
+
+
+def resolve(cands: list[Cand], text: str, lex: Lexicon, default_country: str | None) -> Resolution:
+    """Cluster candidate mentions into entities with stable keys."""
+    order = sorted(range(len(cands)), key=lambda i: (-len(cands[i].name), cands[i].start))
+    entities: dict[str, Entity] = {}
+    info: dict[str, EntityInfo] = {}
+    by_norm: dict[str, str] = {}  # normalised name or alias -> key
+    keys: list[str | None] = [None] * len(cands)
+
+    def add(key: str, c: Cand, why: str) -> None:
+        ent = entities.get(key)
+        mention = Mention(c.name, c.char_start, c.char_end, c.cls, c.source)
+        if ent is None:
+            ent = Entity(key=key, cls=c.cls, label=c.name)
+            entities[key] = ent
+            info[key] = EntityInfo(key, c.cls, kind=c.kind)
+        inf = info[key]
+        ent.mentions.append(mention)
+        if c.name != ent.label:
+            ent.aliases.add(c.name)
+            inf.merges.append(f"{c.name!r} -> {key!r}: {why}")
+        for acr in c.acronyms:
+            ent.aliases.add(acr)
+            by_norm.setdefault(_norm(acr), key)
+        inf.names.append(c.name)
+        if c.country and not inf.country and c.cls != "Country":
+            inf.country, inf.country_rule = c.country, "name"
+        # the most specific class wins over the generic Organization
+        if ent.cls == "Organization" and c.cls in _ORG_CLASSES:
+            ent.cls = inf.cls = c.cls
+        by_norm.setdefault(_norm(c.name), key)
+
+    for i in order:
+        c = cands[i]
+        if c.cls == "skip":
+            continue
+        key, why = _match(c, entities, info, by_norm, lex, default_country)
+        if key is None:
+            key = _new_key(c, lex, default_country)
+            why = "new"
+            if (
+                key in entities
+                and entities[key].cls != c.cls
+                and not _compatible(entities[key].cls, c.cls)
+            ):
+                key = f"{key} ({c.cls})"
+        keys[i] = key
+        add(key, c, why)
+
+    _people_read_as_orgs(entities, info, keys, lex)
+    for key, ent in entities.items():
+        inf = info[key]
+        ent.label = _best_label(ent, inf)
+        ent.aliases.discard(ent.label)
+        if key != ent.label and ent.cls != "Country":
+            ent.aliases.add(key)
+        if (ent.cls in _ORG_CLASSES or ent.cls == "Person") and (
+            inf.country is None and inf.kind and default_country
+        ):
+            inf.country, inf.country_rule = default_country, "default"
+    return Resolution(entities, info, keys)
+
+
+def _people_read_as_orgs(
+    entities: dict[str, Entity], info: dict[str, EntityInfo], keys: list[str | None], lex: Lexicon
+) -> None:
+    """ "the Honorable Marvin Dames" tagged as an organisation, then "Minister Dames" as a person:
+    a head-less organisation whose last word is a person's surname is that person."""
+    people = {k: e for k, e in entities.items() if e.cls == "Person"}
+    for key, ent in list(entities.items()):
+        if ent.cls != "Organization" or len(ent.label.split()) not in (2, 3):
+            continue
+        words = _words(ent.label)
+        if any(w in lex.heads for w in words) or not all(
+            x[:1].isupper() for x in ent.label.split()
+        ):
+            continue
+        match = [k for k, p in people.items() if _words(p.label)[-1:] == words[-1:]]
+        if len(match) != 1:
+            continue
+        target = entities[match[0]]
+        # the full name becomes the person's key; the surname-only entity folds into it
+        merged = Entity(
+            key=normalize_key(ent.label),
+            cls="Person",
+            label=ent.label,
+            aliases=ent.aliases | target.aliases | {target.label},
+            mentions=ent.mentions + target.mentions,
+        )
+        for old in (key, match[0]):
+            entities.pop(old, None)
+            info.pop(old, None)
+        entities[merged.key] = merged
+        info[merged.key] = EntityInfo(
+            merged.key,
+            "Person",
+            names=[ent.label, target.label],
+            merges=[f"{target.label!r} -> {ent.label!r}: surname"],
+        )
+        for i, k in enumerate(keys):
+            if k in (key, match[0]):
+                keys[i] = merged.key
+        people.pop(match[0], None)
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a in _ORG_CLASSES and b in _ORG_CLASSES
+
+
+def _norm(text: str) -> str:
+    return " ".join(_words(normalize_key(text)))
+
+
+def _best_label(ent: Entity, inf: EntityInfo) -> str:
+    names = [n for n in inf.names if not (n.isupper() and len(n) <= 10)] or inf.names
+    if ent.cls == "Country":
+        return ent.key
+    return max(names, key=lambda n: (len(n.split()), len(n)))
+
+
+def _new_key(c: Cand, lex: Lexicon, default_country: str | None) -> str:
+    if c.key:
+        return c.key
+    if c.kind and c.country:
+        return f"{lex.modifier.get(c.country, c.country)} {c.kind}"
+    low = " ".join(c.name.lower().split())
+    low = low[4:] if low.startswith("the ") else low
+    if c.cls in _ORG_CLASSES and low in _BRANCHES and default_country:
+        # a bare "Army" or "National Police" is the one of the country the article is about
+        c.country = c.country or default_country
+        c.kind = _BRANCHES[low]
+        return f"{lex.modifier.get(default_country, default_country)} {_BRANCHES[low]}"
+    return normalize_key(c.name)
+
+
+def _match(
+    c: Cand,
+    entities: dict[str, Entity],
+    info: dict[str, EntityInfo],
+    by_norm: dict[str, str],
+    lex: Lexicon,
+    default_country: str | None,
+) -> tuple[str | None, str]:
+    n = _norm(c.name)
+    if c.key and c.key in entities:
+        return c.key, "gazetteer"
+    if n in by_norm and _compatible_cls(entities[by_norm[n]].cls, c.cls):
+        return by_norm[n], "same name or acronym"
+    if c.source == "ner" and c.cls == "Organization" and len(_words(normalize_key(c.name))) == 1:
+        # "Hartley said ...": a surname the model read as an organisation
+        people = [
+            k
+            for k, e in entities.items()
+            if e.cls == "Person"
+            and any(_words(n)[-1:] == _words(normalize_key(c.name)) for n in info[k].names)
+        ]
+        if len(people) == 1:
+            c.cls = "Person"
+            return people[0], "surname of a person named in full"
+    if c.source == "generic" or c.cls == "Country":
+        if c.kind == "Police" and c.country:
+            # "Colombian police" is that country's National Police when the text names it
+            for key, inf in info.items():
+                if (
+                    entities[key].cls == "PoliceUnit"
+                    and inf.country == c.country
+                    and any("national police" in x.lower() for x in inf.names)
+                ):
+                    return key, "generic police of the same country"
+        return None, ""
+    words = _words(normalize_key(c.name))
+    if not words:
+        return None, ""
+    if c.cls == "Event":
+        caps = {w.lower() for w in c.name.split() if w.isupper() and len(w) > 2}
+        for key, ent in entities.items():
+            if ent.cls == "Event" and caps & {
+                w.lower() for n in info[key].names for w in n.split() if w.isupper()
+            }:
+                return key, "same event name"
+        return None, ""
+    hits: list[str] = []
+    for key, ent in entities.items():
+        if not _compatible_cls(ent.cls, c.cls) or ent.cls == "Country":
+            continue
+        for name in info[key].names:
+            w = _words(normalize_key(name))
+            if len(w) <= len(words):
+                continue
+            if ent.cls == "Person" or c.cls == "Person":
+                if ent.cls == c.cls and w[-len(words) :] == words:
+                    hits.append(key)
+                    break
+                continue
+            generic_one = len(words) == 1 and words[0] in (
+                "group",
+                "force",
+                "forces",
+                "unit",
+                "command",
+                "directorate",
+                "police",
+            )
+            if w[-len(words) :] == words and not generic_one:
+                hits.append(key)
+                break
+            if "of" in w:
+                cut = w.index("of")
+                tail = " ".join(w[cut + 1 :])
+                if w[:cut] == words and (lex.country_of(tail) is not None):
+                    hits.append(key)
+                    break
+            # "Army" -> "Peruvian Army"; "Government" -> "Peruvian Government"
+            if len(w) == len(words) + 1 and w[1:] == words and lex.country_of(w[0]):
+                hits.append(key)
+                break
+    if c.cls == "PoliceUnit" and words[-1] in ("police", "directorate"):
+        # "Anti-narcotics Police" and "Anti-narcotics Directorate": one police body, two names
+        other = words[:-1] + (["directorate"] if words[-1] == "police" else ["police"])
+        for key, ent in entities.items():
+            if ent.cls == "PoliceUnit" and any(
+                _words(normalize_key(n)) == other for n in info[key].names
+            ):
+                hits.append(key)
+    hits = list(dict.fromkeys(hits))
+    if len(hits) == 1:
+        return hits[0], "short form of a longer name"
+    return None, ""
+
+
+def _compatible_cls(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return a in _ORG_CLASSES and b in _ORG_CLASSES
