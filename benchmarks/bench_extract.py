@@ -129,11 +129,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         if "plain" in modes and "build" in modes:
             print(
-                f"  → full build / plain parsing throughput: {results['plain'] / results['build']:.2f}×"
+                "  → full build / plain parsing throughput: "
+                f"{results['plain'] / results['build']:.2f}×"
             )
         if "plain" in modes and "store" in modes:
             print(
-                f"  → build into the store / plain parsing: {results['plain'] / results['store']:.2f}×"
+                "  → build into the store / plain parsing: "
+                f"{results['plain'] / results['store']:.2f}×"
             )
         if "profile" in modes:
             profile(corpus, tmp, nlp, words)
@@ -182,7 +184,12 @@ def profile(corpus: Path, tmp: Path, nlp: Any, words: int) -> None:
         ("kg.extract.extract_document", "kg/extract.py", "extract_document", False),
         ("kg.graph.extraction_quads", "kg/graph.py", "extraction_quads", False),
         ("rdflib → pyoxigraph terms (ox_quad)", "kg/store.py", "ox_quad", False),
-        ("pyoxigraph.serialize (own time)", "~", "<built-in method pyoxigraph.pyoxigraph.serialize>", True),
+        (
+            "pyoxigraph.serialize (own time)",
+            "~",
+            "<built-in method pyoxigraph.pyoxigraph.serialize>",
+            True,
+        ),
         ("kg.ingest (read, decode, headers)", "kg/ingest.py", "_iterate", True),
     ]
     found = dict.fromkeys((label for label, *_ in rows), 0.0)
@@ -217,7 +224,8 @@ def bench_dask(
         )
         client = stack.enter_context(Client(cluster))
         print(
-            f"  (LocalCluster of {args.workers} processes started in {time.perf_counter() - started:.1f} s)"
+            f"  (LocalCluster of {args.workers} processes started in "
+            f"{time.perf_counter() - started:.1f} s)"
         )
         d = timed(
             f"kg build --dask LocalCluster({args.workers} processes)",
@@ -227,7 +235,8 @@ def bench_dask(
             words,
         )
     print(
-        f"  → Dask LocalCluster / serial: {serial / d:.2f}× (cluster start excluded, model load included)"
+        f"  → Dask LocalCluster / serial: {serial / d:.2f}× "
+        "(cluster start excluded, model load included)"
     )
 
 

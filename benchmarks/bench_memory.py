@@ -63,7 +63,9 @@ def child(archive: Path, count: int, mode: str, out: Path) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--sizes", default="1000,10000", help="corpus sizes (default 1000,10000)")
     p.add_argument("--words", type=int, default=150, help="mean words per article (default 150)")
     p.add_argument("--seed", type=int, default=2)
@@ -82,13 +84,24 @@ def main(argv: list[str] | None = None) -> int:
     try:
         archive = tmp / "corpus.jsonl"
         generate.write_corpus(archive, max(sizes), words=args.words, seed=args.seed)
-        print(f"generated {max(sizes)} articles (~{args.words} words) → {archive}; mode {args.mode}")
+        print(
+            f"generated {max(sizes)} articles (~{args.words} words) → {archive}; mode {args.mode}"
+        )
         rows = []
         for n in sizes:
             out = tmp / f"run-{n}"
             out.mkdir()
             proc = subprocess.run(
-                [sys.executable, __file__, "--mode", args.mode, "--child", str(archive), str(n), str(out)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--mode",
+                    args.mode,
+                    "--child",
+                    str(archive),
+                    str(n),
+                    str(out),
+                ],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -101,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"({row['words'] / row['seconds']:,.0f} words/s, "
                 f"{row['documents'] / row['seconds']:.1f} docs/s); "
                 f"outside spaCy {1 - row['spacy_seconds'] / row['seconds']:.1%}; "
-                f"peak RSS {row['peak_rss_mb']:.0f} MB (model loaded: {row['rss_after_model_mb']:.0f} MB)"
+                f"peak RSS {row['peak_rss_mb']:.0f} MB "
+                f"(model loaded: {row['rss_after_model_mb']:.0f} MB)"
                 f"  (load {one:.1f}/{five:.1f})",
                 flush=True,
             )
@@ -111,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  → peak RSS at {b['documents']} docs / at {a['documents']} docs: "
                 f"{b['peak_rss_mb'] / a['peak_rss_mb']:.3f}× "
-                f"(growth above the loaded model: {b['peak_rss_mb'] - b['rss_after_model_mb']:.0f} MB vs "
+                "(growth above the loaded model: "
+                f"{b['peak_rss_mb'] - b['rss_after_model_mb']:.0f} MB vs "
                 f"{a['peak_rss_mb'] - a['rss_after_model_mb']:.0f} MB)"
             )
     finally:

@@ -19,8 +19,14 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _add_graph_source(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--graph", metavar="FILE", help="read the graph from an RDF file (.trig .nq .ttl .jsonld …)")
-    p.add_argument("--store", metavar="DIR", help="read the graph from a kg store (a folder, or a sparql+http:// URL)")
+    p.add_argument(
+        "--graph", metavar="FILE", help="read the graph from an RDF file (.trig .nq .ttl .jsonld …)"
+    )
+    p.add_argument(
+        "--store",
+        metavar="DIR",
+        help="read the graph from a kg store (a folder, or a sparql+http:// URL)",
+    )
 
 
 def open_source(args: argparse.Namespace) -> Any:
@@ -47,12 +53,27 @@ def _add_build(sub: Any) -> None:
         epilog="examples:\n  kg build data/articles -o out/graph.trig\n  kg build article.txt --store kg-store",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("sources", nargs="+", metavar="SOURCE",
-                   help="article files or folders (.txt .md .html), feeds (.rss .atom .xml), "
-                   "JSON Lines archives (.jsonl), http(s):// URLs of pages or feeds, or - for stdin")
-    p.add_argument("-o", "--output", metavar="FILE", help="RDF file to write; format from the extension (.trig .nq .ttl .jsonld)")
+    p.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="article files or folders (.txt .md .html), feeds (.rss .atom .xml), "
+        "JSON Lines archives (.jsonl), http(s):// URLs of pages or feeds, or - for stdin",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="RDF file to write; format from the extension (.trig .nq .ttl .jsonld)",
+    )
     p.add_argument("--store", metavar="DIR", help="kg store to write into (created if missing)")
-    p.add_argument("--min-confidence", type=float, default=0.0, metavar="X", help="drop statements with confidence below X (0..1)")
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="drop statements with confidence below X (0..1)",
+    )
     p.add_argument("--html", metavar="FILE", help="also write the interactive network page")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     _add_build_scale_options(p)
@@ -61,15 +82,69 @@ def _add_build(sub: Any) -> None:
 
 def _add_build_scale_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("inputs and scale")
-    g.add_argument("--include", action="append", default=[], metavar="GLOB", help="in folders, read only files matching GLOB (repeatable)")
-    g.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="in folders, skip files matching GLOB (repeatable)")
-    g.add_argument("--jsonl-field", action="append", default=[], metavar="FIELD=NAME", help="JSON Lines field names, e.g. text=body (fields: id title text url published)")
-    g.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="timeout for each URL (default 20)")
-    g.add_argument("--workers", type=int, default=1, metavar="N", help="extract in N worker processes (default 1)")
-    g.add_argument("--dask", metavar="ADDR", help="extract on a Dask cluster: 'local' or a scheduler address tcp://host:8786")
-    g.add_argument("--shard-size", type=int, default=16, metavar="N", help="documents per unit of work with --workers/--dask (default 16)")
-    g.add_argument("--shards-dir", metavar="DIR", help="also write each shard as an N-Quads file in DIR (for a bulk loader)")
-    g.add_argument("--progress", choices=["auto", "always", "never"], default="auto", help="progress line on stderr (auto: only on a terminal)")
+    g.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in folders, read only files matching GLOB (repeatable)",
+    )
+    g.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in folders, skip files matching GLOB (repeatable)",
+    )
+    g.add_argument(
+        "--jsonl-field",
+        action="append",
+        default=[],
+        metavar="FIELD=NAME",
+        help="JSON Lines field names, e.g. text=body (fields: id title text url published)",
+    )
+    g.add_argument(
+        "--timeout",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="timeout for each URL (default 20)",
+    )
+    g.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="for feed entries, fetch the linked page and use its full text",
+    )
+    g.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="extract in N worker processes (default 1)",
+    )
+    g.add_argument(
+        "--dask",
+        metavar="ADDR",
+        help="extract on a Dask cluster: 'local' or a scheduler address tcp://host:8786",
+    )
+    g.add_argument(
+        "--shard-size",
+        type=int,
+        default=16,
+        metavar="N",
+        help="documents per unit of work with --workers/--dask (default 16)",
+    )
+    g.add_argument(
+        "--shards-dir",
+        metavar="DIR",
+        help="also write each shard as an N-Quads file in DIR (for a bulk loader)",
+    )
+    g.add_argument(
+        "--progress",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="progress line on stderr (auto: only on a terminal)",
+    )
 
 
 def _run_build(args: argparse.Namespace) -> int:
@@ -78,7 +153,9 @@ def _run_build(args: argparse.Namespace) -> int:
     if not args.output and not args.store:
         raise errors.InputError("nowhere to write. Pass -o FILE (an RDF file) or --store DIR.")
     if not 0.0 <= args.min_confidence <= 1.0:
-        raise errors.InputError(f"--min-confidence must be between 0 and 1, got {args.min_confidence}.")
+        raise errors.InputError(
+            f"--min-confidence must be between 0 and 1, got {args.min_confidence}."
+        )
 
     from kg.feeds import parse_fields
     from kg.ingest import IngestOptions
@@ -88,9 +165,16 @@ def _run_build(args: argparse.Namespace) -> int:
         raise errors.InputError(f"--workers must be 1 or more, got {args.workers}.")
     if args.shard_size < 1:
         raise errors.InputError(f"--shard-size must be 1 or more, got {args.shard_size}.")
-    options = IngestOptions(include=args.include, exclude=args.exclude,
-                            jsonl_fields=parse_fields(args.jsonl_field), timeout=args.timeout)
-    bar = Progress(enabled={"always": True, "never": False}.get(args.progress) if not args.quiet else False)
+    options = IngestOptions(
+        include=args.include,
+        exclude=args.exclude,
+        jsonl_fields=parse_fields(args.jsonl_field),
+        timeout=args.timeout,
+        follow_links=args.follow_links,
+    )
+    bar = Progress(
+        enabled={"always": True, "never": False}.get(args.progress) if not args.quiet else False
+    )
 
     def progress(st: DocumentStatus) -> None:
         bar(st, st.words)
@@ -102,10 +186,18 @@ def _run_build(args: argparse.Namespace) -> int:
         print(f"  [{st.status}] {st.source}: {detail}", file=sys.stderr)
 
     try:
-        report = build(args.sources, output=args.output, store=args.store,
-                       min_confidence=args.min_confidence, on_document=progress,
-                       workers=args.workers, dask=args.dask, options=options,
-                       shard_size=args.shard_size, shards_dir=args.shards_dir)
+        report = build(
+            args.sources,
+            output=args.output,
+            store=args.store,
+            min_confidence=args.min_confidence,
+            on_document=progress,
+            workers=args.workers,
+            dask=args.dask,
+            options=options,
+            shard_size=args.shard_size,
+            shards_dir=args.shards_dir,
+        )
     finally:
         bar.close()
     if args.html:
@@ -150,10 +242,27 @@ def _add_query(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_graph_source(p)
-    p.add_argument("query", metavar="QUERY", help="SPARQL text, a .rq file, or the name of a saved query")
-    p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"], help="result format (default: table)")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind ?NAME to VALUE safely (repeatable)")
-    p.add_argument("--inferred", action="store_true", help="let the query also see the inferred graph (see kg reason)")
+    p.add_argument(
+        "query", metavar="QUERY", help="SPARQL text, a .rq file, or the name of a saved query"
+    )
+    p.add_argument(
+        "--format",
+        default="table",
+        choices=["table", "csv", "tsv", "json"],
+        help="result format (default: table)",
+    )
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind ?NAME to VALUE safely (repeatable)",
+    )
+    p.add_argument(
+        "--inferred",
+        action="store_true",
+        help="let the query also see the inferred graph (see kg reason)",
+    )
     p.set_defaults(handler=_run_query)
 
 
@@ -188,17 +297,55 @@ def _add_viz(sub: Any) -> None:
     )
     _add_graph_source(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="HTML file to write")
-    p.add_argument("--focus", metavar="NAME", help="show only the neighbourhood of this entity (label, alias or IRI)")
-    p.add_argument("--depth", type=int, default=2, metavar="N", help="hops around --focus (default: 2)")
-    p.add_argument("--types", metavar="CLASS,…", help="keep only these classes, e.g. MilitaryUnit,PoliceUnit")
-    p.add_argument("--properties", metavar="PROP,…", help="keep only these properties, e.g. trainsWith,partOf")
-    p.add_argument("--document", action="append", metavar="DOC", help="keep only evidence from this document (id, title or file name; repeatable)")
-    p.add_argument("--since", metavar="YYYY-MM-DD", help="keep only evidence from documents dated on or after")
-    p.add_argument("--until", metavar="YYYY-MM-DD", help="keep only evidence from documents dated on or before")
-    p.add_argument("--min-confidence", type=float, default=0.0, metavar="X", help="keep only evidence with confidence ≥ X")
-    p.add_argument("--max-nodes", type=int, default=1500, metavar="N", help="node budget; past it the most connected part is shown (default: 1500)")
-    p.add_argument("--isolated", action="store_true", help="also draw entities that take part in no fact")
-    p.add_argument("--size-by", default="degree", choices=["degree", "corroboration"], help="node size: number of facts, or of documents naming it")
+    p.add_argument(
+        "--focus",
+        metavar="NAME",
+        help="show only the neighbourhood of this entity (label, alias or IRI)",
+    )
+    p.add_argument(
+        "--depth", type=int, default=2, metavar="N", help="hops around --focus (default: 2)"
+    )
+    p.add_argument(
+        "--types", metavar="CLASS,…", help="keep only these classes, e.g. MilitaryUnit,PoliceUnit"
+    )
+    p.add_argument(
+        "--properties", metavar="PROP,…", help="keep only these properties, e.g. trainsWith,partOf"
+    )
+    p.add_argument(
+        "--document",
+        action="append",
+        metavar="DOC",
+        help="keep only evidence from this document (id, title or file name; repeatable)",
+    )
+    p.add_argument(
+        "--since", metavar="YYYY-MM-DD", help="keep only evidence from documents dated on or after"
+    )
+    p.add_argument(
+        "--until", metavar="YYYY-MM-DD", help="keep only evidence from documents dated on or before"
+    )
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="keep only evidence with confidence ≥ X",
+    )
+    p.add_argument(
+        "--max-nodes",
+        type=int,
+        default=1500,
+        metavar="N",
+        help="node budget; past it the most connected part is shown (default: 1500)",
+    )
+    p.add_argument(
+        "--isolated", action="store_true", help="also draw entities that take part in no fact"
+    )
+    p.add_argument(
+        "--size-by",
+        default="degree",
+        choices=["degree", "corroboration"],
+        help="node size: number of facts, or of documents naming it",
+    )
     p.add_argument("--title", metavar="TEXT", help="page heading (default: Knowledge graph)")
     p.set_defaults(handler=_run_viz)
 
@@ -209,10 +356,20 @@ def _run_viz(args: argparse.Namespace) -> int:
         from kg.viz import write_html
 
         summary = write_html(
-            source, Path(args.output), focus=args.focus, depth=args.depth, types=args.types,
-            properties=args.properties, document=args.document, since=args.since,
-            until=args.until, min_confidence=args.min_confidence, max_nodes=args.max_nodes,
-            isolated=args.isolated, size_by=args.size_by, title=args.title,
+            source,
+            Path(args.output),
+            focus=args.focus,
+            depth=args.depth,
+            types=args.types,
+            properties=args.properties,
+            document=args.document,
+            since=args.since,
+            until=args.until,
+            min_confidence=args.min_confidence,
+            max_nodes=args.max_nodes,
+            isolated=args.isolated,
+            size_by=args.size_by,
+            title=args.title,
         )
     finally:
         source.close()
@@ -234,8 +391,16 @@ def _add_stats(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_graph_source(p)
-    p.add_argument("--format", default="text", choices=["text", "json"], help="output format (default: text)")
-    p.add_argument("--top", type=int, default=10, metavar="N", help="how many central entities to list (default: 10)")
+    p.add_argument(
+        "--format", default="text", choices=["text", "json"], help="output format (default: text)"
+    )
+    p.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        metavar="N",
+        help="how many central entities to list (default: 10)",
+    )
     p.set_defaults(handler=_run_stats)
 
 
@@ -263,7 +428,9 @@ def _add_validate(sub: Any) -> None:
         "Exit 0: conforms; 1: does not conform (a report is printed); 2: error.",
     )
     _add_graph_source(p)
-    p.add_argument("--shapes", metavar="FILE", help="SHACL shapes to use instead of ontology/shapes.ttl")
+    p.add_argument(
+        "--shapes", metavar="FILE", help="SHACL shapes to use instead of ontology/shapes.ttl"
+    )
     p.set_defaults(handler=_run_validate)
 
 
@@ -291,14 +458,31 @@ def _add_eval(sub: Any) -> None:
         "  kg eval conll04 ../shared/conll04/conll04_dev.json --predictions out.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("articles", nargs="+", metavar="ARTICLE", help="article files, in the same order as --gold "
-                   "(or: the word conll04 and a CoNLL04 JSON split)")
-    p.add_argument("--gold", action="append", metavar="GOLD.json", help="gold file (repeat once per article)")
-    p.add_argument("--predictions", metavar="OUT.json", help="conll04: write the predictions there (input layout)")
+    p.add_argument(
+        "articles",
+        nargs="+",
+        metavar="ARTICLE",
+        help="article files, in the same order as --gold "
+        "(or: the word conll04 and a CoNLL04 JSON split)",
+    )
+    p.add_argument(
+        "--gold", action="append", metavar="GOLD.json", help="gold file (repeat once per article)"
+    )
+    p.add_argument(
+        "--predictions",
+        metavar="OUT.json",
+        help="conll04: write the predictions there (input layout)",
+    )
     p.add_argument("--format", default="table", choices=["table", "json"], help="report format")
-    p.add_argument("--errors", action="store_true", help="also list every predicted and missed fact")
-    p.add_argument("--calibrate", metavar="FILE", help="write per-rule confidences measured on these "
-                   "articles to FILE (e.g. data/lexicons/calibration.tsv)")
+    p.add_argument(
+        "--errors", action="store_true", help="also list every predicted and missed fact"
+    )
+    p.add_argument(
+        "--calibrate",
+        metavar="FILE",
+        help="write per-rule confidences measured on these "
+        "articles to FILE (e.g. data/lexicons/calibration.tsv)",
+    )
     p.set_defaults(handler=_run_eval)
 
 
@@ -307,8 +491,10 @@ def _run_eval(args: argparse.Namespace) -> int:
         from kg.conll04 import run_cli
 
         if len(args.articles) != 2:
-            raise errors.InputError("kg eval conll04 takes one CoNLL04 JSON file, e.g. "
-                                    "kg eval conll04 ../shared/conll04/conll04_dev.json")
+            raise errors.InputError(
+                "kg eval conll04 takes one CoNLL04 JSON file, e.g. "
+                "kg eval conll04 ../shared/conll04/conll04_dev.json"
+            )
         return run_cli(args.articles[1], args.predictions, fmt=args.format)
     if not args.gold:
         raise errors.InputError("no gold file given. Pass --gold GOLD.json once per article.")
@@ -338,17 +524,37 @@ def _add_serve(sub: Any) -> None:
     )
     _add_graph_source(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="S", help="query timeout in seconds (default: 30)")
-    p.add_argument("--max-rows", type=int, default=10000, metavar="N", help="result size limit in rows (default: 10000)")
+    p.add_argument(
+        "--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)"
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="query timeout in seconds (default: 30)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=10000,
+        metavar="N",
+        help="result size limit in rows (default: 10000)",
+    )
     p.set_defaults(handler=_run_serve)
 
 
 def _run_serve(args: argparse.Namespace) -> int:
     from kg.serve import serve
 
-    serve(args.graph, args.store, host=args.host, port=args.port, timeout=args.timeout,
-          max_rows=args.max_rows)
+    serve(
+        args.graph,
+        args.store,
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+    )
     return 0
 
 
@@ -364,10 +570,30 @@ def _add_export(sub: Any) -> None:
     )
     _add_graph_source(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
-    p.add_argument("--document", action="append", default=[], metavar="DOC", help="only this document (IRI, id or source; repeatable)")
-    p.add_argument("--type", action="append", default=[], metavar="CLASS", help="only entities of this class, subclasses included (repeatable)")
-    p.add_argument("--min-confidence", type=float, default=None, metavar="X", help="only evidence with confidence >= X, and the facts it supports")
-    p.add_argument("--inferred", action="store_true", help="include the inferred graph (see kg reason)")
+    p.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="DOC",
+        help="only this document (IRI, id or source; repeatable)",
+    )
+    p.add_argument(
+        "--type",
+        action="append",
+        default=[],
+        metavar="CLASS",
+        help="only entities of this class, subclasses included (repeatable)",
+    )
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        default=None,
+        metavar="X",
+        help="only evidence with confidence >= X, and the facts it supports",
+    )
+    p.add_argument(
+        "--inferred", action="store_true", help="include the inferred graph (see kg reason)"
+    )
     p.set_defaults(handler=_run_export)
 
 
@@ -391,8 +617,18 @@ def _add_remove(sub: Any) -> None:
         epilog="example:\n  kg remove --store kg-store data/articles/old.txt",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--store", required=True, metavar="DIR", help="the store (a folder, or a sparql+http:// URL)")
-    p.add_argument("documents", nargs="+", metavar="DOC", help="document IRI, id, or the source it was built from")
+    p.add_argument(
+        "--store",
+        required=True,
+        metavar="DIR",
+        help="the store (a folder, or a sparql+http:// URL)",
+    )
+    p.add_argument(
+        "documents",
+        nargs="+",
+        metavar="DOC",
+        help="document IRI, id, or the source it was built from",
+    )
     p.set_defaults(handler=_run_remove)
 
 
@@ -415,8 +651,15 @@ def _add_reason(sub: Any) -> None:
         "transitive closure of partOf) and store it in the graph "
         "<https://w3id.org/newskg/graph/inferred>, apart from the asserted facts.",
     )
-    p.add_argument("--store", required=True, metavar="DIR", help="the store (a folder, or a sparql+http:// URL)")
-    p.add_argument("--profile", default="rdfs", choices=["rdfs", "owlrl"], help="semantics (default: rdfs)")
+    p.add_argument(
+        "--store",
+        required=True,
+        metavar="DIR",
+        help="the store (a folder, or a sparql+http:// URL)",
+    )
+    p.add_argument(
+        "--profile", default="rdfs", choices=["rdfs", "owlrl"], help="semantics (default: rdfs)"
+    )
     p.set_defaults(handler=_run_reason)
 
 
@@ -442,11 +685,40 @@ def _add_watch(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("feeds", nargs="+", metavar="FEED_URL", help="feed URLs (or feed files)")
-    p.add_argument("--store", required=True, metavar="DIR", help="kg store to write into (created if missing)")
-    p.add_argument("--every", default="15m", metavar="INTERVAL", help="time between polls: 30s, 15m, 2h (default 15m)")
-    p.add_argument("--max-polls", type=int, metavar="N", help="stop after N polls (default: run until interrupted)")
-    p.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="timeout for each feed (default 20)")
-    p.add_argument("--min-confidence", type=float, default=0.0, metavar="X", help="drop statements with confidence below X (0..1)")
+    p.add_argument(
+        "--store", required=True, metavar="DIR", help="kg store to write into (created if missing)"
+    )
+    p.add_argument(
+        "--every",
+        default="15m",
+        metavar="INTERVAL",
+        help="time between polls: 30s, 15m, 2h (default 15m)",
+    )
+    p.add_argument(
+        "--max-polls",
+        type=int,
+        metavar="N",
+        help="stop after N polls (default: run until interrupted)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="timeout for each feed (default 20)",
+    )
+    p.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="fetch each entry's linked page and use its full text",
+    )
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="drop statements with confidence below X (0..1)",
+    )
     p.set_defaults(handler=_run_watch)
 
 
@@ -457,9 +729,15 @@ def _run_watch(args: argparse.Namespace) -> int:
     every = parse_interval(args.every)
     if args.max_polls is not None and args.max_polls < 1:
         raise errors.InputError(f"--max-polls must be 1 or more, got {args.max_polls}.")
-    watch(args.feeds, store=args.store, every=every, max_polls=args.max_polls,
-          options=IngestOptions(timeout=args.timeout), min_confidence=args.min_confidence,
-          log=lambda line: print(line, flush=True))
+    watch(
+        args.feeds,
+        store=args.store,
+        every=every,
+        max_polls=args.max_polls,
+        options=IngestOptions(timeout=args.timeout, follow_links=args.follow_links),
+        min_confidence=args.min_confidence,
+        log=lambda line: print(line, flush=True),
+    )
     return 0
 
 

@@ -10,7 +10,13 @@ relation type are right (micro-averaged, the measure used in the literature).
 Two small models learned on the TRAIN split correct spaCy toward CoNLL04's conventions
 (``kg.relclf``): a BIO tagger that takes spaCy's NER labels as features, and a logistic regression
 per candidate pair. ``python -m kg.conll04 train ../shared/conll04/conll04_train.json`` rebuilds
-``data/models/conll04_*.json`` (deterministic). No corpus sentence is stored: only feature weights.
+``data/models/conll04_*.json`` (deterministic); ``python -m kg.conll04 cv …train.json`` gives
+held-out figures by 5-fold cross-validation on TRAIN, the only figure used to choose features (the
+dev split is reported on, never tuned on). No corpus sentence is stored: only feature weights.
+
+The plain spaCy model (``kg.nlp.load_base_model``) is used, not the news pipeline of
+``kg.extract``: the tagger was trained on the base model's labels, and news-specific components
+would shift them.
 """
 
 from __future__ import annotations

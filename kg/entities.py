@@ -160,9 +160,10 @@ class Cand:
     head: int = -1
     char_start: int = 0
     char_end: int = 0
-    of_org: int = (
-        -1
-    )  # token start of the organisation it is part of ("Department of War personnel")
+    #: token start of the organisation it is part of ("Department of War personnel")
+    of_org: int = -1
+    #: the state its sentence is about, for a bare "Congress" or "Army"
+    sent_country: str | None = None
 
     @property
     def tokens(self) -> range:
@@ -256,6 +257,8 @@ class MentionFinder:
         chosen = self._choose(doc, cands)
         chosen = self._acronyms(doc, chosen)
         chosen = self._org_forces(doc, chosen)
+        chosen = self._acronym_mentions(doc, chosen)
+        self._sentence_countries(doc, chosen)
         for c in chosen:
             c.head = self._head_token(doc, c)
             c.char_start = doc[c.start].idx
@@ -399,15 +402,6 @@ class MentionFinder:
                 ):
                     j += 1  # "Peru’s Congress"
                     continue
-                if (
-                    False and t.lower_ == "of"
-                    and j + 2 < n
-                    and doc[j + 1].lower_ == "the"
-                    and _is_cap(doc[j + 2])
-                    and not doc[j + 2].is_sent_start
-                ):
-                    j += 2  # "Secretariat of the Navy", "Armed Forces of the Philippines"
-                    continue  # TOGGLE
                 if t.lower_ in _CONNECTORS and j + 1 < n and _is_cap(doc[j + 1]):
                     if t.lower_ == "and" and has_head:
                         break  # "Command South and Naval Forces ...": two names
@@ -428,6 +422,13 @@ class MentionFinder:
                 and self.lex.heads.get(doc[j - 1].lower_)
             ):
                 i = i0
+            if (
+                j < n
+                and doc[j].is_digit
+                and len(doc[j]) <= 4
+                and self.lex.heads.get(doc[j - 1].lower_)
+            ):
+                j += 1  # "Panzer Brigade 45", "Task Force 41"
             split = self._split_of(doc, i, j)
             if split is not None:
                 left, right = split
@@ -708,6 +709,8 @@ class MentionFinder:
                 and (end - start == 1)
             ):
                 continue
+            if start > 0 and re.fullmatch(r"\d+(st|nd|rd|th)", doc[start - 1].lower_):
+                start -= 1  # "the 1st Battalion of ...": the model leaves the ordinal out
             split = self._split_of(doc, start, end) if ent.label_ == "ORG" else None
             if split is not None:
                 out.extend(split)
@@ -715,6 +718,14 @@ class MentionFinder:
             cand = self._typed(doc, start, end, "ner", fallback[ent.label_])
             if cand is None:
                 continue
+            if (
+                ent.label_ == "ORG"
+                and cand.end - cand.start == 1
+                and doc[cand.start].tag_ == "NNPS"
+                and cand.cls == "Organization"
+                and not doc[cand.start].text.isupper()
+            ):
+                continue  # "Sailors": a capitalised plural noun, not a name
             if (
                 ent.label_ == "ORG"
                 and cand.cls == "Organization"
@@ -781,7 +792,13 @@ class MentionFinder:
             b = tok.i - 1
             while b >= 0 and (doc[b].pos_ in ("ADJ", "NOUN") and doc[b].text.islower()):
                 b -= 1
-            if b >= 2 and doc[b].lower_ in ("the", "a", "an") and doc[b - 1].text == ",":
+            if (
+                b >= 2
+                and doc[b].lower_ in ("the", "a", "an")
+                and doc[b - 1].text == ","
+                and tok.dep_ != "compound"
+                and doc[b - 2].ent_type_ != "PERSON"
+            ):
                 e = b - 1
                 s1 = e
                 while (
@@ -885,12 +902,88 @@ class MentionFinder:
                         drop.add(id(other))
         del by_end
         out = [c for c in cands if id(c) not in drop]
+        out += self._described_acronyms(doc, out)
         # Acronyms on their own ("Cioec" tagged PERSON by the model) become organisations.
         defined = {a for c in out for a in c.acronyms}
         for c in out:
             if c.name in defined and c.cls == "Person":
                 c.cls = "Organization"
         return out
+
+    def _described_acronyms(self, doc: Doc, cands: list[Cand]) -> list[Cand]:
+        """ "the judicial and investigative police (Sijin)": a described body named by its
+        acronym; the description (up to its head noun) becomes the name."""
+        covered = {i for c in cands for i in c.tokens}
+        out: list[Cand] = []
+        for tok in doc:
+            k = tok.i
+            if tok.text != "(" or k == 0 or k + 2 >= len(doc) or (k - 1) in covered:
+                continue
+            acr, close = doc[k + 1], doc[k + 2]
+            head = doc[k - 1]
+            cls = self.lex.heads.get(head.lower_)
+            if (
+                close.text != ")"
+                or not _ACRONYM.match(acr.text)
+                or not cls
+                or head.text[:1].isupper()
+            ):
+                continue
+            if cls not in _ORG_CLASSES or (k + 1) in covered:
+                continue
+            s0 = k - 1
+            while (
+                s0 - 1 >= 0
+                and doc[s0 - 1].text.islower()
+                and doc[s0 - 1].dep_ in ("amod", "compound", "cc", "conj", "nmod")
+                and k - s0 < 6
+            ):
+                s0 -= 1
+            name = doc[s0:k].text
+            out.append(Cand(s0, k, name, cls, "acronym", acronyms=[acr.text]))
+        return out
+
+    def _acronym_mentions(self, doc: Doc, cands: list[Cand]) -> list[Cand]:
+        """Later uses of an acronym defined in the text ("the SPMAGTF-SC service members")."""
+        defined = {a: c.cls for c in cands for a in c.acronyms}
+        if not defined:
+            return cands
+        covered = {i for c in cands for i in c.tokens}
+        extra = []
+        for tok in doc:
+            if tok.i in covered or (tok.i > 0 and doc[tok.i - 1].text == "("):
+                continue  # the definition itself, "Name (ACR)"
+            for n in (3, 1):
+                end = tok.i + n
+                if end > len(doc) or any(x in covered for x in range(tok.i, end)):
+                    continue
+                text = doc[tok.i : end].text
+                if text in defined:
+                    extra.append(Cand(tok.i, end, text, defined[text], "acronym"))
+                    covered.update(range(tok.i, end))
+                    break
+        return sorted(cands + extra, key=lambda c: (c.start, c.end)) if extra else cands
+
+    def _sentence_countries(self, doc: Doc, cands: list[Cand]) -> None:
+        """The state each sentence is mostly about (a unique best), for mentions naming none."""
+        from collections import Counter
+
+        by_sent: dict[int, Counter[str]] = {}
+        for c in cands:
+            votes = by_sent.setdefault(doc[c.start].sent.start, Counter())
+            if c.cls == "Country" and c.key:
+                votes[c.key] += 2
+            elif c.cls == "Place" and c.key and self.lex.places.get(c.key.lower()):
+                votes[self.lex.places[c.key.lower()][1]] += 1
+            elif c.country and c.source != "gazetteer":
+                votes[c.country] += 1
+        for c in cands:
+            found = by_sent.get(doc[c.start].sent.start)
+            if found:
+                votes = found
+                top = votes.most_common(2)
+                if len(top) == 1 or top[0][1] > top[1][1]:
+                    c.sent_country = top[0][0]
 
     def _org_forces(self, doc: Doc, cands: list[Cand]) -> list[Cand]:
         """ "U.S. Department of War military personnel": the state's forces, part of that body."""

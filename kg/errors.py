@@ -61,7 +61,9 @@ def unreadable_input(path: str, reason: str) -> InputError:
 
 def unknown_format(path: str, valid: list[str]) -> InputError:
     options = ", ".join(valid)
-    return InputError(f"cannot tell the RDF format of {path}. Use one of the extensions: {options}.")
+    return InputError(
+        f"cannot tell the RDF format of {path}. Use one of the extensions: {options}."
+    )
 
 
 def unknown_choice(what: str, value: str, valid: list[str]) -> InputError:
@@ -70,7 +72,9 @@ def unknown_choice(what: str, value: str, valid: list[str]) -> InputError:
 
 
 def no_graph_source() -> InputError:
-    return InputError("no graph given. Pass --graph FILE (an RDF file) or --store DIR (a kg store).")
+    return InputError(
+        "no graph given. Pass --graph FILE (an RDF file) or --store DIR (a kg store)."
+    )
 
 
 def both_graph_sources() -> InputError:
@@ -142,7 +146,9 @@ def cannot_write_predictions(path: str, reason: str) -> InputError:
 
 
 def fetch_failed(url: str, detail: str) -> InputError:
-    return InputError(f"cannot fetch {url}: {detail}. Check the address and the network connection.")
+    return InputError(
+        f"cannot fetch {url}: {detail}. Check the address and the network connection."
+    )
 
 
 def too_large(source: str, limit: int) -> InputError:
@@ -184,7 +190,9 @@ def no_such_query(name: str, saved: list[str]) -> QueryError:
 
 
 def bad_param(value: str) -> QueryError:
-    return QueryError(f"invalid --param {value!r}. Use NAME=VALUE, NAME made of letters, digits and _.")
+    return QueryError(
+        f"invalid --param {value!r}. Use NAME=VALUE, NAME made of letters, digits and _."
+    )
 
 
 def query_not_allowed(reason: str) -> QueryError:

@@ -93,13 +93,15 @@ def main_country(cands: list[Cand]) -> str | None:
             if container in lex.modifier:
                 counts[container] += 1  # "Culiacán", "Mexico City": places of that country
         elif c.country and c.source == "gazetteer":
-            counts[c.country] += 0.5  # a known agency says less about where the story is
+            counts[c.country] += 0.5  # type: ignore[assignment]  # an agency says less
         elif c.country:
             counts[c.country] += 1
     if not counts:
         return None
     weighted = {k: v * (0.5 if k == "United States" else 1.0) for k, v in counts.items()}
-    return max(sorted(weighted), key=lambda k: weighted[k])
+    # ties go to the state named first (headlines and first sentences say what a story is about)
+    first = {k: i for i, k in reversed(list(enumerate(c.key or c.country for c in cands)))}
+    return max(sorted(weighted, key=lambda k: first.get(k, 1 << 30)), key=lambda k: weighted[k])
 
 
 def extract_document(sdoc: Doc, document: Document) -> Extraction:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kg.ingest import RawItem, Skip
+    from kg.ingest import IngestOptions, RawItem, Skip
 
 JSONL_FIELDS: dict[str, str] = {
     "id": "id",
@@ -51,23 +51,33 @@ def parse_fields(specs: Iterable[str]) -> dict[str, str]:
 
 def is_feed(data: bytes) -> bool:
     """True when the bytes parse as an RSS or Atom feed with at least a channel or an entry."""
+    import io
+
     import feedparser
 
-    parsed = feedparser.parse(data)
+    parsed = feedparser.parse(io.BytesIO(data))  # bytes naming a file would be opened
     return bool(parsed.entries) or bool(parsed.feed.get("title") and parsed.version)
 
 
-def read_feed(data: bytes, *, source: str, skip: Skip) -> Iterator[RawItem]:
+def read_feed(
+    data: bytes, *, source: str, skip: Skip, opts: IngestOptions | None = None
+) -> Iterator[RawItem]:
     """Yield one article per entry of an RSS or Atom feed.
 
     Args:
         data: The feed's bytes (feedparser detects the charset from the XML declaration).
         source: Where the feed came from.
         skip: Reports a malformed feed, or an entry without text.
+        opts: With ``follow_links``, each entry's linked page is fetched for its full text.
     """
-    import feedparser
+    from kg.errors import InputError
+    from kg.safety import parse_feed
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = parse_feed(data, source=source)  # no entity bombs, never opens a path or URL
+    except InputError as err:
+        skip(source, "failed", err.message)
+        return
     if not parsed.entries:
         reason = "malformed feed" if parsed.bozo else "feed has no entries"
         detail = getattr(parsed, "bozo_exception", None)
@@ -85,8 +95,45 @@ def read_feed(data: bytes, *, source: str, skip: Skip) -> Iterator[RawItem]:
     for n, item in enumerate(items, start=1):
         if item is None:
             skip(f"{source}#{n}", "skipped", "feed entry has no text")
+        elif opts is not None and opts.follow_links and item.url:
+            yield with_linked_page(item, opts)
         else:
             yield item
+
+
+def with_linked_page(item: RawItem, opts: IngestOptions) -> RawItem:
+    """Replace a feed entry's summary by the main text of the page it links to, when longer.
+
+    A page that cannot be fetched or has no text leaves the entry as it is: the summary is still
+    an article, and the next poll tries again.
+    """
+    from dataclasses import replace
+
+    from kg import errors, sources
+    from kg.htmltext import extract_page
+
+    assert item.url is not None
+    try:
+        # a plain request, not the watcher's conditional one: a 304 would give back the summary
+        # and the store would see a changed article at every poll
+        got = sources.fetch(
+            item.url, timeout=opts.timeout, max_bytes=opts.max_bytes,
+            max_redirects=opts.max_redirects,
+        )  # fmt: skip
+    except errors.KGError:
+        return item
+    if got.status != 200 or not got.data:
+        return item
+    page = extract_page(got.data, got.content_type, got.url)
+    if len(page.text) <= len(item.text):
+        return item
+    return replace(
+        item,
+        text=page.text,
+        text_hash="",  # recomputed from the new text
+        title=item.title or page.title,
+        published=item.published or page.published,
+    )
 
 
 def entry_item(entry: Any, *, source: str, index: int) -> RawItem | None:
@@ -114,11 +161,13 @@ def entry_item(entry: Any, *, source: str, index: int) -> RawItem | None:
     if published is None:
         published = to_iso(entry.get("published") or entry.get("updated"))
     link = entry.get("link") or ""
+    url = None
     if link.lower().startswith(("http://", "https://")):
-        hint, where = url_id(link), canonical_url(link)
+        url = canonical_url(link)
+        hint, where = url_id(link), url
     else:
         hint, where = str(entry.get("id") or f"{source}-{index}"), f"{source}#{index}"
-    return RawItem(text=text, source=where, id_hint=hint, title=title, published=published)
+    return RawItem(text=text, source=where, id_hint=hint, title=title, published=published, url=url)
 
 
 def html_fragment_text(html: str) -> str:
@@ -161,6 +210,9 @@ def read_jsonl(
         except json.JSONDecodeError as err:
             skip(where, "failed", f"line is not valid JSON ({err.msg})")
             continue
+        except RecursionError:  # "[[[[…" nested past Python's recursion limit
+            skip(where, "failed", "line is not valid JSON (nested too deeply)")
+            continue
         if not isinstance(record, dict):
             skip(where, "failed", "line is not a JSON object")
             continue
@@ -189,4 +241,5 @@ def read_jsonl(
             id_hint=hint,
             title=title.strip() or None if isinstance(title, str) else None,
             published=to_iso(published) if isinstance(published, str) else None,
+            url=canonical_url(url) if url else None,
         )

@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 
 Quad = tuple["Node", "Node", "Node", URIRef]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
 _MAX_SLUG = 120
 
 
@@ -83,8 +85,16 @@ def property_iri(local_name: str) -> URIRef:
 def statement_iri(doc_id: str, relation: Relation) -> URIRef:
     ev = relation.evidence
     key = "\x1f".join(
-        [doc_id, relation.subject, relation.predicate, relation.object, str(relation.literal),
-         str(ev.start), str(ev.end), ev.rule]
+        [
+            doc_id,
+            relation.subject,
+            relation.predicate,
+            relation.object,
+            str(relation.literal),
+            str(ev.start),
+            str(ev.end),
+            ev.rule,
+        ]
     )
     return STATEMENT[hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]]
 

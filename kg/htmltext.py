@@ -80,9 +80,16 @@ def read_html(
     if not page.text.strip():
         skip(source, "skipped", "no article text found in the page")
         return
+    from kg.ingest import canonical_url
+
     hint = url_id(page.url) if page.url else stem
     yield RawItem(
-        text=page.text, source=source, id_hint=hint, title=page.title, published=page.published
+        text=page.text,
+        source=source,
+        id_hint=hint,
+        title=page.title,
+        published=page.published,
+        url=canonical_url(page.url) if page.url else None,
     )
 
 

@@ -54,6 +54,8 @@ class IngestOptions:
         max_redirects: Redirects followed for a URL.
         fetcher: Fetches a URL instead of ``kg.sources.fetch`` (``kg watch`` sends conditional
             requests); it may answer 304 (not modified), and the URL is then ``unchanged``.
+        follow_links: For a feed entry with a link, fetch the linked page and use its main text
+            when it is longer than the entry's summary (feeds often carry a sentence or two).
     """
 
     include: Sequence[str] = ()
@@ -63,6 +65,7 @@ class IngestOptions:
     max_bytes: int = 20_000_000
     max_redirects: int = 5
     fetcher: Callable[[str, IngestOptions], Fetched] | None = None
+    follow_links: bool = False
 
 
 # ---------------------------------------------------------------- entry point
@@ -104,7 +107,8 @@ def _iterate(sources: list[str], on_skip: OnSkip | None, opts: IngestOptions) ->
     from kg.pipeline import DocumentStatus
 
     ids = _IdRegistry()
-    seen_hashes: dict[str, str] = {}
+    seen_texts: dict[str, str] = {}  # normalised-text fingerprint → first source
+    seen_urls: dict[str, str] = {}  # canonical URL → first source
     found = 0
 
     def skip(source: str, status: str, reason: str) -> None:
@@ -116,11 +120,18 @@ def _iterate(sources: list[str], on_skip: OnSkip | None, opts: IngestOptions) ->
     for source in sources:
         for item in _read_source(source, opts, skip):
             found += 1
-            key = item.text_hash
-            if key in seen_hashes:
-                skip(item.source, "skipped", f"duplicate of {seen_hashes[key]}")
+            # The same story twice: the same canonical URL (two feeds link the same article with
+            # different summaries), or the same words (a wire story re-published with other
+            # quotes, spacing or case).
+            first = seen_urls.get(item.url) if item.url else None
+            key = fingerprint(item.text)
+            first = first or seen_texts.get(key)
+            if first is not None:
+                skip(item.source, "skipped", f"duplicate of {first}")
                 continue
-            seen_hashes[key] = item.source
+            seen_texts[key] = item.source
+            if item.url:
+                seen_urls[item.url] = item.source
             yield item.to_document(ids)
     if found == 0:
         raise errors.no_documents(sources)
@@ -139,8 +150,16 @@ class RawItem:
     title: str | None = None
     published: str | None = None
     text_hash: str = ""
+    url: str | None = None  # the canonical URL, when the article has one
 
     def __post_init__(self) -> None:
+        from kg.safety import sanitize_text
+
+        # Lone surrogates (JSON escapes) and control characters never reach the graph; replaced
+        # one for one, so offsets into the decoded text stay right.
+        self.text = sanitize_text(self.text, normalize=False, keep_length=True)
+        if self.title:
+            self.title = sanitize_text(self.title, keep_newlines=False) or None
         if not self.text_hash:
             self.text_hash = sha256_text(self.text)
 
@@ -204,6 +223,14 @@ def _read_file(path: Path, skip: Skip, opts: IngestOptions, *, explicit: bool) -
         yield from _read_jsonl_file(path, skip, opts)
         return
     try:
+        if path.stat().st_size > opts.max_bytes:  # an archive streams; one article never this big
+            skip(
+                source,
+                "skipped",
+                f"file larger than {opts.max_bytes} bytes; split it, or "
+                "give it as a JSON Lines archive",
+            )
+            return
         data = path.read_bytes()
     except OSError as err:
         skip(source, "failed", f"cannot read the file ({err.strerror or err})")
@@ -258,7 +285,7 @@ def read_bytes(
     elif kind == "feed":
         from kg import feeds
 
-        yield from feeds.read_feed(data, source=source, skip=skip)
+        yield from feeds.read_feed(data, source=source, skip=skip, opts=opts)
     elif kind == "jsonl":
         from kg import feeds
 
@@ -309,6 +336,15 @@ def _looks_binary(head: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False  # UTF-16 with a BOM
     return b"\x00" in head
+
+
+def fingerprint(text: str) -> str:
+    """A hash of the words of ``text`` only: case, accents' composition, punctuation and spacing
+    do not change it, so a re-published copy with curly quotes or other line breaks matches."""
+    import hashlib
+
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------- charset

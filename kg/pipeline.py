@@ -293,7 +293,7 @@ def build(
     return report
 
 
-_FLUSH_EVERY_QUADS = 200_000
+_FLUSH_EVERY_QUADS = 50_000
 
 
 def _serial(

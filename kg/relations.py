@@ -293,6 +293,8 @@ def ents_of(ctx: Context, tok: Token, depth: int = 0) -> list[str]:
     key = ctx.key_at(tok.i)
     if key is not None:
         out.append(key)
+    elif tok.lower_ in ctx.lex.heads and any(c.lower_ == "the" for c in tok.children):
+        out.extend(_definite(ctx, tok))
     elif tok.lower_ in ctx.lex.titles and ctx.lex.titles[tok.lower_] in ("head", "leader"):
         out.extend(_title_noun(ctx, tok))
     elif tok.lower_ in _PROXY_NOUNS or tok.lower_ in _PLACE_NOUNS:
@@ -313,6 +315,19 @@ def ents_of(ctx: Context, tok: Token, depth: int = 0) -> list[str]:
         if child.dep_ in ("conj", "appos"):
             out.extend(ents_of(ctx, child, depth + 1))
     return list(dict.fromkeys(out))
+
+
+def _definite(ctx: Context, tok: Token) -> list[str]:
+    """ "the constabulary", "the directorate": the one organisation named with that head word."""
+    word = tok.lower_
+    hits = [
+        k
+        for k, e in ctx.entities.items()
+        if e.cls in ORGS
+        and e.mentions
+        and any(n.lower().split()[-1:] == [word] for n in [e.label, *e.aliases])
+    ]
+    return hits if len(hits) == 1 else []
 
 
 def _title_noun(ctx: Context, tok: Token) -> list[str]:
@@ -365,7 +380,10 @@ def objects(ctx: Context, verb: Token) -> list[str]:
     out: list[str] = []
     for c in verb.children:
         if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
-            out += ents_of(ctx, c)
+            if c.lower_ in ("which", "that", "whom", "who") and verb.dep_ == "relcl":
+                out += ents_of(ctx, verb.head)  # "Brigade 45, which Berlin is stationing in X"
+            else:
+                out += ents_of(ctx, c)
     return out
 
 
@@ -404,6 +422,9 @@ def name_rules(ctx: Context) -> None:
             prev = ctx.key_at(k) if k >= 0 else None
             if prev is not None and prev != key and ctx.cls(prev) in ORGS and k == c.start - 2:
                 ctx.emit(key, "partOf", prev, sent, "name.possessive.v1")
+            elif prev is not None and ctx.cls(prev) == "Country" and k == c.start - 2:
+                # "Poland's 15th Mechanised Brigade"
+                ctx.emit(key, "affiliatedWith", prev, sent, "name.possessive.country.v1")
     # "US Army South" contains "US Army"; "UN Security Council" starts with "UN"
     names: dict[str, str] = {}
     for key, inf in ctx.info.items():
@@ -429,6 +450,15 @@ def name_rules(ctx: Context) -> None:
         for k, inf in ctx.info.items()
         if inf.kind == "Armed Forces" and inf.country and k in first_sent
     }
+    for ak, inf in ctx.info.items():
+        low = ak.lower()
+        if (
+            ak in first_sent
+            and inf.country
+            and inf.country not in armed
+            and ("armed forces" in low or "defence force" in low or "defense force" in low)
+        ):
+            armed[inf.country] = ak  # "Armed Forces of the Philippines", "Kenya Defence Forces"
     for key, inf in ctx.info.items():
         if inf.kind in ("Army", "Navy", "Air Force", "Marines", "Coast Guard") and inf.country:
             target = armed.get(inf.country)
@@ -509,6 +539,20 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         break
     if not words:
         return
+    extra = 0
+    while (
+        k >= sent.start
+        and extra < 2
+        and ctx.key_at(k) is None
+        and doc[k].text[:1].isupper()
+        and doc[k].is_alpha
+        and not lex.country_of(doc[k].text)
+        and doc[k].lower_ not in lex.ranks
+        and any(_title_role(w.text, lex) in ("head", "leader") for w in words)
+    ):
+        words.insert(0, doc[k])  # "Internal Security Minister", "Police Commissioner"
+        k -= 1
+        extra += 1
     while words and (words[0].lower_ == "of" or _title_role(words[0].text, lex) == "skip"):
         words.pop(0)
     while (
@@ -529,7 +573,10 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
     leader = any(r == "leader" for r in roles) or _is_leader_title(title)
     # what precedes the title: an organisation, a country or a demonym
     left = words[0].i - 1
-    former = False
+    former = any(
+        doc[x].lower_ in ("former", "ex", "then")
+        for x in range(max(sent.start, left - 2), left + 1)
+    )
     while left >= sent.start and doc[left].lower_ in ("former", "the", "’s", "'s", "then", "ex"):
         former = former or doc[left].lower_ in ("former", "then", "ex")
         left -= 1
@@ -612,6 +659,9 @@ def _title_ministry(ctx: Context, key: str, title: str, sent: Span, trigger: Tok
         if ent.cls != "GovernmentBody":
             continue
         names = [n.lower() for n in ctx.info[k2].names]
+        mine, theirs = ctx.country(key), ctx.country(k2)
+        if mine and theirs and mine != theirs:
+            continue  # "Lithuanian Defence Minister" does not work for the German ministry
         if any("ministr" in n and topic_word in n for n in names):
             ctx.emit(key, "worksFor", k2, sent, "title.ministry.v1", trigger)
             if words[0] not in ("vice", "deputy", "assistant", "former"):
@@ -950,8 +1000,12 @@ def _n_meet(ctx: Context, n: Token, sent: Span) -> None:
 
 
 def _v_deploy(ctx: Context, v: Token, sent: Span) -> None:
-    if v.lemma_ in ("send", "dispatch", "deploy") and any(c.dep_ == "dobj" for c in v.children):
-        agents = [o for o in objects(ctx, v) if ctx.cls(o) not in PLACES]
+    sent_objs = [o for o in objects(ctx, v) if ctx.cls(o) not in PLACES]
+    if v.lemma_ in ("send", "dispatch", "deploy") and sent_objs:
+        agents = sent_objs
+    elif v.lemma_ in ("send", "dispatch", "deploy") and any(c.dep_ == "dobj" for c in v.children):
+        # "the AFP will deploy 50 officers to Port Moresby": the force deploys its own people
+        agents = [s for s in subjects(ctx, v) if ctx.cls(s) in FORCES]
     else:
         agents = [s for s in subjects(ctx, v) if ctx.cls(s) not in PLACES]
         agents += [o for o in objects(ctx, v) if ctx.cls(o) not in PLACES and v.tag_ == "VBN"]
@@ -1060,7 +1114,8 @@ def _v_cooperate(ctx: Context, v: Token, sent: Span) -> None:
             if v.lemma_ in ("support", "assist"):
                 partners += ents_of(ctx, d)
     for s, o in itertools.product(subj, partners):
-        ctx.emit(s, "cooperatesWith", o, sent, "dep.cooperate.v1", v)
+        if ctx.cls(s) != "Person" or ctx.cls(o) != "Person":  # two people meet; bodies cooperate
+            ctx.emit(s, "cooperatesWith", o, sent, "dep.cooperate.v1", v)
 
 
 def _n_cooperate(ctx: Context, n: Token, sent: Span) -> None:
@@ -1127,11 +1182,26 @@ def _v_work(ctx: Context, v: Token, sent: Span) -> None:
     for s, o in itertools.product(subj, orgs):
         if ctx.cls(o) in ORGS:
             ctx.emit(s, "worksFor", o, sent, "dep.work.v1", v)
+    # bodies that "work alongside" or "work with" another body cooperate with it
+    bodies = [s for s in subjects(ctx, v) if ctx.cls(s) in ORGS | {"Country"}]
+    for s, o in itertools.product(bodies, pobjs(ctx, v, ("alongside", "with"))):
+        if ctx.cls(o) in ORGS | {"Country"}:
+            ctx.emit(s, "cooperatesWith", o, sent, "dep.work.with.v1", v)
     # forces that "work in San Marcos" are deployed there
     forces = [s for s in subjects(ctx, v) if ctx.cls(s) in FORCES]
     for s, p in itertools.product(forces, pobjs(ctx, v, ("in",))):
         if ctx.cls(p) in PLACES:
             ctx.emit(s, "deployedTo", p, sent, "dep.work.deploy.v1", v)
+
+
+def _v_partof(ctx: Context, v: Token, sent: Span) -> None:
+    """ "X, which belongs to the Colombian Navy", "a unit assigned to Southern Command"."""
+    units = [u for u in subjects(ctx, v) + objects(ctx, v) if ctx.cls(u) in ORGS]
+    if v.dep_ == "acl" and not units:
+        units = [u for u in ents_of(ctx, v.head) if ctx.cls(u) in ORGS]
+    parents = [p for p in pobjs(ctx, v, ("to",)) if ctx.cls(p) in ORGS]
+    for u, p in itertools.product(dict.fromkeys(units), parents):
+        ctx.emit(u, "partOf", p, sent, "dep.partof.v1", v)
 
 
 _VERB_FRAMES = {
@@ -1145,6 +1215,7 @@ _VERB_FRAMES = {
     "kill": _v_kill,
     "live": _v_live,
     "work": _v_work,
+    "partof": _v_partof,
 }
 _NOUN_FRAMES = {
     "train": _n_train,
@@ -1340,6 +1411,15 @@ def of_rules(ctx: Context) -> None:
         for ap in head.children:
             if ap.dep_ != "appos" or ctx.key_at(ap.i) is not None:
                 continue
+            if (
+                ap.lower_ in _SUBUNIT_NOUNS
+                or ap.lower_ + "s" in _SUBUNIT_NOUNS
+                or ap.lower_ == "part"
+            ):
+                # "BATUK, a permanent unit of the British Army"
+                for parent in pobjs(ctx, ap, ("of",)):
+                    if parent != key and ctx.cls(parent) in ORGS:
+                        ctx.emit(key, "partOf", parent, sent, "appos.subunit.v1", ap)
             for m in ap.children:
                 if m.dep_ in ("amod", "compound", "nmod") and ctx.key_at(m.i) is None:
                     country = ctx.lex.demonyms.get(m.lower_)
@@ -1358,8 +1438,8 @@ def joint_action_rules(ctx: Context) -> None:
     """Several agencies as joint agents of one action cooperate ("A and B seized ...";
     "investigative work by A, B, and C")."""
     for tok in ctx.doc:
-        sent = tok.sent
         if tok.pos_ == "VERB" and tok.lemma_ in _JOINT_VERBS:
+            sent = tok.sent
             subj = []
             for c in tok.children:
                 if c.dep_ == "nsubj":
@@ -1367,6 +1447,7 @@ def joint_action_rules(ctx: Context) -> None:
             for a, b in itertools.combinations(dict.fromkeys(subj), 2):
                 ctx.emit(a, "cooperatesWith", b, sent, "coord.joint.v1", tok)
         if tok.lower_ == "by":
+            sent = tok.sent
             agents = [a for a in surface_list(ctx, tok.i + 1) if ctx.cls(a) in ORGS]
             for a, b in itertools.combinations(dict.fromkeys(agents), 2):
                 ctx.emit(a, "cooperatesWith", b, sent, "coord.by.v1", tok)
@@ -1426,7 +1507,6 @@ _GIFT_VERBS = frozenset(
 def gift_rules(ctx: Context) -> None:
     """A donation from X to Y (equipment, funds, training) is cooperation between them."""
     for tok in ctx.doc:
-        sent = tok.sent
         givers: list[str] = []
         takers: list[str] = []
         if tok.pos_ == "NOUN" and tok.lower_ in _GIFT_NOUNS:
@@ -1439,6 +1519,7 @@ def gift_rules(ctx: Context) -> None:
             rule = "dep.gift.v1"
         else:
             continue
+        sent = tok.sent
         for a, b in itertools.product(givers, takers):
             if ctx.cls(a) != "Person" and ctx.cls(b) != "Person":
                 ctx.emit(a, "cooperatesWith", b, sent, rule, tok)
@@ -1515,7 +1596,7 @@ def exercise_frame(ctx: Context, training: set[int], listed: dict[int, list[str]
             elif cls == "Country" and about and _acting(tok):
                 countries.setdefault(key, sent)
     if events:
-        ev = events[0]
+        ev = max(events, key=lambda k: len(ctx.entities[k].mentions))
         for p, sent in participants.items():
             ctx.emit(p, "participatesIn", ev, sent, "frame.exercise.participates.v1")
         for cty, sent in countries.items():
@@ -1621,9 +1702,7 @@ def _inside(ctx: Context, place: str, country: str) -> bool:
     )
 
 
-_ROLE_PREPS = frozenset(
-    {"with", "by", "from", "including", "like", "as", "among", "between", "alongside", "of"}
-)
+_ROLE_PREPS = frozenset({"with", "by", "from", "including", "like", "as", "alongside", "of"})
 
 
 def _acting(tok: Token, depth: int = 0) -> bool:

@@ -134,6 +134,9 @@ class RemoteStore(Store):
             self._inferred = None
         return existed
 
+    def _insert_new(self, quads: list[Any]) -> bool:
+        return False  # always one SPARQL update request: the server's transaction
+
     def _update(self, text: str) -> None:
         self._need_writable()
         with self._post(

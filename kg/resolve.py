@@ -203,11 +203,13 @@ def _new_key(c: Cand, lex: Lexicon, default_country: str | None) -> str:
         return f"{lex.modifier.get(c.country, c.country)} {c.kind}"
     low = " ".join(c.name.lower().split())
     low = low[4:] if low.startswith("the ") else low
-    if c.cls in _ORG_CLASSES and low in _BRANCHES and default_country:
-        # a bare "Army" or "National Police" is the one of the country the article is about
-        c.country = c.country or default_country
+    country = c.sent_country if c.sent_country in lex.modifier else default_country
+    if c.cls in _ORG_CLASSES and low in _BRANCHES and country:
+        # a bare "Army" or "Congress" is the one of the state the sentence (or else the
+        # article) is about
+        c.country = c.country or country
         c.kind = _BRANCHES[low]
-        return f"{lex.modifier.get(default_country, default_country)} {_BRANCHES[low]}"
+        return f"{lex.modifier.get(country, country)} {_BRANCHES[low]}"
     return normalize_key(c.name)
 
 

@@ -44,6 +44,7 @@ SAFE_LINK_SCHEMES: tuple[str, ...] = ("http", "https")
 # C0 controls except TAB LF CR, DEL, C1 controls, and the XML-illegal noncharacters U+FFFE/FFFF.
 _UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"[\t\n\r]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Tokens that can hide brackets: strings, IRIs, comments. Only used to count bracket depth; the
 # decisions about SERVICE / LOAD / FROM are made on rdflib's parse tree.
@@ -79,7 +80,10 @@ _UPDATE_NODES = frozenset(
 # ---------------------------------------------------------------- text
 
 
-def sanitize_text(text: str | bytes, *, keep_newlines: bool = True) -> str:
+def sanitize_text(
+    text: str | bytes, *, keep_newlines: bool = True, normalize: bool = True,
+    keep_length: bool = False,
+) -> str:
     """Return ``text`` safe to store as an RDF literal in any serialization.
 
     Lone surrogates become U+FFFD (a valid surrogate pair becomes its character), NUL, C0 and C1
@@ -89,16 +93,24 @@ def sanitize_text(text: str | bytes, *, keep_newlines: bool = True) -> str:
     Args:
         text: Any string (or UTF-8 bytes, decoded with replacement).
         keep_newlines: Keep line breaks and tabs (article text) or fold them (labels).
+        normalize: Apply NFC (ingest keeps the text as decoded, so offsets match the file).
+        keep_length: Replace one for one (a control becomes a space, each surrogate U+FFFD) so
+            that character offsets into the original text stay valid.
 
     Returns:
         The cleaned string.
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
-        # Round-trip through UTF-16 joins surrogate pairs and replaces lone halves.
-        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    text = _UNSAFE_CHARS.sub("", unicodedata.normalize("NFC", text))
+    if _SURROGATE.search(text):
+        if keep_length:
+            text = _SURROGATE.sub("\ufffd", text)
+        else:
+            # Round-trip through UTF-16 joins surrogate pairs and replaces lone halves.
+            text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if normalize:
+        text = unicodedata.normalize("NFC", text)
+    text = _UNSAFE_CHARS.sub(" " if keep_length else "", text)
     if not keep_newlines:
         text = _LINE_BREAKS.sub(" ", text)
     return text
@@ -389,3 +401,20 @@ def check_rdf(data: bytes | str, fmt: Any, *, source: str, max_depth: int = MAX_
         text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
         if bracket_depth(text) > max_depth:
             raise errors.too_deep(source, max_depth)
+
+
+def parse_feed(data: bytes, *, source: str) -> Any:
+    """Parse RSS/Atom bytes with feedparser after ``check_xml``; never opens a path or URL.
+
+    feedparser treats a ``str`` that looks like a URL as something to fetch, and any ``str`` or
+    ``bytes`` that names an existing file as something to open; a stream is always content.
+
+    Raises:
+        InputError: ``unsafe_xml`` or ``too_deep``.
+    """
+    import io
+
+    import feedparser
+
+    check_xml(data, source=source)
+    return feedparser.parse(io.BytesIO(data))

@@ -81,6 +81,9 @@ def _load_rdf(path: Path) -> Any:
 
     if not path.is_file():
         raise errors.no_such_input(str(path))
+    from kg.safety import check_rdf
+
+    check_rdf(path.read_bytes(), path.suffix, source=str(path))  # bombs, remote contexts, nesting
     try:
         return Graph().parse(str(path))
     except Exception as err:  # rdflib raises many parser-specific types

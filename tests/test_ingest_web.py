@@ -103,6 +103,7 @@ def server() -> Iterator[str]:
         "/big": (200, {"Content-Type": "text/plain"}, b"x" * 5000),
         "/broken.rss": (200, {"Content-Type": "application/rss+xml"}, b"<rss><channel><item>"),
         "/slow": (200, {"Content-Type": "text/plain"}, b"late\n"),
+        "/linked.rss": (200, {"Content-Type": "application/rss+xml"}, b""),  # set by the test
     }
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -304,3 +305,43 @@ def test_unreachable_host_is_a_clear_failure() -> None:
     assert list(iter_documents([url], on_skip=skipped.append)) == []
     assert [s.status for s in skipped] == ["failed"]
     assert "connection refused" in skipped[0].reason
+
+
+def test_same_link_with_other_summaries_is_one_story(tmp_path: Path) -> None:
+    a = RSS
+    b = RSS.replace("Colombia&#8217;s Defence Minister met", "The Colombian minister met")
+    (tmp_path / "a.rss").write_text(a, encoding="utf-8")
+    (tmp_path / "b.rss").write_text(b, encoding="utf-8")
+    docs, skipped = _collect([str(tmp_path / "a.rss"), str(tmp_path / "b.rss")])
+    assert len(docs) == 2  # the two stories of the first feed
+    assert sorted(s.reason for s in skipped if s.reason.startswith("duplicate")) == [
+        "duplicate of https://wire.example.net/brazil-haiti",
+        "duplicate of https://wire.example.net/colombia-nato",
+    ]
+
+
+def test_republished_copy_with_other_quotes_and_spacing_is_a_duplicate(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text('He said "we trained together" in Lima.\n', encoding="utf-8")
+    (tmp_path / "b.txt").write_text("He said “we trained  together”\nin Lima.", encoding="utf-8")
+    docs, skipped = _collect([str(tmp_path)])
+    assert [d.id for d in docs] == ["a"]
+    assert skipped[0].reason == f"duplicate of {tmp_path / 'a.txt'}"
+
+
+def test_follow_links_reads_the_full_page(server: str) -> None:
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        f"<item><title>Drill</title><link>{server}/article</link>"
+        "<description>Short summary.</description></item>"
+        f"<item><title>Gone</title><link>{server}/missing</link>"
+        "<description>Only the summary survives.</description></item>"
+        "</channel></rss>"
+    )
+    _Handler.routes["/linked.rss"] = (200, {"Content-Type": "application/rss+xml"}, feed.encode())
+    plain = list(iter_documents([f"{server}/linked.rss"]))
+    assert [d.text for d in plain] == ["Short summary.", "Only the summary survives."]
+    opts = IngestOptions(follow_links=True)
+    full, gone = iter_documents([f"{server}/linked.rss"], options=opts)
+    assert "Pacific Shield" in full.text and "Café München" in full.text
+    assert full.title == "Drill" and full.published == "2025-12-04"  # from the page
+    assert gone.text == "Only the summary survives."  # a 404 keeps the summary

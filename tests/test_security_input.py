@@ -200,13 +200,15 @@ def test_rss_bomb_and_xxe_fail_with_a_reason_and_the_batch_goes_on(
 ) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
-    (tmp_path / "bomb.rss").write_bytes(rss("&e9;", "&e9;", laughs(9, "rss")))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bomb.rss").write_bytes(rss("&e9;", "&e9;", laughs(9, "rss")))
     xxe = (f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">'
            f'<!ENTITY y SYSTEM "{listener.url}/e">]>\n')
-    (tmp_path / "xxe.rss").write_bytes(rss("&x;", "&y; story", xxe))
-    (tmp_path / "deep.rss").write_bytes(rss("Deep", "<b>" * 5000 + "x" + "</b>" * 5000))
-    (tmp_path / "good.txt").write_text("The FOES trained with U.S. Special Forces.\n")
-    docs, statuses = _ingest([str(tmp_path)])
+    (folder / "xxe.rss").write_bytes(rss("&x;", "&y; story", xxe))
+    (folder / "deep.rss").write_bytes(rss("Deep", "<b>" * 5000 + "x" + "</b>" * 5000))
+    (folder / "good.txt").write_text("The FOES trained with U.S. Special Forces.\n")
+    docs, statuses = _ingest([str(folder)])
     assert [Path(d.source).name for d in docs] == ["good.txt"]  # type: ignore[attr-defined]
     by_name = {Path(s.source.split("#")[0]).name: s for s in statuses}
     for name in ("bomb.rss", "xxe.rss"):
@@ -318,7 +320,7 @@ def test_kg_build_reports_each_bad_file_and_exit_code_says_failed(tmp_path: Path
     assert lines["good.txt"] == "ok" and lines["latin1.txt"] == "ok" and lines["utf16.txt"] == "ok"
     assert lines["empty.txt"] == "skipped" and lines["binary.txt"] == "skipped"
     assert lines["truncated.rss"] == "failed"
-    assert set(lines) >= set(BAD_FILES) - {"truncated.html"} or "truncated.html" in lines
+    assert set(lines) == set(BAD_FILES)  # every input has its own status line
     assert proc.returncode == 1  # something failed
     with open_graph(store=str(store)) as s:
         assert len(s) > before  # the good ones were added, the old document kept
