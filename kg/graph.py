@@ -158,7 +158,8 @@ def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
         yield st, KG.startOffset, Literal(ev.start, datatype=XSD.integer), g
         yield st, KG.endOffset, Literal(ev.end, datatype=XSD.integer), g
         yield st, KG.extractor, Literal(ev.rule), g
-        conf = Decimal(str(round(min(max(ev.confidence, 0.0), 1.0), 4)))
+        score = ev.confidence if ev.confidence == ev.confidence else 0.0  # NaN: no confidence
+        conf = Decimal(str(round(min(max(score, 0.0), 1.0), 4)))
         yield st, KG.confidence, Literal(conf, datatype=XSD.decimal), g
         yield st, KG.modality, Literal(ev.modality), g
         if ev.attributed_to:

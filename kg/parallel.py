@@ -137,12 +137,12 @@ def load_shard(store: Any, shard: Shard) -> None:
 
 def load_nquads_file(store: Any, path: str | Path) -> int:
     """Load a shard file written by ``write_shard`` (or any N-Quads file); return graphs loaded."""
-    shard = Shard((), Path(path).read_bytes())
-    n = 0
-    for n, (g, quads) in enumerate(shard_quads(shard), start=1):  # noqa: B007
-        from rdflib import URIRef
+    from rdflib import URIRef
 
+    n = 0
+    for g, quads in shard_quads(Shard((), Path(path).read_bytes())):
         store.replace_document(URIRef(g), quads)
+        n += 1
     return n
 
 

@@ -247,7 +247,7 @@ def build(
         todo: Iterable[Document] = documents
         if db is not None and output is None:
             todo = _skip_unchanged(documents, db, note)
-        if workers > 1 or dask:
+        if workers > 1 or dask or shards_dir is not None:
             per_doc = _sharded(todo, workers, dask, min_confidence, shard_size, shards_dir, note)
         else:
             per_doc = _serial(todo, min_confidence, note)
@@ -326,9 +326,14 @@ def _sharded(
         shards = parallel.dask_shards(
             documents, client, shard_size=shard_size, min_confidence=min_confidence
         )
-    else:
+    elif workers > 1:
         shards = parallel.pool_shards(
             documents, workers=workers, shard_size=shard_size, min_confidence=min_confidence
+        )
+    else:  # only --shards-dir: the same units of work, in this process
+        shards = (
+            parallel.run_shard(batch, min_confidence)
+            for batch in parallel.shards_of(documents, shard_size)
         )
     try:
         for shard in shards:

@@ -130,6 +130,8 @@ def validate(source: Any, shapes: str | None = None) -> ValidationResult:
         allow_warnings=True,
         allow_infos=True,
     )
+    if not hasattr(results, "subjects"):  # pyshacl returns a ValidationFailure for bad shapes
+        raise errors.bad_rdf(str(shapes or shapes_file()), str(results))
     findings = _findings(results, data) + _per_document(source, data)
     unique = sorted(
         set(findings),

@@ -235,3 +235,17 @@ def test_memory_zone_does_not_change_results(nlp: Any, corpus: Path) -> None:
     plain = run(0)
     assert run(2) == plain
     assert run(4) == plain  # and again: nothing from a freed zone is reused
+
+
+@pytest.mark.slow
+def test_shards_dir_without_workers_writes_loadable_shards(corpus: Path, tmp_path: Path) -> None:
+    from kg.store import open_store
+
+    subset = [str(p) for p in sorted(corpus.glob("*.txt"))[:5]]
+    out = tmp_path / "g.nq"
+    build(subset, output=out, shards_dir=tmp_path / "shards", shard_size=2)
+    files = sorted((tmp_path / "shards").glob("shard-*.nq"))
+    assert len(files) == 3
+    with open_store(str(tmp_path / "store")) as db:
+        assert sum(parallel.load_nquads_file(db, f) for f in files) == 5
+    assert _store_quads(tmp_path / "store") == _quads(out)

@@ -9,6 +9,7 @@ Rows of issue 7 covered here:
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -26,8 +27,11 @@ from kg.vocab import ENTITY
 _IRI_SEGMENT = re.compile(r"[A-Za-z0-9\-._~%]+\Z")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW_FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_MORE = int(os.environ.get("KG_FUZZ_EXAMPLES", "0"))  # benchmarks/fuzz_long.py raises it
+FUZZ = settings(max_examples=_MORE or 60, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
+SLOW_FUZZ = settings(max_examples=_MORE or 12, deadline=None,
+                     suppress_health_check=[HealthCheck.too_slow])
 
 # rdflib's own serializers warn about its deprecated Dataset API on every call.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -266,3 +266,31 @@ def test_cartesian_product_hits_the_row_limit_or_timeout_and_the_endpoint_stays_
     assert "timeout" in body
     status, body = _get(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] != "0"
+
+
+def test_sparql_in_a_shapes_file_never_reaches_out(tmp_path: Path, listener: Listener) -> None:  # noqa: F811
+    # SHACL-SPARQL constraints are queries too: kg validate --shapes FILE runs them with rdflib.
+    from kg.store import load_file, write_quads
+    from kg.validate import validate
+
+    data = tmp_path / "g.trig"
+    write_quads(doc_quads(make_extraction())[1], data)
+    prefixes = (
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix kg: <https://w3id.org/newskg/ontology#> .\n@prefix ex: <http://example.org/> .\n"
+    )
+    for n, select in enumerate([
+        f"SELECT $this WHERE {{ SERVICE <{listener.url}/sparql> {{ ?a ?b ?c }} }}",
+        f"SELECT $this FROM <{listener.url}/x.ttl> WHERE {{ $this ?b ?c }}",
+    ]):
+        shapes = tmp_path / f"shapes{n}.ttl"
+        shapes.write_text(
+            prefixes + "ex:S a sh:NodeShape ; sh:targetClass kg:MilitaryUnit ;\n"
+            f'  sh:sparql [ sh:select """{select}""" ] .\n', encoding="utf-8"
+        )
+        with load_file(data) as source:
+            try:
+                validate(source, shapes=str(shapes))
+            except errors.KGError as err:  # refused as a bad shapes file: fine, and clear
+                assert str(shapes) in str(err)
+    assert listener.connections() == 0
