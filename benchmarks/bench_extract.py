@@ -42,11 +42,33 @@ def load() -> str:
     return f"load {one:.1f}/{five:.1f}"
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of its finished children (worker processes)."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+CPU: dict[str, float] = {}
+
+
 def timed(label: str, fn: Callable[[], Any], words: int) -> float:
+    cpu = cpu_seconds()
     started = time.perf_counter()
-    fn()
+    result = fn()
     secs = time.perf_counter() - started
-    print(f"  {label:<44} {secs:8.1f} s  {words / secs:9,.0f} words/s   ({load()})", flush=True)
+    CPU[label] = cpu_seconds() - cpu
+    # a build's figures mean nothing if documents failed: say how many were built
+    done = ""
+    if hasattr(result, "problems"):  # a BuildReport
+        done = f"  ok {result.count('ok')}, failed {result.count('failed')}"
+    print(
+        f"  {label:<44} {secs:8.1f} s  {words / secs:9,.0f} words/s  "
+        f"CPU {CPU[label]:6.1f} s  ({load()}){done}",
+        flush=True,
+    )
     return secs
 
 

@@ -53,6 +53,7 @@ def child(archive: Path, count: int, mode: str, out: Path) -> dict[str, float]:
     secs = time.perf_counter() - started
     return {
         "documents": report.count("ok"),
+        "failed": report.count("failed"),
         "words": report.words,
         "seconds": secs,
         "spacy_seconds": spacy_time.seconds,
@@ -110,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
             one, five, _ = os.getloadavg()
             print(
-                f"  {row['documents']:>6} docs {row['words']:>9,} words: {row['seconds']:7.1f} s "
+                f"  {row['documents']:>6} docs ({row['failed']} failed) "
+                f"{row['words']:>9,} words: {row['seconds']:7.1f} s "
                 f"({row['words'] / row['seconds']:,.0f} words/s, "
                 f"{row['documents'] / row['seconds']:.1f} docs/s); "
                 f"outside spaCy {1 - row['spacy_seconds'] / row['seconds']:.1%}; "

@@ -105,6 +105,23 @@ def timed(label: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     return result
 
 
+def browser_ready(page: Path) -> float:
+    """Seconds from navigation until the page says it is drawn (Debian Chromium, offline)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        tab = browser.new_page(viewport={"width": 1400, "height": 860})
+        started = time.perf_counter()
+        tab.goto(page.resolve().as_uri())
+        tab.wait_for_selector("body[data-ready='1']", timeout=300_000)
+        seconds = time.perf_counter() - started
+        browser.close()
+    return seconds
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -115,6 +132,9 @@ def main() -> int:
     ap.add_argument("--documents", type=int, default=200)
     ap.add_argument("--max-nodes", type=int, default=1500)
     ap.add_argument("--html", help="keep the page at this path (default: a temporary file)")
+    ap.add_argument(
+        "--browser", action="store_true", help="also time headless Chromium until the page is ready"
+    )
     args = ap.parse_args()
 
     from kg import analytics, netgraph, viz
@@ -152,6 +172,8 @@ def main() -> int:
         viz.write_html(store, out, max_nodes=args.max_nodes)
         print(f"{'page from the store (kg viz)':<34} {time.perf_counter() - started:7.2f} s")
         size = out.stat().st_size
+        if args.browser:
+            print(f"{'browser: open until drawn':<34} {browser_ready(out):7.2f} s")
         if args.html:
             Path(args.html).parent.mkdir(parents=True, exist_ok=True)
             Path(args.html).write_bytes(out.read_bytes())

@@ -40,8 +40,16 @@ PIPELINE_LEVEL = [
 
 def run(test: str, examples: int, seed: int | None) -> tuple[bool, float]:
     env = {**os.environ, "KG_FUZZ_EXAMPLES": str(examples)}
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test,
-           "--hypothesis-show-statistics"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        test,
+        "--hypothesis-show-statistics",
+    ]
     if seed is not None:
         cmd.append(f"--hypothesis-seed={seed}")
     started = time.perf_counter()
@@ -55,8 +63,12 @@ def run(test: str, examples: int, seed: int | None) -> tuple[bool, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=500, help="examples per graph-level test")
-    parser.add_argument("--pipeline-examples", type=int, default=40,
-                        help="examples for the spaCy pipeline test (each runs kg build)")
+    parser.add_argument(
+        "--pipeline-examples",
+        type=int,
+        default=40,
+        help="examples for the spaCy pipeline test (each runs kg build)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="hypothesis seed (default random)")
     args = parser.parse_args()
     ok_all = True
@@ -65,8 +77,10 @@ def main() -> int:
         for test in tests:
             ok, seconds = run(test, n, args.seed)
             ok_all &= ok
-            print(f"{test.split('::')[1]:<80} {n:>8} {seconds:>8.1f}  {'pass' if ok else 'FAIL'}",
-                  flush=True)
+            print(
+                f"{test.split('::')[1]:<80} {n:>8} {seconds:>8.1f}  {'pass' if ok else 'FAIL'}",
+                flush=True,
+            )
     return 0 if ok_all else 1
 
 

@@ -200,13 +200,20 @@ def _run_build(args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
+    page = ""
     if args.html:
         from kg.viz import write_html
 
-        source = argparse.Namespace(graph=args.output if not args.store else None, store=args.store)
-        write_html(open_source(source), Path(args.html))
+        where = argparse.Namespace(graph=args.output if not args.store else None, store=args.store)
+        source = open_source(where)
+        try:
+            page = write_html(source, Path(args.html))
+        finally:
+            source.close()
     if not args.quiet:
         _print_build_summary(args, report)
+        if page:
+            print(f"network page: {page}")
     return 1 if report.failed else 0
 
 
@@ -225,8 +232,6 @@ def _print_build_summary(args: argparse.Namespace, report: Any) -> None:
         print(f"  {st.status}: {st.source}: {st.reason}")
     if len(problems) > 20:
         print(f"  … and {len(problems) - 20} more skipped or failed inputs")
-    if args.html:
-        print(f"network page → {args.html}")
 
 
 # ---------------------------------------------------------------- query
@@ -309,7 +314,9 @@ def _add_viz(sub: Any) -> None:
         "--types", metavar="CLASS,…", help="keep only these classes, e.g. MilitaryUnit,PoliceUnit"
     )
     p.add_argument(
-        "--properties", metavar="PROP,…", help="keep only these properties, e.g. trainsWith,partOf"
+        "--properties",
+        metavar="PROP,…",
+        help="keep only these properties, e.g. trainsWith,partOf",
     )
     p.add_argument(
         "--document",
@@ -387,7 +394,8 @@ def _add_stats(sub: Any) -> None:
         description="Summarise the graph: entities by class, facts by property, documents, the "
         "most central entities (degree, betweenness, PageRank), communities and connected "
         "components.",
-        epilog="examples:\n  kg stats --store kg-store\n  kg stats --graph out/graph.trig --format json",
+        epilog="examples:\n  kg stats --store kg-store\n"
+        "  kg stats --graph out/graph.trig --format json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_graph_source(p)

@@ -291,6 +291,18 @@ class MentionFinder:
         start, end = _clean_bounds(doc, start, end)
         if end <= start:
             return None
+        # "Defence, Intelligence and Foreign Relations Committee": a list of capitalised words
+        # before one head is one name; the model often starts it after the first comma
+        while (
+            start >= 2
+            and doc[start - 1].text == ","
+            and doc[start - 2].text[:1].isupper()
+            and doc[start - 2].is_alpha
+            and any(t.lower_ == "and" for t in doc[start : min(end, start + 4)])
+            and self.lex.heads.get(doc[end - 1].lower_)
+            and not self.lex.country_of(doc[start - 2].text)
+        ):
+            start -= 2
         # "Commander Defence Force": a title word in front is not part of the name
         if (
             end - start > 1
@@ -747,6 +759,9 @@ class MentionFinder:
                     a += 1
                 if a > start:
                     cand = self._typed(doc, a, end, "ner", "Person") or cand
+            low = cand.name.lower().rstrip(".")
+            if low in self.lex.ranks or low + "." in self.lex.ranks or low in self.lex.titles:
+                continue  # "Brig.", "Minister": a rank or a title alone is nobody, nor a place
             if ent.label_ == "PERSON" and cand.source == "ner":
                 words = cand.name.split()
                 if cand.name.isupper() or (len(words) == 1 and self._acronym_like(doc, cand)):

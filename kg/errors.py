@@ -225,7 +225,7 @@ def no_document(name: str, store: str) -> InputError:
     )
 
 
-# ---------------------------------------------------------------- hostile input (issue 7, kg/safety.py)
+# ------------------------------------------------------- hostile input (issue 7, kg/safety.py)
 
 
 def query_too_complex(source: str, detail: str) -> QueryError:

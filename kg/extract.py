@@ -61,6 +61,16 @@ def add_components(nlp: Language) -> None:
             "kg_line_breaks_v1"
         )
 
+    # abbreviated ranks keep their period ("Brig. Gen. Laura Kessler" is not two sentences)
+    from spacy.symbols import ORTH
+
+    from kg.lexicon import load
+
+    for rank in load().ranks:
+        if rank.endswith(".") and rank[:-1].isalpha():
+            for form in (rank, rank.capitalize(), rank.upper()):
+                nlp.tokenizer.add_special_case(form, [{ORTH: form}])  # type: ignore[union-attr]
+
     prefixes = [*nlp.Defaults.prefixes, r"-(?=[A-Za-z]{3,})"]  # type: ignore[misc]
     suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z]{3})-$"]  # type: ignore[misc]
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search  # type: ignore[union-attr]
@@ -120,6 +130,7 @@ def extract_document(sdoc: Doc, document: Document) -> Extraction:
     training = R.frame_rules(ctx)
     listed = R.list_rules(ctx)
     R.place_rules(ctx)
+    R.default_place_rules(ctx)
     R.of_rules(ctx)
     R.joint_action_rules(ctx)
     R.under_rules(ctx)
@@ -129,6 +140,7 @@ def extract_document(sdoc: Doc, document: Document) -> Extraction:
     R.inherit_rules(ctx)
     R.exercise_frame(ctx, training, listed)
     R.inherit_rules(ctx)
+    R.deploy_country_rules(ctx)
     R.state_rules(ctx)
     relations = _prune_titles(ctx.relations)
     used = {r.subject for r in relations} | {r.object for r in relations if not r.literal}

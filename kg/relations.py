@@ -24,6 +24,7 @@ scaled by the modality (see ``kg.modality``). Rules, by family:
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -92,6 +93,11 @@ _PROXY_NOUNS = frozenset(
         "headquarters",
         "part",
     }
+    # the people a body acts through ("instructors from BATUK", "investigators of the directorate")
+    | {"agent", "soldier", "troop", "officer", "official", "investigators", "investigator"}
+    | {"instructors", "instructor", "trainers", "engineers", "crews", "crew", "pilots", "sailors"}
+    | {"advisers", "advisors", "specialists", "experts", "detectives", "analysts", "operators"}
+    | {"commandos", "paratroopers", "cadets", "recruits", "students", "graduates"}
 )
 _SUBUNIT_NOUNS = frozenset(
     {
@@ -295,6 +301,10 @@ def ents_of(ctx: Context, tok: Token, depth: int = 0) -> list[str]:
         out.append(key)
     elif tok.lower_ in ctx.lex.heads and any(c.lower_ == "the" for c in tok.children):
         out.extend(_definite(ctx, tok))
+    elif tok.lower_ in ctx.lex.heads and any(
+        c.lower_ in ("his", "her") and c.dep_ == "poss" for c in tok.children
+    ):
+        out.extend(_led_by_someone(ctx, tok))
     elif tok.lower_ in ctx.lex.titles and ctx.lex.titles[tok.lower_] in ("head", "leader"):
         out.extend(_title_noun(ctx, tok))
     elif tok.lower_ in _PROXY_NOUNS or tok.lower_ in _PLACE_NOUNS:
@@ -311,10 +321,43 @@ def ents_of(ctx: Context, tok: Token, depth: int = 0) -> list[str]:
                     c = ctx.lex.country_of(child.text)
                     if c:
                         out.append(ctx.country_entity(c))
+    person = key is not None and ctx.cls(key) == "Person"
     for child in tok.children:
+        if child.dep_ == "appos" and person and ctx.key_at(child.i) is None:
+            continue  # "Laura Kessler, deputy commander of X": her post, not a second party
         if child.dep_ in ("conj", "appos"):
             out.extend(ents_of(ctx, child, depth + 1))
     return list(dict.fromkeys(out))
+
+
+def _head_word(name: str) -> str:
+    """The head of a name: its last word, or the word before "of" ("Committee of the X")."""
+    words = name.lower().split()
+    if "of" in words[1:]:
+        words = words[: words.index("of", 1)]
+    return words[-1] if words else ""
+
+
+def _led_by_someone(ctx: Context, tok: Token) -> list[str]:
+    """ "his battalion": the one body with that head word that a person named before leads (or
+    works for, when nobody leads one)."""
+    word = tok.lower_
+    for pred in ("leads", "worksFor"):
+        orgs = {
+            r.object
+            for r in ctx.relations
+            if r.predicate == pred
+            and ctx.cls(r.subject) == "Person"
+            and r.evidence.start < tok.idx
+            and ctx.cls(r.object) in ORGS
+            and any(
+                _head_word(n) == word
+                for n in [ctx.entities[r.object].label, *ctx.entities[r.object].aliases]
+            )
+        }
+        if len(orgs) == 1:
+            return list(orgs)
+    return []
 
 
 def _definite(ctx: Context, tok: Token) -> list[str]:
@@ -325,14 +368,33 @@ def _definite(ctx: Context, tok: Token) -> list[str]:
         for k, e in ctx.entities.items()
         if e.cls in ORGS
         and e.mentions
-        and any(n.lower().split()[-1:] == [word] for n in [e.label, *e.aliases])
+        and any(_head_word(n) == word for n in [e.label, *e.aliases])
     ]
+    # "the Polish brigade", "the Iron Wolf brigade": the modifiers narrow the candidates
+    mods = [c for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i]
+    for m in mods:
+        state = ctx.lex.country_of(m.text)
+        if state:
+            hits = [k for k in hits if ctx.country(k) == state]
+        elif m.text[:1].isupper():
+            hits = [
+                k
+                for k in hits
+                if any(
+                    m.lower_ in n.lower().split()
+                    for n in [ctx.entities[k].label, *ctx.entities[k].aliases]
+                )
+            ]
     return hits if len(hits) == 1 else []
 
 
 def _title_noun(ctx: Context, tok: Token) -> list[str]:
     """ "the NATO director" -> the person who holds that post; "the commander of the Armed
     Forces" -> the Armed Forces (the office stands for its body)."""
+    for c in tok.children:  # "the minister, James Hartley": the person named in apposition
+        k = ctx.key_at(c.i) if c.dep_ == "appos" else None
+        if k is not None and ctx.cls(k) == "Person":
+            return [k]
     orgs = [ctx.key_at(c.i) for c in tok.children if c.dep_ in ("compound", "poss", "nmod")]
     orgs = [o for o in orgs if o is not None and ctx.cls(o) in ORGS]
     for org in orgs:
@@ -354,6 +416,13 @@ def _title_noun(ctx: Context, tok: Token) -> list[str]:
     return out
 
 
+#: Verbs whose object is the doer of their infinitive ("allow X to train", "invite X to join").
+_OBJECT_CONTROL = frozenset(
+    {"allow", "authorize", "authorise", "permit", "let", "enable", "invite", "ask", "order"}
+    | {"urge", "require", "help", "send", "clear", "approve"}
+)
+
+
 def subjects(ctx: Context, verb: Token) -> list[str]:
     """Agents of a verb: nsubj, passive "by" agents, or (for a subjectless clause) its head's."""
     out: list[str] = []
@@ -371,6 +440,13 @@ def subjects(ctx: Context, verb: Token) -> list[str]:
         if not found and verb.head.dep_ == "appos":
             found = ents_of(ctx, verb.head.head)
         return found
+    if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_ in _OBJECT_CONTROL:
+        # "allows agents of the DEA to work ...": the object of "allow" does the work
+        for c in verb.head.children:
+            if c.dep_ == "dobj":
+                found = ents_of(ctx, c)
+                if found:
+                    return found
     if verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
         return subjects(ctx, verb.head) if verb.head.pos_ in ("VERB", "AUX") else []
     return out
@@ -586,6 +662,11 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         _leads_default(ctx, key, title, sent, trigger)
         return
     lk = ctx.key_at(left)
+    possessive = left + 1 < len(doc) and doc[left + 1].text in ("’s", "'s")
+    if lk is None and doc[left].lower_ in lex.heads and possessive:
+        # "the committee's chairman": a description of a body named before
+        found = _definite(ctx, doc[left])
+        lk = found[0] if len(found) == 1 else None
     if lk is not None and ctx.cls(lk) in ORGS:
         ctx.emit(key, "worksFor", lk, sent, "title.org.v1", trigger)
         if leader:
@@ -701,6 +782,16 @@ def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> N
     elif k < sent.end and lex.country_of(doc[k].text):
         country = ctx.country_entity(lex.country_of(doc[k].text) or "")
         k += 1
+    elif (
+        k + 1 < sent.end
+        and doc[k].lower_ in lex.heads
+        and doc[k + 1].text in ("’s", "'s")
+        and doc[k - 1].lower_ == "the"
+    ):
+        # "X, the battalion's commanding officer": a description of a body named before
+        found = _definite(ctx, doc[k])
+        org_before = found[0] if len(found) == 1 else None
+        k += 2
     start = k
     # "the exercise director": up to two plain modifiers before the title word
     look = k
@@ -737,6 +828,14 @@ def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> N
         while m < sent.end and doc[m].lower_ == "the":
             m += 1
         ok = ctx.key_at(m) if m < sent.end else None
+        if ok is None and m < sent.end and doc[k].lower_ == "of" and m > k + 1:
+            # "the commander of the Iron Wolf brigade": a description of a body named before
+            head = doc[m]
+            while head.head is not head and head.head.i > head.i and head.head.i < sent.end:
+                head = head.head
+            if head.lower_ in lex.heads:
+                found = _definite(ctx, head)
+                ok = found[0] if len(found) == 1 else None
         if ok is not None and ctx.cls(ok) in ORGS:
             org_after = ok
         elif ok is not None and ctx.cls(ok) == "Country":
@@ -999,6 +1098,11 @@ def _n_meet(ctx: Context, n: Token, sent: Span) -> None:
         ctx.emit(s, "meetsWith", o, sent, "noun.meet.with.v1", n)
 
 
+#: Movement verbs whose object is the place ("patrol the coast", "enter Honduras"); only forces
+#: are deployed by them (a minister who visits a country is not).
+_PLACE_OBJECT_VERBS = frozenset({"patrol", "enter", "reach", "visit"})
+
+
 def _v_deploy(ctx: Context, v: Token, sent: Span) -> None:
     sent_objs = [o for o in objects(ctx, v) if ctx.cls(o) not in PLACES]
     if v.lemma_ in ("send", "dispatch", "deploy") and sent_objs:
@@ -1013,6 +1117,10 @@ def _v_deploy(ctx: Context, v: Token, sent: Span) -> None:
         if c.dep_ in ("nsubj", "nsubjpass"):
             agents += [w for w in pobjs(ctx, c, ("with",)) if ctx.cls(w) in FORCES]
     places = [p for p in pobjs(ctx, v, ("to", "in", "into", "at", "on")) if ctx.cls(p) in PLACES]
+    if v.lemma_ in _PLACE_OBJECT_VERBS:
+        # "patrolled the Gulf of Fonseca", "entered Honduras": the place is the object
+        places += [o for o in objects(ctx, v) if ctx.cls(o) in PLACES]
+        agents = [a for a in agents if ctx.cls(a) in FORCES]
     if v.lemma_ == "base" and v.tag_ == "VBN":
         # "a unit based in Sasebo", "X is based in Y": home base, not a deployment
         for a, p in itertools.product(dict.fromkeys(agents), places):
@@ -1066,6 +1174,9 @@ def _v_authorize(ctx: Context, v: Token, sent: Span) -> None:
     if subj and any(o.lemma_ in _LEGAL_NOUNS for o in objs):
         # "the Assembly ratified the agreement": who stands behind what the text allows later
         ctx.authorizer = subj[0]
+    elif subj and not ctx.authorizer and ctx.cls(subj[0]) in ORGS and v.lemma_ != "allow":
+        # "the presence of X was authorized by the Assembly": the body that grants things here
+        ctx.authorizer = subj[0]
     if not subj:
         heads = [c for c in v.children if c.dep_ == "nsubj"]
         if v.dep_ in ("relcl", "acl"):
@@ -1105,7 +1216,22 @@ def _v_lead(ctx: Context, v: Token, sent: Span) -> None:
         ctx.emit(s, "leads", o, sent, "dep.lead.v1", v)
 
 
+def _reciprocal(ctx: Context, v: Token, sent: Span, rule: str) -> None:
+    """ "X and Y cooperate", "X and Y would keep working together": a reciprocal verb with a
+    coordinated subject and no partner pairs the conjuncts."""
+    subj = [s for s in dict.fromkeys(subjects(ctx, v)) if ctx.cls(s) in ORGS | {"Country"}]
+    if len(subj) < 2 or pobjs(ctx, v, ("with", "alongside")):
+        return
+    together = any(c.lower_ in ("together", "jointly") for c in v.children)
+    if v.lemma_ in ("work", "operate", "act", "patrol") and not together:
+        return
+    for a, b in itertools.combinations(subj, 2):
+        if (ctx.cls(a) == "Country") == (ctx.cls(b) == "Country"):
+            ctx.emit(a, "cooperatesWith", b, sent, rule, v)
+
+
 def _v_cooperate(ctx: Context, v: Token, sent: Span) -> None:
+    _reciprocal(ctx, v, sent, "dep.cooperate.coord.v1")
     subj = subjects(ctx, v)
     partners = pobjs(ctx, v, ("with",))
     for d in v.children:
@@ -1118,7 +1244,25 @@ def _v_cooperate(ctx: Context, v: Token, sent: Span) -> None:
             ctx.emit(s, "cooperatesWith", o, sent, "dep.cooperate.v1", v)
 
 
+def _both_states(ctx: Context, n: Token) -> list[str]:
+    """ "between our two countries", "between the two nations": the two states the article is
+    about, when it names exactly two."""
+    for c in n.children:
+        if c.dep_ != "prep" or c.lower_ not in ("between", "of"):
+            continue
+        for p in c.children:
+            plural = p.lower_ in ("countries", "nations", "states", "governments")
+            if p.dep_ == "pobj" and plural and any(k.lower_ in ("two", "both") for k in p.children):
+                states = [k for k, e in ctx.entities.items() if e.cls == "Country" and e.mentions]
+                return states if len(states) == 2 else []
+    return []
+
+
 def _n_cooperate(ctx: Context, n: Token, sent: Span) -> None:
+    both = _both_states(ctx, n)
+    if both:
+        ctx.emit(both[0], "cooperatesWith", both[1], sent, "noun.cooperate.two.v1", n)
+        return
     between = pobjs(ctx, n, ("between", "among"))
     if len(between) > 1:
         for a, b in itertools.combinations(between, 2):
@@ -1182,15 +1326,21 @@ def _v_work(ctx: Context, v: Token, sent: Span) -> None:
     for s, o in itertools.product(subj, orgs):
         if ctx.cls(o) in ORGS:
             ctx.emit(s, "worksFor", o, sent, "dep.work.v1", v)
+    _reciprocal(ctx, v, sent, "dep.work.together.v1")
     # bodies that "work alongside" or "work with" another body cooperate with it
     bodies = [s for s in subjects(ctx, v) if ctx.cls(s) in ORGS | {"Country"}]
     for s, o in itertools.product(bodies, pobjs(ctx, v, ("alongside", "with"))):
         if ctx.cls(o) in ORGS | {"Country"}:
             ctx.emit(s, "cooperatesWith", o, sent, "dep.work.with.v1", v)
     # forces that "work in San Marcos" are deployed there
-    forces = [s for s in subjects(ctx, v) if ctx.cls(s) in FORCES]
-    for s, p in itertools.product(forces, pobjs(ctx, v, ("in",))):
-        if ctx.cls(p) in PLACES:
+    bodies = [s for s in subjects(ctx, v) if ctx.cls(s) in ORGS]
+    for s, p in itertools.product(bodies, pobjs(ctx, v, ("in",))):
+        if ctx.cls(p) not in PLACES:
+            continue
+        home = ctx.country(s)
+        abroad = home is not None and _country_of_place(ctx, p) not in (None, home)
+        # a force working somewhere is deployed there; an agency only when it is abroad
+        if ctx.cls(s) in FORCES or abroad:
             ctx.emit(s, "deployedTo", p, sent, "dep.work.deploy.v1", v)
 
 
@@ -1379,7 +1529,11 @@ def place_rules(ctx: Context) -> None:
                 "central",
             ):
                 j -= 1
-            if j >= sent.start and ctx.key_at(j) is None:
+            owner = ctx.key_at(j - 1) if j > sent.start and doc[j].text in ("'s", "’s") else None
+            if owner is not None and ctx.cls(owner) == "Country" and j == c.start - 1:
+                # "Russia's Kaliningrad": a state's possession is inside it
+                ctx.emit(key, "locatedIn", owner, sent, "loc.possessive.v1")
+            elif j >= sent.start and ctx.key_at(j) is None:
                 country = lex.country_of(doc[j].text)
                 if country and j < c.start - 1 or (country and doc[j].pos_ == "ADJ"):
                     ctx.emit(key, "locatedIn", ctx.country_entity(country), sent, "loc.demonym.v1")
@@ -1388,6 +1542,24 @@ def place_rules(ctx: Context) -> None:
             known = lex.places.get(key.lower()) or lex.places.get(c.name.lower())
             if known and known[1] and known[1] in ctx.entities:
                 ctx.emit(key, "locatedIn", known[1], sent, "gaz.located.v1")
+
+
+_NUMBERED = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+    r" (?:battalion|brigade|regiment|division|company|squadron|group|corps|fleet|wing|unit)$",
+    re.IGNORECASE,
+)
+
+
+def _qualify_numbered(ctx: Context, key: str, parent: str) -> None:
+    """A unit named only by number and kind ("1st Battalion") is known by its parent: its label
+    becomes "1st Battalion of the Royal Anglian Regiment" (the short form stays an alias), so that
+    two documents' "1st Battalion" of different regiments are not the same thing."""
+    ent = ctx.entities[key]
+    if not _NUMBERED.match(ent.label):
+        return
+    ent.aliases.add(ent.label)
+    ent.label = f"{ent.label} of the {ctx.entities[parent].label}"
 
 
 def of_rules(ctx: Context) -> None:
@@ -1408,6 +1580,7 @@ def of_rules(ctx: Context) -> None:
                 org = ctx.key_at(p.i) if p.dep_ == "pobj" else None
                 if org is not None and org != key and ctx.cls(org) in ORGS:
                     ctx.emit(key, "partOf", org, sent, "prep.of.partof.v1", head)
+                    _qualify_numbered(ctx, key, org)
         for ap in head.children:
             if ap.dep_ != "appos" or ctx.key_at(ap.i) is not None:
                 continue
@@ -1591,6 +1764,8 @@ def exercise_frame(ctx: Context, training: set[int], listed: dict[int, list[str]
             assert key is not None
             cls = ctx.cls(key)
             tok = doc[c.head] if c.head >= 0 else doc[c.start]
+            if _denied(tok):
+                continue  # "X did not take part": not a participant (annotated nowhere)
             if cls in FORCES and (key in listed.get(sent.start, []) or (about and _acting(tok))):
                 participants.setdefault(key, sent)
             elif cls == "Country" and about and _acting(tok):
@@ -1638,9 +1813,14 @@ def exercise_frame(ctx: Context, training: set[int], listed: dict[int, list[str]
                 if p != r.subject and home and ctx.country(p) == home:
                     ctx.emit(p, "deployedTo", main, participants[p], "frame.exercise.deployed.v1")
     keys = list(participants)
+    states = {ctx.country(p) for p in keys} - {None}
+    hosted = main in states
     for a, b in itertools.combinations(keys, 2):
         ca, cb = ctx.country(a), ctx.country(b)
         if ca and cb and ca != cb:
+            apart = participants[a].start != participants[b].start
+            if apart and hosted and main not in (ca, cb):
+                continue  # two guests of a hosted exercise train together only if said so
             later = (
                 participants[b]
                 if participants[b].start >= participants[a].start
@@ -1668,6 +1848,10 @@ def _training_venues(ctx: Context, training: set[int], main: str) -> dict[str, S
                 base = base.head
             if base.dep_ != "pobj" or base.head.lower_ not in ("in", "at", "near", "on", "of"):
                 continue
+            if base.head.head.lemma_ in _HOME_WORDS:
+                continue  # "a unit based in Sasebo": its home, not where the exercise is
+            if base.head.lower_ == "of" and base.head.head.lower_ in _COMPASS:
+                continue  # "north of Nairobi": a landmark, not the venue
             is_main = ctx.cls(key) == "Country" and key == main
             if is_main or (ctx.cls(key) == "Place" and _inside(ctx, key, main)):
                 out.setdefault(key, sent)
@@ -1683,23 +1867,31 @@ def _abroad(ctx: Context, place: str, main: str) -> bool:
 
 
 def _inside(ctx: Context, place: str, country: str) -> bool:
-    known = ctx.lex.places.get(place.lower())
-    if known and known[1]:
-        return (
-            known[1] == country or _inside(ctx, known[1], country) if known[1] != place else False
-        )
-    return any(
-        r.subject == place
-        and r.predicate == "locatedIn"
-        and (
-            r.object == country
-            or (
-                r.object != place
-                and ctx.lex.places.get(r.object.lower(), ("", "", ""))[1] == country
-            )
-        )
-        for r in ctx.relations
-    )
+    return place != country and _country_of_place(ctx, place) == country
+
+
+_COMPASS = frozenset(
+    {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+)
+
+#: Words whose place is a unit's home rather than where it acts ("based in", "headquarters in").
+_HOME_WORDS = frozenset({"base", "headquarter", "headquarters", "station", "garrison", "home"})
+
+
+def _denied(tok: Token) -> bool:
+    """Whether the verb a mention hangs from is negated ("X did not take part", "Y never
+    joined"), looking up to the first verb only, so that a denial elsewhere in the sentence does
+    not remove the other participants."""
+    cur = tok
+    for _ in range(4):
+        while cur.dep_ in ("conj", "appos", "compound") and cur.head is not cur:
+            cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return any(k.dep_ == "neg" for k in cur.children)
+        if cur.head is cur:
+            return False
+        cur = cur.head
+    return False
 
 
 _ROLE_PREPS = frozenset({"with", "by", "from", "including", "like", "as", "alongside", "of"})
@@ -1735,16 +1927,135 @@ def participants_sent(participants: dict[str, Span], ctx: Context, country: str)
 # ---------------------------------------------------------------- inference
 
 
-def state_rules(ctx: Context) -> None:
-    """Forces of two states training together: the states cooperate."""
+def default_place_rules(ctx: Context) -> None:
+    """A place the gazetteer does not know and the text puts in nothing lies in the country the
+    story is set in ("joint training in the provinces of Manabí and Esmeraldas" in a story about
+    Ecuador). Low confidence: the text implies it, it does not state it."""
+    main = ctx.default_country
+    if not main or main not in ctx.entities:
+        return
+    placed = {r.subject for r in ctx.relations if r.predicate == "locatedIn"}
+    for key, ent in ctx.entities.items():
+        if ent.cls != "Place" or key in placed or not ent.mentions:
+            continue
+        if ctx.lex.places.get(key.lower()) or ctx.lex.country_of(key):
+            continue  # the gazetteer knows where it is (maybe elsewhere)
+        for m in ent.mentions:
+            span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None and _subdivision(span):
+                ctx.emit(key, "locatedIn", main, span.sent, "default.place.v1")
+                break
+
+
+_SUBDIVISIONS = frozenset(
+    {"province", "provinces", "county", "counties", "department", "departments", "state"}
+    | {"states", "region", "regions", "municipality", "district", "districts", "island"}
+    | {"islands", "town", "village", "city", "port", "prefecture", "governorate", "parish"}
+)
+
+
+def _subdivision(span: Span) -> bool:
+    """Whether a place is written as a subdivision ("Samburu County", "the province of Batanes",
+    "the town of Turbo"): a place noun in the name, right after it, or before "of"."""
+    doc = span.doc
+    if any(t.lower_ in _SUBDIVISIONS for t in span):
+        return True
+    if span.end < len(doc) and doc[span.end].lower_ in _SUBDIVISIONS:
+        return True
+    i = span.start - 1
+    while i >= 0 and doc[i].lower_ in ("and", ",") or i >= 0 and doc[i].ent_type_:
+        i -= 1  # "the provinces of Manabí and Esmeraldas"
+    return i >= 1 and doc[i].lower_ == "of" and doc[i - 1].lower_ in _SUBDIVISIONS
+
+
+def _country_of_place(ctx: Context, place: str, depth: int = 0) -> str | None:
+    """The state a place lies in, through locatedIn facts or the gazetteer (a few levels)."""
+    if depth > 4:
+        return None
+    if place not in ctx.entities:
+        # a container known only to the gazetteer ("Cuba" behind "Havana")
+        if ctx.lex.country_of(place) == place:
+            return place
+    elif ctx.cls(place) == "Country":
+        return place
+    ups = [r.object for r in ctx.relations if r.subject == place and r.predicate == "locatedIn"]
+    known = ctx.lex.places.get(place.lower())
+    if known and known[1]:
+        ups.append(known[1])
+    for up in ups:
+        if up != place:
+            found = _country_of_place(ctx, up, depth + 1)
+            if found:
+                return found
+    return None
+
+
+def deploy_country_rules(ctx: Context) -> None:
+    """A force sent to a place abroad is deployed to the state it lies in ("will deploy to Archers
+    Post, in Samburu County" in Kenya -> deployedTo Kenya)."""
     for r in list(ctx.relations):
-        if r.predicate != "trainsWith" or r.evidence.modality == "negated":
+        if r.predicate != "deployedTo" or r.evidence.modality == "negated":
+            continue
+        if ctx.cls(r.object) != "Place":
+            continue
+        state = _country_of_place(ctx, r.object)
+        if not state or state == ctx.country(r.subject) or state not in ctx.entities:
+            continue
+        sent = ctx.doc.char_span(r.evidence.start, r.evidence.end, alignment_mode="expand")
+        if sent is not None:
+            ctx.emit(r.subject, "deployedTo", state, sent, "inherit.deploy.country.v1")
+
+
+def state_rules(ctx: Context) -> None:
+    """Forces of two states training or working together: the states cooperate. Training counts
+    between two states, or in a multinational exercise between the host and each guest (every
+    pair of guests would follow otherwise, which is not what such a story reports)."""
+    training_states = {
+        s
+        for r in ctx.relations
+        if r.predicate == "trainsWith"
+        for s in (ctx.country(r.subject), ctx.country(r.object))
+        if s
+    }
+    for r in list(ctx.relations):
+        if r.predicate not in ("trainsWith", "cooperatesWith") or r.evidence.modality == "negated":
+            continue
+        if r.predicate == "cooperatesWith" and "Country" in (ctx.cls(r.subject), ctx.cls(r.object)):
             continue
         a, b = ctx.country(r.subject), ctx.country(r.object)
+        multinational = r.predicate == "trainsWith" and len(training_states) > 2
+        if multinational and ctx.default_country not in (a, b):
+            continue  # two guests of a multinational exercise
         if a and b and a != b and a in ctx.entities and b in ctx.entities:
             sent = ctx.doc.char_span(r.evidence.start, r.evidence.end, alignment_mode="expand")
             if sent is not None:
-                ctx.emit(a, "cooperatesWith", b, sent, "inherit.train.states.v1")
+                rule = "train" if r.predicate == "trainsWith" else "coop"
+                ctx.emit(a, "cooperatesWith", b, sent, f"inherit.{rule}.states.v1")
+
+
+def _serves_stateless(ctx: Context, person: str) -> bool:
+    """Whether a person works for or leads an international body (NATO, the EU, a UN agency)."""
+    for r in ctx.relations:
+        if r.subject != person or r.predicate not in ("worksFor", "leads"):
+            continue
+        known = ctx.lex.orgs.get(r.object.lower())
+        if (known and not known[2]) or ctx.cls(r.object) == "Organization":
+            return True
+    return False
+
+
+def _visiting(ctx: Context, key: str) -> bool:
+    """Whether a body (or a unit of it) is deployed to the article's main country or to a place
+    inside it."""
+    main = ctx.default_country
+    children = {r.subject for r in ctx.relations if r.predicate == "partOf" and r.object == key}
+    return any(
+        r.subject in children | {key}
+        and r.predicate == "deployedTo"
+        and r.evidence.modality != "negated"
+        and (r.object == main or _country_of_place(ctx, r.object) == main)
+        for r in ctx.relations
+    )
 
 
 def inherit_rules(ctx: Context) -> None:
@@ -1783,6 +2094,8 @@ def inherit_rules(ctx: Context) -> None:
         ent = ctx.entities[key]
         if key in affil or ent.cls != "Person" or not ent.mentions:
             continue
+        if _serves_stateless(ctx, key):
+            continue  # "NATO director Stephen Smith": an international official has no state
         m = ent.mentions[0]
         span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None:
@@ -1801,6 +2114,8 @@ def inherit_rules(ctx: Context) -> None:
             continue  # an international body: no state
         if ent.cls == "Organization":
             continue
+        if not inf.country and _visiting(ctx, key):
+            continue  # a unit sent to the story's country comes from elsewhere
         m = ent.mentions[0]
         sent = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
         if sent is None:

@@ -22,6 +22,9 @@ from kg.records import Entity, Mention
 _US_PREFIX = re.compile(
     r"^(?:the\s+)?(?:U\.S\.|US|U\.S|United States’?|United States'|USA)\s+(?=\S)"
 )
+_SUBDIVISIONS = frozenset(
+    {"county", "province", "department", "state", "region", "district", "island", "city"}
+)
 _ORG_CLASSES = frozenset({"Organization", "GovernmentBody", "MilitaryUnit", "PoliceUnit"})
 _BRANCHES = {
     "army": "Army",
@@ -126,12 +129,15 @@ def resolve(cands: list[Cand], text: str, lex: Lexicon, default_country: str | N
         add(key, c, why)
 
     _people_read_as_orgs(entities, info, keys, lex)
+    _generic_into_named(entities, info, keys)
     for key, ent in entities.items():
         inf = info[key]
-        ent.label = _best_label(ent, inf)
+        best = _best_label(ent, inf)
+        # the canonical name is the label, so that every document gives the entity the same
+        # skos:prefLabel; the forms written in this article stay as altLabels
+        ent.label = key if not key.endswith(")") else best
+        ent.aliases.add(best)
         ent.aliases.discard(ent.label)
-        if key != ent.label and ent.cls != "Country":
-            ent.aliases.add(key)
         if (ent.cls in _ORG_CLASSES or ent.cls == "Person") and (
             inf.country is None and inf.kind and default_country
         ):
@@ -179,6 +185,78 @@ def _people_read_as_orgs(
             if k in (key, match[0]):
                 keys[i] = merged.key
         people.pop(match[0], None)
+
+
+#: Heads of a state's whole armed forces ("Kenya Defence Forces", "Armed Forces of the
+#: Philippines", "Japan Ground Self-Defense Force"), and of its army alone.
+_WHOLE_FORCE_HEADS = (
+    ("armed", "forces"),
+    ("defence", "forces"),
+    ("defense", "forces"),
+    ("defence", "force"),
+    ("defense", "force"),
+    ("military", "forces"),
+)
+_WORDS_FOR_ALL_SERVICES = frozenset({"military", "militaries", "armed", "forces", "force"})
+
+
+def _force_rank(name: str) -> int:
+    """2 for a name of the whole armed forces, 1 for an army, 0 otherwise."""
+    w = _words(normalize_key(name))
+    if "of" in w:
+        w = w[: w.index("of")]  # "Armed Forces of the Philippines"
+    if tuple(w[-2:]) in _WHOLE_FORCE_HEADS or w[-2:] == ["self", "defense"]:
+        return 2
+    return 1 if w[-1:] == ["army"] else 0
+
+
+def _generic_into_named(
+    entities: dict[str, Entity], info: dict[str, EntityInfo], keys: list[str | None]
+) -> None:
+    """ "Kenyan troops" is the Kenya Defence Forces when the text names that state's armed
+    forces once: a generic force folds into the one named force of its state that covers it.
+
+    Soldiers and troops are also covered by the state's one named army ("British soldiers" ->
+    "British Army"); "military" and "forces" mean every service, so only a whole-forces name
+    covers them. Nothing is merged when two named forces of the state are equally good.
+    """
+    for key in list(entities):
+        inf = info.get(key)
+        ent = entities.get(key)
+        if ent is None or inf is None or ent.cls != "MilitaryUnit" or not inf.country:
+            continue
+        if inf.kind != "Armed Forces":
+            continue  # "British Army" is itself a named branch, not a generic "troops"
+        generic = [m for m in ent.mentions if m.source == "generic"]
+        if len(generic) * 2 <= len(ent.mentions):
+            continue  # mostly named as such ("the Armed Forces"): a body of its own
+        all_services = any(set(_words(m.text)) & _WORDS_FOR_ALL_SERVICES for m in generic)
+        best: list[tuple[int, str]] = []
+        for k, other in entities.items():
+            o = info[k]
+            if k == key or other.cls != "MilitaryUnit" or o.country != inf.country:
+                continue
+            if o.kind == "Armed Forces":
+                continue
+            rank = max((_force_rank(n) for n in o.names), default=0)
+            if rank == 2 or (rank == 1 and not all_services):
+                best.append((rank, k))
+        if not best:
+            continue
+        top = max(r for r, _ in best)
+        winners = [k for r, k in best if r == top]
+        if len(winners) != 1:
+            continue
+        target = winners[0]
+        entities[target].mentions.extend(ent.mentions)
+        entities[target].aliases |= ent.aliases | {m.text for m in ent.mentions}
+        info[target].merges.append(
+            f"{ent.label!r} -> {target!r}: the one named force of {inf.country}"
+        )
+        del entities[key], info[key]
+        for i, kk in enumerate(keys):
+            if kk == key:
+                keys[i] = target
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -281,6 +359,15 @@ def _match(
                 "directorate",
                 "police",
             )
+            if (
+                c.cls == "Place"
+                and ent.cls == "Place"
+                and len(w) == len(words) + 1
+                and w[: len(words)] == words
+                and w[-1] in _SUBDIVISIONS
+            ):
+                hits.append(key)  # "Laikipia" -> "Laikipia County"
+                break
             if w[-len(words) :] == words and not generic_one:
                 hits.append(key)
                 break

@@ -266,7 +266,14 @@ class Store:
             text = bind(sparql, bindings)
         except ValueError as err:
             raise errors.bad_query(self.location, str(err)) from err
-        return self._raw_query(text)
+        try:
+            return self._raw_query(text)
+        except errors.QueryError:
+            # a query parser never runs an update or LOAD; say why it was refused, precisely
+            from kg import safety
+
+            safety.check_sparql(sparql, source="the query", strict=False)
+            raise
 
     def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Rows:
         """Run a SELECT query; return its rows with rdflib terms (``None`` for unbound)."""
@@ -447,9 +454,13 @@ class Store:
 def _screen(sparql: str) -> None:
     """Refuse SERVICE, FROM outside the store, and oversized or too deeply nested text.
 
+    Updates and LOAD need no screening: ``raw`` only sends text to a query parser, which
+    refuses them (``raw`` then asks ``check_sparql`` for the precise message).
+
     ``kg.safety.check_sparql`` parses the query with rdflib's grammar (about a millisecond); it
-    runs whenever SERVICE or FROM appears anywhere in the text, or the text is too long or
-    nested, so ordinary queries do not pay for the parse (a few microseconds instead).
+    runs whenever SERVICE, FROM or a \\u escape appears anywhere in the text, or cheap counts
+    say the text may be too long, too nested or have too many triple patterns, so ordinary
+    queries do not pay for the parse (a few microseconds instead).
     """
     from kg import safety
 
@@ -457,7 +468,14 @@ def _screen(sparql: str) -> None:
     if (
         "SERVICE" in upper
         or "FROM" in upper
+        or "\\U" in upper  # SPARQL decodes \u escapes before parsing: \u0053ERVICE is SERVICE
         or len(sparql) > safety.MAX_QUERY_CHARS
+        # consecutive triple patterns are separated by . ; or , (an upper bound on their number)
+        or sparql.count(".") + sparql.count(";") + sparql.count(",") + sparql.count("{")
+        > safety.MAX_TRIPLE_PATTERNS
+        # many triple patterns: pyoxigraph's join planning takes minutes past ~150 of them
+        or sparql.count(".") + sparql.count(";") + sparql.count(",") + sparql.count("{")
+        > safety.MAX_TRIPLE_PATTERNS
         # the nesting depth is at most the number of opening brackets, counted at C speed
         or (
             sparql.count("{") + sparql.count("(") + sparql.count("[") > safety.MAX_QUERY_NESTING

@@ -14,9 +14,10 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 ARTICLES = sorted((DATA / "articles").glob("*.txt"))
 
 #: Measured with `kg eval` on data/articles (see the report); floors leave a small margin.
-OWN_MACRO_FLOOR = 0.50
-OWN_MICRO_FLOOR = 0.60
-SHARED_MACRO_FLOOR = 0.90
+OWN_MACRO_FLOOR = 0.62  # measured 0.646
+OWN_MICRO_FLOOR = 0.71  # measured 0.738
+SHARED_MACRO_FLOOR = 0.93  # measured 0.977
+DEV_MACRO_FLOOR = 0.73  # measured 0.760 (six shared dev articles, pooled)
 
 
 def test_own_articles_stay_above_the_floor(nlp) -> None:
@@ -39,3 +40,15 @@ def test_shared_article_stays_above_the_floor(nlp, shared_dir) -> None:
     ).summary()
     assert summary["macro_f1"] >= SHARED_MACRO_FLOOR
     assert summary["micro"]["precision"] >= 0.80
+
+
+def test_shared_dev_articles_stay_above_the_floor(nlp, shared_dir) -> None:
+    from kg.evaluate import evaluate_files
+
+    names = [f"{i:02d}" for i in range(1, 7)]
+    golds = [str(shared_dir / "dev" / "gold" / f"{n}.json") for n in names]
+    texts = [str(shared_dir / "dev" / "articles" / f"{n}.txt") for n in names]
+    if not all(Path(p).is_file() for p in golds + texts):
+        pytest.skip("the shared dev articles are not all present")
+    summary = evaluate_files(golds, texts).summary()
+    assert summary["macro_f1"] >= DEV_MACRO_FLOOR

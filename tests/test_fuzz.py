@@ -55,25 +55,40 @@ def extractions(draw: st.DrawFn) -> Extraction:
     surface = entity_names(25).filter(_usable)
     text = safety.sanitize_text(draw(hostile_text(200)), normalize=False, keep_length=True)
     doc = Document(
-        draw(surface), text, draw(surface), title=draw(st.none() | surface),
+        draw(surface),
+        text,
+        draw(surface),
+        title=draw(st.none() | surface),
         published=draw(st.none() | st.dates().map(lambda d: d.isoformat())),
     )
     keys = draw(st.lists(surface, min_size=5, max_size=5, unique_by=graph.slug))
     roles = dict(zip(("unit1", "unit2", "place", "country", "person"), keys, strict=True))
-    classes = {"unit1": "MilitaryUnit", "unit2": "MilitaryUnit", "place": "Place",
-               "country": "Country", "person": "Person"}
+    classes = {
+        "unit1": "MilitaryUnit",
+        "unit2": "MilitaryUnit",
+        "place": "Place",
+        "country": "Country",
+        "person": "Person",
+    }
     entities = [
         Entity(key, classes[role], draw(surface), set(draw(st.lists(surface, max_size=3))))
         for role, key in roles.items()
     ]
-    shapes = [("unit1", "trainsWith", "unit2"), ("unit2", "trainsWith", "unit1"),
-              ("unit1", "basedIn", "place"), ("unit2", "affiliatedWith", "country"),
-              ("person", "hasTitle", None)]
+    shapes = [
+        ("unit1", "trainsWith", "unit2"),
+        ("unit2", "trainsWith", "unit1"),
+        ("unit1", "basedIn", "place"),
+        ("unit2", "affiliatedWith", "country"),
+        ("person", "hasTitle", None),
+    ]
     relations = []
     for _ in range(draw(st.integers(0, 6))):
         start = draw(st.integers(0, len(text)))
         ev = Evidence(
-            doc.id, draw(surface), start, draw(st.integers(start, start + 500)),
+            doc.id,
+            draw(surface),
+            start,
+            draw(st.integers(start, start + 500)),
             draw(st.sampled_from(["dep.train.v1", "pattern.partof.v2", "clf.rel.v1"])),
             draw(st.sampled_from([math.nan, math.inf, -math.inf, -0.0, 1e-300]) | st.floats()),
             draw(st.sampled_from((*MODALITIES, "negated"))),
@@ -108,7 +123,9 @@ def check_file_invariants(path: Path, expected: set[str] | None = None) -> None:
 
 @GRAPH_SETTINGS
 @given(ex=extractions())
-def test_graph_of_any_extraction_validates_and_round_trips(ex: Extraction, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_graph_of_any_extraction_validates_and_round_trips(
+    ex: Extraction, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     from kg.store import ox_quad, write_quads
 
     quads = list(graph.extraction_quads(ex))

@@ -4,8 +4,9 @@ Rows of issue 7 covered here (with the tests of other helpers that cover the res
 - ``kill -9`` during a build; a full disk; a failed HTTP request to a remote store -> no partial
   document, a rerun completes without duplicates. The full disk is tested here (the file size
   limit of the writing process makes RocksDB's writes fail with EFBIG, as a full disk does);
-  ``kill -9`` is ``tests/test_store_crash.py::test_kill_9_mid_build_leaves_whole_documents_and_a_rerun_completes``
-  and ``::test_kill_9_during_kg_build_then_rerun``; the failed HTTP request is
+  ``kill -9`` is ``tests/test_store_crash.py::``
+  ``test_kill_9_mid_build_leaves_whole_documents_and_a_rerun_completes`` and
+  ``::test_kill_9_during_kg_build_then_rerun``; the failed HTTP request is
   ``tests/test_store_crash.py::test_cut_update_request_leaves_the_previous_version``.
 - two processes writing the same store -> "store … is locked by …": the Python API is
   ``tests/test_store.py::test_second_writer_is_told_who_holds_the_lock``; ``kg build`` here.
@@ -35,7 +36,8 @@ from kg.store import open_store
 try:
     with open_store({location!r}) as store:
         for i in range({count}):
-            store.replace_document(*doc_quads(make_extraction(f"doc-{{i}}", text={text!r} + str(i))))
+            ex = make_extraction(f"doc-{{i}}", text={text!r} + str(i))
+            store.replace_document(*doc_quads(ex))
             print(i, flush=True)
 except errors.KGError as err:
     print(err, file=sys.stderr)
@@ -62,7 +64,10 @@ def _small_disk(limit: int) -> None:  # pragma: no cover - runs in the child
 def _write(location: str, count: int, limit: int | None) -> subprocess.CompletedProcess[str]:
     code = WRITER.format(tests=str(ROOT / "tests"), location=location, count=count, text=TEXT)
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
         preexec_fn=(lambda: _small_disk(limit)) if limit else None,
     )
 

@@ -1,4 +1,6 @@
-"""Untrusted names and text in the graph layer: valid IRIs, clean literals, every format round-trips.
+# ruff: noqa: F811 - pytest fixtures are imported by name from the kit modules
+"""Untrusted names and text in the graph layer: valid IRIs, clean literals, every format
+round-trips.
 
 Rows of issue 7 covered here:
 - entity names with spaces, ``<>"{}|^\\```, newlines, control and bidi characters, NFC/NFD variants
@@ -28,10 +30,12 @@ _IRI_SEGMENT = re.compile(r"[A-Za-z0-9\-._~%]+\Z")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _MORE = int(os.environ.get("KG_FUZZ_EXAMPLES", "0"))  # benchmarks/fuzz_long.py raises it
-FUZZ = settings(max_examples=_MORE or 60, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
-SLOW_FUZZ = settings(max_examples=_MORE or 12, deadline=None,
-                     suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=_MORE or 60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+SLOW_FUZZ = settings(
+    max_examples=_MORE or 12, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # rdflib's own serializers warn about its deprecated Dataset API on every call.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -51,7 +55,9 @@ def hostile_extraction(names: list[str], text: str = "", doc_id: str = "doc one"
     doc = Document(doc_id, text, "file:///" + names[0], title=names[-1], published="2026-01-02")
     entities = [Entity(n, "Organization", n, {n + " alias", n.upper()}) for n in names]
     ev = Evidence(doc_id, names[0] + text, 0, len(text), "test.rule.v1", 0.5, "reported", names[-1])
-    relations = [Relation(a, "cooperatesWith", b, ev) for a, b in zip(names, names[1:], strict=False)]
+    relations = [
+        Relation(a, "cooperatesWith", b, ev) for a, b in zip(names, names[1:], strict=False)
+    ]
     relations.append(Relation(names[0], "hasTitle", names[-1] + "\ud800", ev, literal=True))
     return Extraction(doc, entities, relations)
 
@@ -230,7 +236,9 @@ def test_every_nasty_character_round_trips_through_every_serializer() -> None:
 
 
 @pytest.mark.parametrize("ext", [".trig", ".nq", ".jsonld", ".ttl", ".nt"])
-def test_every_export_format_round_trips_on_both_stores(any_store: object, ext: str, tmp_path: Path) -> None:  # noqa: F811
+def test_every_export_format_round_trips_on_both_stores(
+    any_store: object, ext: str, tmp_path: Path
+) -> None:
     from kg.export import export
     from kg.store import load_file
 
@@ -252,7 +260,9 @@ def test_every_export_format_round_trips_on_both_stores(any_store: object, ext: 
 
 
 @pytest.mark.parametrize("payload", INJECTION_NAMES)
-def test_injection_names_are_stored_verbatim_and_change_nothing_else(any_store: object, payload: str) -> None:  # noqa: F811
+def test_injection_names_are_stored_verbatim_and_change_nothing_else(
+    any_store: object, payload: str
+) -> None:
     store = any_store
     bystander = hostile_extraction(["Peru", "Lima"], doc_id="bystander")
     store.replace_document(graph.document_iri("bystander"), graph.extraction_quads(bystander))  # type: ignore[attr-defined]
@@ -291,8 +301,18 @@ def test_injection_through_kg_query_param_is_data(tmp_path: Path) -> None:
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = main(["query", "--store", location, str(query), "--format", "csv",
-                     "--param", f"label={payload}"])
+        code = main(
+            [
+                "query",
+                "--store",
+                location,
+                str(query),
+                "--format",
+                "csv",
+                "--param",
+                f"label={payload}",
+            ]
+        )
     assert code == 0
     assert str(graph.entity_iri(payload)) in out.getvalue()
     with open_store(location) as store:

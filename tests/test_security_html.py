@@ -36,10 +36,14 @@ PAYLOADS = [
 def hostile_extraction() -> Extraction:
     names = PAYLOADS + [n for n in INJECTION_NAMES if n not in PAYLOADS]
     sentence = " ".join(PAYLOADS)
-    doc = Document("xss", sentence, "javascript:alert(8)", title=PAYLOADS[1], published="2026-01-02")
+    doc = Document(
+        "xss", sentence, "javascript:alert(8)", title=PAYLOADS[1], published="2026-01-02"
+    )
     ev = Evidence("xss", sentence, 0, len(sentence), "test.rule.v1", 0.9, "reported", PAYLOADS[0])
     entities = [Entity(f"n{i}", "Organization", n, {n + " href"}) for i, n in enumerate(names)]
-    relations = [Relation(f"n{i}", "cooperatesWith", f"n{i + 1}", ev) for i in range(len(names) - 1)]
+    relations = [
+        Relation(f"n{i}", "cooperatesWith", f"n{i + 1}", ev) for i in range(len(names) - 1)
+    ]
     relations.append(Relation("n0", "hasTitle", PAYLOADS[6], ev, literal=True))
     return Extraction(doc, entities, relations)
 
@@ -85,7 +89,9 @@ def test_labels_arrive_verbatim_as_data(page: str) -> None:
 
 def test_no_javascript_links(page: str) -> None:
     refs = re.findall(r"""\b(?:href|src|action|formaction)\s*=\s*["']?\s*([^"'\s>]*)""", page, re.I)
-    assert not [r for r in refs if r.lower().startswith(("javascript:", "data:text/html", "vbscript:"))]
+    assert not [
+        r for r in refs if r.lower().startswith(("javascript:", "data:text/html", "vbscript:"))
+    ]
 
 
 def test_serve_query_page_escapes_results(tmp_path: Path) -> None:

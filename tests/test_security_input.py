@@ -1,4 +1,6 @@
-"""Hostile and broken input files: XML bombs, external entities, nesting, look-alike paths, bad files.
+# ruff: noqa: F811 - pytest fixtures are imported by name from the kit modules
+"""Hostile and broken input files: XML bombs, external entities, nesting, look-alike paths,
+bad files.
 
 Rows of issue 7 covered here:
 - a string that looks like a path or URL given to a parser -> parsed as content, never opened;
@@ -70,7 +72,7 @@ def _limited_memory() -> None:  # pragma: no cover - runs in the child
 # ---------------------------------------------------------------- kg.safety helpers
 
 
-def test_check_xml_rejects_bombs_and_external_entities(tmp_path: Path, listener: Listener) -> None:  # noqa: F811
+def test_check_xml_rejects_bombs_and_external_entities(tmp_path: Path, listener: Listener) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
     for data in (rdfxml_bomb(), rdfxml_xxe(secret, listener.url)):
@@ -108,8 +110,17 @@ def test_check_rdf_bounds_turtle_nesting() -> None:
 
 def test_links_are_http_or_https_only() -> None:
     assert safety.is_safe_link("https://example.org/a?b=c")
-    for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:x", "data:text/html,x",
-                "file:///etc/passwd", "vbscript:x", "//evil.org/x", "http:/x", "java\nscript:x"):
+    for bad in (
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:x",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "vbscript:x",
+        "//evil.org/x",
+        "http:/x",
+        "java\nscript:x",
+    ):
         assert not safety.is_safe_link(bad), bad
 
 
@@ -126,7 +137,10 @@ def test_rdfxml_bomb_is_refused_quickly_with_memory_bounded(tmp_path: Path, leve
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "kg.cli", "query", "--graph", str(bomb), "ASK { ?s ?p ?o }"],
-        capture_output=True, text=True, timeout=60, preexec_fn=_limited_memory,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_limited_memory,
         cwd=Path(__file__).resolve().parent.parent,
     )
     elapsed = time.perf_counter() - started
@@ -135,7 +149,7 @@ def test_rdfxml_bomb_is_refused_quickly_with_memory_bounded(tmp_path: Path, leve
     print(f"RDF/XML bomb ({levels} levels) refused in {elapsed:.2f}s (including interpreter start)")
 
 
-def test_rdfxml_external_entities_are_not_resolved(tmp_path: Path, listener: Listener) -> None:  # noqa: F811
+def test_rdfxml_external_entities_are_not_resolved(tmp_path: Path, listener: Listener) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
     bad = tmp_path / "xxe.rdf"
@@ -145,7 +159,7 @@ def test_rdfxml_external_entities_are_not_resolved(tmp_path: Path, listener: Lis
     assert listener.connections() == 0
 
 
-def test_shapes_file_is_checked_before_rdflib_parses_it(tmp_path: Path, listener: Listener) -> None:  # noqa: F811
+def test_shapes_file_is_checked_before_rdflib_parses_it(tmp_path: Path, listener: Listener) -> None:
     from kg.validate import validate
 
     data = tmp_path / "g.trig"
@@ -154,8 +168,12 @@ def test_shapes_file_is_checked_before_rdflib_parses_it(tmp_path: Path, listener
     write_quads(doc_quads(make_extraction())[1], data)
     cases = {
         "bomb.rdf": rdfxml_bomb(),
-        "remote.jsonld": json.dumps({"@context": listener.url + "/ctx", "@id": "http://x/a"}).encode(),
-        "deep.ttl": ("@prefix : <http://x/> . :a :p " + "[ :p " * 2000 + ":b" + " ]" * 2000 + " .").encode(),
+        "remote.jsonld": json.dumps(
+            {"@context": listener.url + "/ctx", "@id": "http://x/a"}
+        ).encode(),
+        "deep.ttl": (
+            "@prefix : <http://x/> . :a :p " + "[ :p " * 2000 + ":b" + " ]" * 2000 + " ."
+        ).encode(),
     }
     for name, content in cases.items():
         shapes = tmp_path / name
@@ -165,7 +183,9 @@ def test_shapes_file_is_checked_before_rdflib_parses_it(tmp_path: Path, listener
     assert listener.connections() == 0
 
 
-def test_remote_jsonld_context_in_a_graph_file_is_not_fetched(tmp_path: Path, listener: Listener) -> None:  # noqa: F811
+def test_remote_jsonld_context_in_a_graph_file_is_not_fetched(
+    tmp_path: Path, listener: Listener
+) -> None:
     f = tmp_path / "remote.jsonld"
     f.write_text(json.dumps({"@context": listener.url + "/ctx", "@id": "http://x/a", "n": 1}))
     with pytest.raises(errors.InputError):
@@ -175,9 +195,12 @@ def test_remote_jsonld_context_in_a_graph_file_is_not_fetched(tmp_path: Path, li
 
 def test_deeply_nested_turtle_is_loaded_or_refused_never_a_crash(tmp_path: Path) -> None:
     f = tmp_path / "deep.ttl"
-    f.write_text("@prefix : <http://x/> . :a :p " + "[ :p " * 100_000 + ":b" + " ]" * 100_000 + " .")
-    proc = run_kg("query", "--graph", str(f), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-                  "--format", "csv")
+    f.write_text(
+        "@prefix : <http://x/> . :a :p " + "[ :p " * 100_000 + ":b" + " ]" * 100_000 + " ."
+    )
+    proc = run_kg(
+        "query", "--graph", str(f), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv"
+    )
     assert proc.returncode in (0, 2), proc.stderr[-400:]
     assert "Traceback" not in proc.stderr and "RecursionError" not in proc.stderr
     if proc.returncode == 0:
@@ -196,15 +219,18 @@ def _ingest(paths: list[str]) -> tuple[list[object], list[DocumentStatus]]:
 
 
 def test_rss_bomb_and_xxe_fail_with_a_reason_and_the_batch_goes_on(
-    tmp_path: Path, listener: Listener  # noqa: F811
+    tmp_path: Path,
+    listener: Listener,
 ) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "bomb.rss").write_bytes(rss("&e9;", "&e9;", laughs(9, "rss")))
-    xxe = (f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">'
-           f'<!ENTITY y SYSTEM "{listener.url}/e">]>\n')
+    xxe = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">'
+        f'<!ENTITY y SYSTEM "{listener.url}/e">]>\n'
+    )
     (folder / "xxe.rss").write_bytes(rss("&x;", "&y; story", xxe))
     (folder / "deep.rss").write_bytes(rss("Deep", "<b>" * 5000 + "x" + "</b>" * 5000))
     (folder / "good.txt").write_text("The FOES trained with U.S. Special Forces.\n")
@@ -225,7 +251,9 @@ def test_html_with_a_bomb_or_deep_nesting_is_bounded(tmp_path: Path) -> None:
     (tmp_path / "bomb.html").write_text(
         laughs(9, "html") + f"<html><body><article><h1>&e9;</h1>{body * 3}</article></body></html>"
     )
-    (tmp_path / "deep.html").write_text("<html><body>" + "<div>" * 50_000 + body + "</div>" * 50_000)
+    (tmp_path / "deep.html").write_text(
+        "<html><body>" + "<div>" * 50_000 + body + "</div>" * 50_000
+    )
     docs, statuses = _ingest([str(tmp_path)])
     for d in docs:
         assert len(d.text) < 10_000  # type: ignore[attr-defined]  # no expansion
@@ -234,7 +262,9 @@ def test_html_with_a_bomb_or_deep_nesting_is_bounded(tmp_path: Path) -> None:
     assert all(s.status in ("skipped", "failed") and s.reason for s in statuses)
 
 
-def test_strings_that_look_like_paths_or_urls_are_content(tmp_path: Path, listener: Listener) -> None:  # noqa: F811
+def test_strings_that_look_like_paths_or_urls_are_content(
+    tmp_path: Path, listener: Listener
+) -> None:
     from kg import feeds, htmltext
 
     secret = tmp_path / "secret.rss"
@@ -242,8 +272,8 @@ def test_strings_that_look_like_paths_or_urls_are_content(tmp_path: Path, listen
     for content in (str(secret), f"{listener.url}/feed.rss", f"file://{secret}"):
         raw = content.encode()
         assert not feeds.is_feed(raw)
-        statuses: list[tuple[str, str, str]] = []
-        items = list(feeds.read_feed(raw, source="x.rss", skip=lambda *a: statuses.append(a)))
+        statuses: list[tuple[str, ...]] = []
+        items = list(feeds.read_feed(raw, source="x.rss", skip=lambda *a, s=statuses: s.append(a)))
         assert all(SECRET not in i.text for i in items)
         page = htmltext.extract_page(raw)
         assert SECRET not in (page.text or "")
@@ -284,8 +314,10 @@ def test_huge_file_gets_a_status_and_the_batch_goes_on(tmp_path: Path) -> None:
     from kg.ingest import iter_documents
 
     statuses: list[DocumentStatus] = []
-    sizes = [(Path(d.source).name, len(d.text)) for d in iter_documents([str(tmp_path)],
-                                                                        on_skip=statuses.append)]
+    sizes = [
+        (Path(d.source).name, len(d.text))
+        for d in iter_documents([str(tmp_path)], on_skip=statuses.append)
+    ]
     assert ("small.txt", len("A small story about Peru.\n")) in sizes
     assert [Path(s.source).name for s in statuses] == ["huge.txt"]
     assert statuses[0].status in ("skipped", "failed") and "larger than" in statuses[0].reason
@@ -315,8 +347,11 @@ def test_kg_build_reports_each_bad_file_and_exit_code_says_failed(tmp_path: Path
         before = len(s)
     proc = run_kg("build", str(folder), "--store", str(store), timeout=300)
     assert "Traceback" not in proc.stderr
-    lines = {ln.split("] ", 1)[1].split(":", 1)[0].rsplit("/", 1)[-1]: ln.split("]")[0].strip(" [")
-             for ln in proc.stderr.splitlines() if ln.strip().startswith("[")}
+    lines = {
+        ln.split("] ", 1)[1].split(":", 1)[0].rsplit("/", 1)[-1]: ln.split("]")[0].strip(" [")
+        for ln in proc.stderr.splitlines()
+        if ln.strip().startswith("[")
+    }
     assert lines["good.txt"] == "ok" and lines["latin1.txt"] == "ok" and lines["utf16.txt"] == "ok"
     assert lines["empty.txt"] == "skipped" and lines["binary.txt"] == "skipped"
     assert lines["truncated.rss"] == "failed"

@@ -70,11 +70,17 @@ def listener() -> Iterator[Listener]:
         lst.close()
 
 
-def run_kg(*args: str, timeout: float = 120, stdin: str | None = None,
-           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_kg(
+    *args: str, timeout: float = 120, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m kg.cli ARGS`` from the repository root; never raises on a bad status."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "kg.cli", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=ROOT, input=stdin, env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        input=stdin,
+        env=full_env,
     )
