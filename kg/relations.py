@@ -561,6 +561,37 @@ def title_rules(ctx: Context) -> None:
     _flush_leads_default(ctx)
 
 
+def _office_of_a_body(ctx: Context, k: int, key: str, sent: Span, lex: Lexicon) -> bool:
+    """ "Britain's Minister for the Armed Forces, James Hartley": an office whose name ends with
+    a body is a title as written; the state in front is the person's."""
+    doc = ctx.doc
+    if k - 1 < sent.start or doc[k].text != "," or ctx.key_at(k - 1) is None:
+        return False
+    body = ctx.cands[ctx.tok2cand[k - 1]]
+    j = body.start - 1
+    while j >= sent.start and doc[j].lower_ == "the":
+        j -= 1
+    if j - 1 < sent.start or doc[j].lower_ not in ("for", "of"):
+        return False
+    first = j - 1
+    if _title_role(doc[first].text, lex) not in ("head", "leader") or ctx.key_at(first) is not None:
+        return False
+    while first - 1 >= sent.start and _title_role(doc[first - 1].text, lex) == "mod":
+        first -= 1
+    trigger = doc[j - 1]
+    ctx.emit(key, "hasTitle", doc[first:k].text, sent, "title.office.v1", trigger, literal=True)
+    left = first - 1
+    if left > sent.start and doc[left].text in ("’s", "'s"):
+        left -= 1
+    owner = ctx.key_at(left) if left >= sent.start else None
+    state = owner if owner is not None and ctx.cls(owner) == "Country" else None
+    if state is None and left >= sent.start and lex.country_of(doc[left].text):
+        state = ctx.country_entity(lex.country_of(doc[left].text) or "")
+    if state is not None:
+        ctx.emit(key, "affiliatedWith", state, sent, "title.office.country.v1", trigger)
+    return True
+
+
 def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> None:
     doc = ctx.doc
     k = c.start - 1
@@ -576,6 +607,8 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         k -= 1
     if k >= sent.start and doc[k].text == "(":
         _title_parenthesis(ctx, k, key, sent, lex)
+        return
+    if _office_of_a_body(ctx, k, key, sent, lex):
         return
     if (
         k - 1 >= sent.start

@@ -14,8 +14,8 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 ARTICLES = sorted((DATA / "articles").glob("*.txt"))
 
 #: Measured with `kg eval` on data/articles (see the report); floors leave a small margin.
-OWN_MACRO_FLOOR = 0.62  # measured 0.646
-OWN_MICRO_FLOOR = 0.71  # measured 0.738
+OWN_MACRO_FLOOR = 0.63  # measured 0.659
+OWN_MICRO_FLOOR = 0.72  # measured 0.744
 SHARED_MACRO_FLOOR = 0.93  # measured 0.977
 DEV_MACRO_FLOOR = 0.73  # measured 0.760 (six shared dev articles, pooled)
 

@@ -258,3 +258,12 @@ def test_an_ambiguous_description_names_nobody(nlp) -> None:
         "Col. Ana Ruiz, the battalion's commander, praised the drills.",
     )
     assert not [r for r in ex.relations if r.subject == "Ana Ruiz" and r.predicate == "leads"]
+
+
+def test_an_office_named_after_a_body_is_a_title_as_written(nlp) -> None:
+    ex = run(
+        nlp, "Wanjiru later met Britain's Minister for the Armed Forces, James Hartley, in Nairobi."
+    )
+    f = facts(ex)
+    assert ("James Hartley", "hasTitle", "Minister for the Armed Forces") in f
+    assert ("James Hartley", "affiliatedWith", "United Kingdom") in f
