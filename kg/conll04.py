@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import errors
+from kg.evaluate import Counts
 from kg.resources import home
 
 if TYPE_CHECKING:
@@ -118,41 +119,13 @@ def write_predictions(path: str | Path, sentences: Sequence[Sentence]) -> None:
 # ---------------------------------------------------------------- scoring
 
 
-@dataclass
-class PRF:
-    """Counts and the derived precision, recall and F1."""
+class PRF(Counts):
+    """Counts and the derived precision, recall and F1, filled from gold and predicted sets."""
 
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, gold: set[Any], pred: set[Any]) -> None:
+    def add(self, gold: set[Any], pred: set[Any]) -> None:  # type: ignore[override]
         self.tp += len(gold & pred)
         self.fp += len(pred - gold)
         self.fn += len(gold - pred)
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "precision": self.precision,
-            "recall": self.recall,
-            "f1": self.f1,
-        }
 
 
 @dataclass

@@ -15,21 +15,10 @@ from typing import Any
 from kg import errors
 from kg.resources import ontology_file, shapes_file
 from kg.sparql import INFERRED_GRAPH
+from kg.vocab import ENTITY_CLASSES
 
 SH = "http://www.w3.org/ns/shacl#"
-_ENTITY_CLASSES = " ".join(
-    f"kg:{c}"
-    for c in (
-        "Person",
-        "Organization",
-        "GovernmentBody",
-        "MilitaryUnit",
-        "PoliceUnit",
-        "Country",
-        "Place",
-        "Event",
-    )
-)
+_ENTITY_CLASSES = " ".join(f"kg:{c}" for c in ENTITY_CLASSES)
 
 
 @dataclass(frozen=True)
