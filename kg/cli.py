@@ -48,9 +48,10 @@ def _add_build(sub: Any) -> None:
     p = sub.add_parser(
         "build",
         help="extract facts from articles into an RDF file or a store",
-        description="Read articles (files or folders), extract typed facts with evidence, and write "
-        "them as RDF: one named graph per document.",
-        epilog="examples:\n  kg build data/articles -o out/graph.trig\n  kg build article.txt --store kg-store",
+        description="Read articles (files or folders), extract typed facts with evidence, "
+        "and write them as RDF: one named graph per document.",
+        epilog="examples:\n  kg build data/articles -o out/graph.trig\n"
+        "  kg build article.txt --store kg-store",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
@@ -573,7 +574,8 @@ def _add_export(sub: Any) -> None:
         description="Export a store or an RDF file; the format comes from the extension of -o "
         "(.trig .nq .ttl .nt .jsonld .graphml).",
         epilog="examples:\n  kg export --store kg-store -o out/all.trig\n"
-        "  kg export --store kg-store --type MilitaryUnit --min-confidence 0.7 -o out/units.graphml",
+        "  kg export --store kg-store --type MilitaryUnit --min-confidence 0.7 "
+        "-o out/units.graphml",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_graph_source(p)

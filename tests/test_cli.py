@@ -33,7 +33,9 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
 
 
 def test_console_script_runs() -> None:
-    proc = subprocess.run([sys.executable, "-m", "kg.cli", "--version"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "--version"], capture_output=True, text=True
+    )
     assert proc.returncode == 0
     assert proc.stdout.startswith("kg ")
 
@@ -47,7 +49,9 @@ def test_no_graph_source(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_both_graph_sources(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     assert main(["validate", "--graph", "a.trig", "--store", str(tmp_path)]) == 2
-    assert capsys.readouterr().err == "error: both --graph and --store given. Pass only one of them.\n"
+    assert (
+        capsys.readouterr().err == "error: both --graph and --store given. Pass only one of them.\n"
+    )
 
 
 def test_build_needs_a_destination(capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,7 +62,10 @@ def test_build_needs_a_destination(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_build_rejects_bad_confidence(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
-    assert main(["build", "data/articles", "-o", str(tmp_path / "g.trig"), "--min-confidence", "2"]) == 2
+    assert (
+        main(["build", "data/articles", "-o", str(tmp_path / "g.trig"), "--min-confidence", "2"])
+        == 2
+    )
     assert capsys.readouterr().err == "error: --min-confidence must be between 0 and 1, got 2.0.\n"
 
 

@@ -14,11 +14,18 @@ from kg.records import Document, Entity, Evidence, Extraction, Relation
 from kg.vocab import KG, PROV
 
 
-def _extraction(text: str = "U.S. Special Forces train with FOES.", doc_id: str = "a1") -> Extraction:
+def _extraction(
+    text: str = "U.S. Special Forces train with FOES.", doc_id: str = "a1"
+) -> Extraction:
     doc = Document(doc_id, text, f"{doc_id}.txt", title="Title", published="2026-01-02")
     ev = Evidence(doc_id, text, 0, len(text), "dep.train.v1", 0.87)
     us = Entity("U.S. Special Forces", "MilitaryUnit", "U.S. Special Forces", {"US Special Forces"})
-    foes = Entity("Naval Special Operations Forces", "MilitaryUnit", "Naval Special Operations Forces", {"FOES"})
+    foes = Entity(
+        "Naval Special Operations Forces",
+        "MilitaryUnit",
+        "Naval Special Operations Forces",
+        {"FOES"},
+    )
     rel = Relation(us.key, "trainsWith", foes.key, ev)
     title = Relation(us.key, "hasTitle", "Commander", ev, literal=True)
     return Extraction(doc, [us, foes], [rel, title])
