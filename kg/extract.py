@@ -145,6 +145,13 @@ def extract_document(sdoc: Doc, document: Document) -> Extraction:
     relations = _prune_titles(ctx.relations)
     used = {r.subject for r in relations} | {r.object for r in relations if not r.literal}
     entities = [e for e in ctx.entities.values() if e.mentions or e.key in used]
+    for ent in entities:  # keep the reason of every merge with the entity, for the graph
+        inf = ctx.info.get(ent.key)
+        ent.merges = (
+            [m for m in dict.fromkeys(inf.merges) if m.split(" -> ")[0] != repr(ent.key)]
+            if inf
+            else []
+        )
     return Extraction(document, entities, relations)
 
 

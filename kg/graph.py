@@ -5,7 +5,8 @@ same article twice gives the same quads):
 
 - ``<doc/ID> a kg:Document, prov:Entity; dcterms:title; dcterms:source; dcterms:date;
   kg:contentHash``
-- for each entity: ``<id/KEY> a kg:CLASS; skos:prefLabel "label"; skos:altLabel "alias" …``
+- for each entity: ``<id/KEY> a kg:CLASS; skos:prefLabel "label"; skos:altLabel "alias" …;
+  kg:mergeEvidence "why an alias was merged" …``
 - for each fact: the triple itself (``<id/A> kg:trainsWith <id/B>``) and one ``rdf:Statement`` node
   per piece of evidence: ``rdf:subject/predicate/object``, ``prov:wasDerivedFrom <doc/ID>``,
   ``kg:sentence``, ``kg:startOffset``, ``kg:endOffset``, ``kg:extractor``, ``kg:confidence``,
@@ -140,6 +141,8 @@ def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
         yield e, SKOS.prefLabel, Literal(label), g
         for alias in sorted({clean_text(a) for a in ent.aliases} - {label}):
             yield e, SKOS.altLabel, Literal(alias), g
+        for why in sorted({clean_text(m) for m in ent.merges}):
+            yield e, KG.mergeEvidence, Literal(why), g
 
     for rel in _dedupe_symmetric(extraction.relations):
         if rel.evidence.modality == "negated":

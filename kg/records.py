@@ -86,6 +86,8 @@ class Entity:
         label: The preferred label (``skos:prefLabel``).
         aliases: Every other surface form seen (``skos:altLabel``), acronyms included.
         mentions: The spans where it is named.
+        merges: Why each other surface form was merged into this entity, one line each
+            (``"'FOES' -> 'Naval Special Operations Forces': acronym defined in the text"``).
     """
 
     key: str
@@ -93,6 +95,7 @@ class Entity:
     label: str
     aliases: set[str] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,7 @@ def resolve(cands: list[Cand], text: str, lex: Lexicon, default_country: str | N
         for acr in c.acronyms:
             ent.aliases.add(acr)
             by_norm.setdefault(_norm(acr), key)
+            inf.merges.append(f"{acr!r} -> {key!r}: acronym defined in the text for {c.name!r}")
         inf.names.append(c.name)
         if c.country and not inf.country and c.cls != "Country":
             inf.country, inf.country_rule = c.country, "name"
@@ -118,7 +119,7 @@ def resolve(cands: list[Cand], text: str, lex: Lexicon, default_country: str | N
         key, why = _match(c, entities, info, by_norm, lex, default_country)
         if key is None:
             key = _new_key(c, lex, default_country)
-            why = "new"
+            why = "same canonical name (gazetteer or normalised form)"
             if (
                 key in entities
                 and entities[key].cls != c.cls

@@ -61,6 +61,7 @@ class KG(DefinedNamespace):
     modality: URIRef
     attributedTo: URIRef
     contentHash: URIRef
+    mergeEvidence: URIRef
 
 
 #: Entity classes an extractor may assign, most specific first where it matters.

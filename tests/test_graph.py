@@ -136,3 +136,13 @@ def test_empty_name_is_rejected() -> None:
 def test_literals_lose_control_characters_and_lone_surrogates() -> None:
     assert graph.clean_text("a\x00b\x07c") == "a b c"
     assert "\ud800" not in graph.clean_text("bad\ud800text")
+
+
+def test_merge_evidence_is_kept_on_the_entity() -> None:
+    ex = _extraction()
+    ex.entities[1].merges = ["'FOES' -> 'Naval Special Operations Forces': acronym defined"]
+    g = _dataset(ex).graph(graph.document_iri("a1"))
+    foes = graph.entity_iri("Naval Special Operations Forces")
+    assert list(g.objects(foes, KG.mergeEvidence)) == [
+        Literal("'FOES' -> 'Naval Special Operations Forces': acronym defined")
+    ]

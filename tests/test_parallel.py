@@ -177,7 +177,8 @@ def test_retried_and_reloaded_shards_never_duplicate_or_lose(
 ) -> None:
     from kg.store import open_store
 
-    docs = list(iter_documents([str(p) for p in sorted(corpus.glob("*.txt"))[:12]]))
+    paths = [str(p) for p in sorted(corpus.glob("*.txt"))[:12]]
+    docs = list(iter_documents(paths))
     shards = list(parallel.dask_shards(docs, dask_client, shard_size=4, task=flaky_run_shard))
     assert len(_FAILED_ONCE) == 3  # every task failed once and was retried
     assert [d.doc_id for s in shards for d in s.documents] == [d.id for d in docs]
@@ -190,6 +191,10 @@ def test_retried_and_reloaded_shards_never_duplicate_or_lose(
             parallel.load_shard(db, shard)
         assert len(db) == first
         assert len(db.documents()) == 12
+    # and the retried, reloaded result is the graph of a clean serial run, quad for quad
+    serial_out = tmp_path / "serial.nq"
+    build(paths, output=serial_out)
+    assert _store_quads(store) == _quads(serial_out)
 
 
 @pytest.mark.slow
