@@ -1440,7 +1440,7 @@ def list_rules(ctx: Context) -> dict[int, list[str]]:
         for m in members:
             if parent is not None and m != parent:
                 ctx.emit(m, "partOf", parent, sent, "list.member.v1", tok)
-    # "brigades from the Army -specifically the first, third, and sixth Special Forces Brigades-"
+    # "units from the Navy -namely the second and fourth Marine Battalions-" (a dashed aside)
     for tok in doc:
         if tok.lower_ not in _SUBUNIT_NOUNS or tok.pos_ != "NOUN":
             continue
