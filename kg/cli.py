@@ -206,11 +206,8 @@ def _run_build(args: argparse.Namespace) -> int:
         from kg.viz import write_html
 
         where = argparse.Namespace(graph=args.output if not args.store else None, store=args.store)
-        source = open_source(where)
-        try:
+        with open_source(where) as source:
             page = write_html(source, Path(args.html))
-        finally:
-            source.close()
     if not args.quiet:
         _print_build_summary(args, report)
         if page:
@@ -277,12 +274,9 @@ def _run_query(args: argparse.Namespace) -> int:
 
     text, origin = read_query(args.query)
     params = parse_params(args.param)
-    source = open_source(args)
-    try:
+    with open_source(args) as source:
         source.include_inferred = bool(getattr(args, "inferred", False))
         sys.stdout.write(run_query(source, text, fmt=args.format, params=params, origin=origin))
-    finally:
-        source.close()
     return 0
 
 
@@ -359,8 +353,7 @@ def _add_viz(sub: Any) -> None:
 
 
 def _run_viz(args: argparse.Namespace) -> int:
-    source = open_source(args)
-    try:
+    with open_source(args) as source:
         from kg.viz import write_html
 
         summary = write_html(
@@ -379,8 +372,6 @@ def _run_viz(args: argparse.Namespace) -> int:
             size_by=args.size_by,
             title=args.title,
         )
-    finally:
-        source.close()
     print(summary)
     return 0
 
@@ -414,14 +405,11 @@ def _add_stats(sub: Any) -> None:
 
 
 def _run_stats(args: argparse.Namespace) -> int:
-    source = open_source(args)
-    try:
+    with open_source(args) as source:
         from kg.analytics import format_stats, stats
         from kg.netgraph import to_networkx
 
         G = to_networkx(source)
-    finally:
-        source.close()
     sys.stdout.write(format_stats(stats(G, top=max(args.top, 0)), fmt=args.format))
     return 0
 
@@ -444,13 +432,10 @@ def _add_validate(sub: Any) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    source = open_source(args)
-    try:
+    with open_source(args) as source:
         from kg.validate import validate
 
         result = validate(source, shapes=args.shapes)
-    finally:
-        source.close()
     print(result.report)
     return 0 if result.conforms else 1
 
@@ -611,11 +596,8 @@ def _run_export(args: argparse.Namespace) -> int:
     from kg.export import Filters, export
 
     filters = Filters(args.document, args.type, args.min_confidence, args.inferred)
-    source = open_source(args)
-    try:
+    with open_source(args) as source:
         print(export(source, args.output, filters))
-    finally:
-        source.close()
     return 0
 
 
