@@ -50,44 +50,28 @@ class BuildReport:
     _counts: dict[str, int] = field(default_factory=dict, repr=False)
     _entities: int = field(default=0, repr=False)
     _facts: int = field(default=0, repr=False)
-    _tracked: int = field(default=0, repr=False)
     _ok_kept: int = field(default=0, repr=False)
 
     def add(self, status: DocumentStatus) -> None:
-        """Record one input's status."""
+        """Record one input's status (always through here, so the counters stay right)."""
         self._counts[status.status] = self._counts.get(status.status, 0) + 1
         self._entities += status.entities
         self._facts += status.facts
         routine = status.status in ("ok", "unchanged")
         if not routine or self._ok_kept < self.keep_ok:
-            self._untracked_check()
             self.documents.append(status)
-            self._tracked = len(self.documents)
             self._ok_kept += routine
 
-    def _untracked_check(self) -> None:
-        # fold statuses appended to ``documents`` directly into the counters before adding more
-        for d in self._untracked():
-            self._counts[d.status] = self._counts.get(d.status, 0) + 1
-            self._entities += d.entities
-            self._facts += d.facts
-        self._tracked = len(self.documents)
-
-    def _untracked(self) -> list[DocumentStatus]:
-        # statuses appended to ``documents`` directly (not through ``add``) still count
-        return self.documents[self._tracked :] if len(self.documents) > self._tracked else []
-
     def count(self, status: str) -> int:
-        extra = sum(1 for d in self._untracked() if d.status == status)
-        return self._counts.get(status, 0) + extra
+        return self._counts.get(status, 0)
 
     @property
     def entities(self) -> int:
-        return self._entities + sum(d.entities for d in self._untracked())
+        return self._entities
 
     @property
     def facts(self) -> int:
-        return self._facts + sum(d.facts for d in self._untracked())
+        return self._facts
 
     @property
     def failed(self) -> bool:
@@ -96,7 +80,7 @@ class BuildReport:
     @property
     def total(self) -> int:
         """Inputs seen (every status)."""
-        return sum(self._counts.values()) + len(self._untracked())
+        return sum(self._counts.values())
 
     def problems(self) -> list[DocumentStatus]:
         """The skipped and failed inputs, with their reasons, in the order they happened."""

@@ -362,10 +362,6 @@ def make_handler(pool: WorkerPool, timeout: float, max_rows: int) -> type[BaseHT
                 return self._page(params)
             if url.path != "/sparql":
                 return self._error(404, "not found: the SPARQL endpoint is /sparql")
-            if "update" in params:
-                return self._error(403, "updates are not allowed: this endpoint is read-only")
-            if "query" not in params:
-                return self._error(400, "missing the 'query' parameter")
             self._answer(params)
 
         do_HEAD = do_GET
@@ -388,14 +384,15 @@ def make_handler(pool: WorkerPool, timeout: float, max_rows: int) -> type[BaseHT
                 params.update(urllib.parse.parse_qs(body, keep_blank_values=True))
             else:
                 return self._error(415, "send application/sparql-query or a form with 'query'")
-            if "update" in params:
-                return self._error(403, "updates are not allowed: this endpoint is read-only")
-            if "query" not in params:
-                return self._error(400, "missing the 'query' parameter")
             self._answer(params)
 
         def _answer(self, params: dict[str, list[str]]) -> None:
             from kg.sparql import query_form
+
+            if "update" in params:
+                return self._error(403, "updates are not allowed: this endpoint is read-only")
+            if "query" not in params:
+                return self._error(400, "missing the 'query' parameter")
 
             text = params["query"][0]
             dataset = params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
