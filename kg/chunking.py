@@ -76,6 +76,7 @@ def merge_pieces(document: Document, parts: Sequence[tuple[int, Extraction]]) ->
                 kept = entities[ent.key]
                 kept.aliases |= set(ent.aliases) | ({ent.label} - {kept.label})
                 kept.mentions.extend(mentions)
+                kept.event_date = kept.event_date or ent.event_date  # dated in a later piece
             else:
                 entities[ent.key] = replace(ent, aliases=set(ent.aliases), mentions=mentions)
         for rel in ex.relations:

@@ -102,7 +102,7 @@ def _add_build_scale_options(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="FIELD=NAME",
-        help="JSON Lines field names, e.g. text=body (fields: id title text url published)",
+        help="JSON Lines field names, e.g. text=body (fields: id title text url published author)",
     )
     g.add_argument(
         "--timeout",

@@ -228,7 +228,10 @@ def _clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 def _span_text(doc: Doc, start: int, end: int) -> str:
-    return doc[start:end].text if end > start else ""
+    if end <= start:
+        return ""
+    last = doc[end - 1]  # = doc[start:end].text, sliced from the text instead of joined
+    return doc.text[doc[start].idx : last.idx + len(last)]
 
 
 class MentionFinder:
@@ -249,6 +252,9 @@ class MentionFinder:
     # ------------------------------------------------------------ public
 
     def find(self, doc: Doc) -> list[Cand]:
+        from kg.doctokens import token_view
+
+        doc = token_view(doc)  # the passes below revisit every token: build them once
         cands: list[Cand] = []
         cands += self._names(doc)
         cands += self._generics(doc)

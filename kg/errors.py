@@ -254,3 +254,43 @@ def remote_context(source: str, url: str) -> InputError:
         f"refusing to parse {source}: its JSON-LD context {url} would be fetched from the network. "
         "Put the context inline in the file."
     )
+
+
+# ------------------------------------------------- readers and the writer of a store (issue 4)
+
+
+class StoreBusy(StoreError):
+    """A reader met a writer at work, or a writer met readers: a wait, not a fault; retry later.
+
+    ``holder`` names who holds the store (``kg build (pid 12)``), for callers that word their
+    own message (``kg serve`` answers 503).
+    """
+
+    def __init__(self, message: str, holder: str) -> None:
+        super().__init__(message)
+        self.holder = holder
+
+
+def store_being_written(path: str, writer: str, waited: float) -> StoreBusy:
+    return StoreBusy(
+        f"store {path} is being written by {writer} (waited {waited:g} s). Wait for {writer} to "
+        "finish, then retry; to read while it writes, query a copy of the store or serve the "
+        "data from a SPARQL server (see 'Readers and writers' in README.md).",
+        writer,
+    )
+
+
+def store_being_read(path: str, readers: list[str], waited: float) -> StoreBusy:
+    who = ", ".join(readers) or "another process"
+    return StoreBusy(
+        f"store {path} is open for reading by {who} (waited {waited:g} s). Let the readers "
+        "finish or stop them (kg serve gives way between queries; in Python, close the store), "
+        "then retry, or wait longer with KG_STORE_WAIT=SECONDS.",
+        who,
+    )
+
+
+def bad_store_wait(value: str) -> InputError:
+    return InputError(
+        f"invalid KG_STORE_WAIT {value!r}. Give the seconds to wait for a busy store, e.g. 10."
+    )

@@ -38,13 +38,14 @@ def add_components(nlp: Language) -> None:
 
         @Language.component("kg_line_breaks_v1")
         def line_breaks(doc: Doc) -> Doc:
-            for tok in doc[1:]:
-                prev = doc[tok.i - 1]
+            toks = list(doc)  # one Token object each: doc[i] makes a new one on every call
+            for i in range(1, len(toks)):
+                tok, prev = toks[i], toks[i - 1]
                 gap = prev.whitespace_ + (prev.text if prev.is_space else "")
                 if "\n" not in gap or tok.is_space:
                     continue
                 if prev.is_space:
-                    prev = doc[tok.i - 2] if tok.i >= 2 else prev
+                    prev = toks[i - 2] if i >= 2 else prev
                 # a hard-wrapped line goes on; a headline, a dateline or a paragraph does not
                 if (
                     gap.count("\n") > 1
@@ -117,10 +118,12 @@ def main_country(cands: list[Cand]) -> str | None:
 def extract_document(sdoc: Doc, document: Document) -> Extraction:
     """Extract resolved entities and relations with evidence from one parsed document."""
     from kg import relations as R
+    from kg.doctokens import token_view
     from kg.lexicon import load
     from kg.resolve import resolve
 
     lex = load()
+    sdoc = token_view(sdoc)  # every rule below revisits the tokens: build them once
     cands = _finder().find(sdoc)
     default = main_country(cands)
     res = resolve(cands, document.text, lex, default)
@@ -143,6 +146,10 @@ def extract_document(sdoc: Doc, document: Document) -> Extraction:
     R.deploy_country_rules(ctx)
     R.state_rules(ctx)
     relations = _prune_titles(ctx.relations)
+    # dates of events and of event-like facts (kg.eventdates): one pass, only when dates occur
+    from kg.eventdates import attach_dates
+
+    relations = attach_dates(sdoc, document, ctx.cands, ctx.keys, ctx.entities, relations)
     used = {r.subject for r in relations} | {r.object for r in relations if not r.literal}
     entities = [e for e in ctx.entities.values() if e.mentions or e.key in used]
     for ent in entities:  # keep the reason of every merge with the entity, for the graph

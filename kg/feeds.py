@@ -2,8 +2,9 @@
 
 A feed entry's text is its full content when the feed carries it, else its summary (HTML turned
 into plain text). Its id comes from the entry's link (canonical URL), else the feed's own entry id.
-A JSON Lines archive holds one article per line (``{"id", "title", "text", "url", "published"}``,
-field names configurable); it is read line by line, so an archive of a million articles streams.
+A JSON Lines archive holds one article per line (``{"id", "title", "text", "url", "published",
+"author"}``, field names configurable); it is read line by line, so an archive of a million
+articles streams.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ JSONL_FIELDS: dict[str, str] = {
     "text": "text",
     "url": "url",
     "published": "published",
+    "author": "author",
 }
 
 
@@ -133,6 +135,7 @@ def with_linked_page(item: RawItem, opts: IngestOptions) -> RawItem:
         text_hash="",  # recomputed from the new text
         title=item.title or page.title,
         published=item.published or page.published,
+        author=item.author or page.author,
     )
 
 
@@ -160,6 +163,7 @@ def entry_item(entry: Any, *, source: str, index: int) -> RawItem | None:
             break
     if published is None:
         published = to_iso(entry.get("published") or entry.get("updated"))
+    author = _authors(entry.get("authors"), entry.get("author"))
     link = entry.get("link") or ""
     url = None
     if link.lower().startswith(("http://", "https://")):
@@ -167,7 +171,29 @@ def entry_item(entry: Any, *, source: str, index: int) -> RawItem | None:
         hint, where = url_id(link), url
     else:
         hint, where = str(entry.get("id") or f"{source}-{index}"), f"{source}#{index}"
-    return RawItem(text=text, source=where, id_hint=hint, title=title, published=published, url=url)
+    return RawItem(
+        text=text,
+        source=where,
+        id_hint=hint,
+        title=title,
+        published=published,
+        url=url,
+        author=author,
+    )
+
+
+def _authors(*values: Any) -> str | None:
+    """A byline from a feed entry's ``authors`` (dicts with a name) or ``author``, or a JSON
+    field (a string, a list of strings, or objects with a name); several joined by ``"; "``."""
+    names: list[str] = []
+    for value in values:
+        for one in value if isinstance(value, list) else [value]:
+            name = one.get("name") if isinstance(one, dict) else one
+            if isinstance(name, str) and name.strip() and name.strip() not in names:
+                names.append(" ".join(name.split()))
+        if names:
+            break
+    return "; ".join(names)[:500] or None
 
 
 def html_fragment_text(html: str) -> str:
@@ -193,7 +219,7 @@ def read_jsonl(
         lines: The archive's bytes, or an iterable of its lines (an open binary file streams).
         source: The archive's name, for the report (lines are reported as ``source:LINE``).
         fields: Field names used by the archive for ``id``, ``title``, ``text``, ``url``,
-            ``published`` (defaults to those names).
+            ``published``, ``author`` (defaults to those names).
         skip: Reports a line that is not JSON or has no text; the archive goes on.
     """
     from kg.dates import to_iso
@@ -242,4 +268,5 @@ def read_jsonl(
             title=title.strip() or None if isinstance(title, str) else None,
             published=to_iso(published) if isinstance(published, str) else None,
             url=canonical_url(url) if url else None,
+            author=_authors(record.get(names["author"])),
         )

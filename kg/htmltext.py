@@ -61,11 +61,15 @@ def extract_page(data: bytes, content_type: str = "", url: str | None = None) ->
     fallback = _with_stdlib(html)
     # trafilatura keeps a menu word when a page has nothing else; the plain reader leaves
     # navigation out, so when it finds nothing either, a few words are no article.
+    found_url = page.url if page is not None else None
     if page is None or not page.text.strip() or (not fallback.text and len(page.text.split()) < 20):
         page = fallback
     else:
         page.title = page.title or fallback.title
-    page.url = canonical
+        page.author = page.author or fallback.author
+        page.published = page.published or fallback.published
+    # our own reading of <link rel=canonical> first; trafilatura's (from other metadata) next
+    page.url = canonical or (found_url if _is_http(found_url) else None)
     return page
 
 
@@ -90,6 +94,7 @@ def read_html(
         title=page.title,
         published=page.published,
         url=canonical_url(page.url) if page.url else None,
+        author=page.author,
     )
 
 
@@ -124,7 +129,7 @@ def _with_trafilatura(html: str, url: str | None) -> Page | None:
         title=_clean(get("title")),
         author=_clean(get("author")),
         published=to_iso(get("date")) if get("date") else None,
-        url=url,
+        url=url or _clean(get("url")),
     )
 
 
@@ -137,6 +142,15 @@ class _Paragraphs(HTMLParser):
     HIDDEN = frozenset(
         {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form"}
     )
+    # the page metadata read when trafilatura gives up on a small page
+    META = {
+        "author": "author",
+        "article:author": "author",
+        "dc.creator": "author",
+        "article:published_time": "date",
+        "date": "date",
+        "dc.date": "date",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -146,9 +160,15 @@ class _Paragraphs(HTMLParser):
         self._hidden = 0
         self._in_title = False
         self._title_buf: list[str] = []
+        self.meta: dict[str, str] = {}  # the first value of each metadata name kept
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.HIDDEN:
+        if tag == "meta":
+            values = {k.lower(): v for k, v in attrs if v}
+            name = (values.get("name") or values.get("property") or "").lower()
+            if name in self.META and values.get("content"):
+                self.meta.setdefault(self.META[name], values["content"])
+        elif tag in self.HIDDEN:
             self._hidden += 1
         elif tag == "title":
             self._in_title = True
@@ -193,7 +213,18 @@ def _with_stdlib(html: str) -> Page:
     # The <h1> usually repeats the headline; keep it out of the body only when identical.
     if blocks and title and blocks[0] == title:
         blocks = blocks[1:]
-    return Page(text="\n\n".join(blocks), title=title)
+    from kg.dates import to_iso
+
+    author = parser.meta.get("author")
+    # an author given as a profile URL ("article:author") is no byline
+    if author and _is_http(author):
+        author = None
+    return Page(
+        text="\n\n".join(blocks),
+        title=title,
+        author=_clean(author),
+        published=to_iso(parser.meta["date"]) if "date" in parser.meta else None,
+    )
 
 
 def _canonical_link(html: str) -> str | None:
@@ -210,6 +241,10 @@ def _canonical_link(html: str) -> str | None:
 
                 return unescape(attr.group(1)).strip()
     return None
+
+
+def _is_http(value: str | None) -> bool:
+    return bool(value) and str(value).lower().startswith(("http://", "https://"))
 
 
 def _tidy(text: str) -> str:

@@ -151,6 +151,7 @@ class RawItem:
     published: str | None = None
     text_hash: str = ""
     url: str | None = None  # the canonical URL, when the article has one
+    author: str | None = None  # the byline, several authors joined by "; "
 
     def __post_init__(self) -> None:
         from kg.safety import sanitize_text
@@ -160,6 +161,8 @@ class RawItem:
         self.text = sanitize_text(self.text, normalize=False, keep_length=True)
         if self.title:
             self.title = sanitize_text(self.title, keep_newlines=False) or None
+        if self.author:
+            self.author = sanitize_text(self.author, keep_newlines=False).strip()[:500] or None
         if not self.text_hash:
             self.text_hash = sha256_text(self.text)
 
@@ -171,6 +174,8 @@ class RawItem:
             title=self.title,
             published=self.published,
             sha256=self.text_hash,
+            author=self.author,
+            url=self.url,
         )
 
 

@@ -60,9 +60,14 @@ def _chain(tok: Token, limit: int = 4) -> list[Token]:
     return out
 
 
-def modality_of(tok: Token | None, sent: Span, lex: Lexicon) -> tuple[str, str | None]:
-    """Return ``(modality, attributed_to)`` of the fact evoked at ``tok`` in ``sent``."""
-    attributed = _attribution(tok, sent, lex)
+def modality_of(
+    tok: Token | None, sent: Span, lex: Lexicon, text: str | None = None
+) -> tuple[str, str | None]:
+    """Return ``(modality, attributed_to)`` of the fact evoked at ``tok`` in ``sent``.
+
+    ``text`` is the sentence's text when the caller has it (it saves a walk over the tokens).
+    """
+    attributed = _attribution(tok, sent, lex, text)
     if tok is None:
         return ("reported" if attributed else "asserted"), attributed
     chain = _chain(tok)
@@ -92,9 +97,9 @@ def modality_of(tok: Token | None, sent: Span, lex: Lexicon) -> tuple[str, str |
     return ("reported" if attributed else "asserted"), attributed
 
 
-def _attribution(tok: Token | None, sent: Span, lex: Lexicon) -> str | None:
-    # "according to X"
-    for t in sent:
+def _attribution(tok: Token | None, sent: Span, lex: Lexicon, text: str | None) -> str | None:
+    # "according to X" (looked for token by token only when the words are there)
+    for t in sent if text is None or "according" in text.lower() else ():
         if (
             t.text.lower() == "according"
             and t.i + 1 < len(t.doc)

@@ -68,6 +68,7 @@ _STATEMENT_FIELDS = {
     _KG + "startOffset": "start",
     _KG + "endOffset": "end",
     _KG + "attributedTo": "attributed_to",
+    _KG + "eventDate": "event_date",
 }
 _DOCUMENT_FIELDS = {_DCT + "title": "title", _DCT + "date": "date", _DCT + "source": "source"}
 
@@ -294,6 +295,7 @@ def _evidence_by_fact(acc: _Acc) -> dict[tuple[str, str, str], list[dict[str, An
                 "rule": _text(st.get("rule")),
                 "modality": _text(st.get("modality")),
                 "attributed_to": _text(st.get("attributed_to")),
+                "event_date": _text(st.get("event_date")),
                 "start": _int(st.get("start")),
                 "end": _int(st.get("end")),
             }

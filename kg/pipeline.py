@@ -237,17 +237,23 @@ def build(
             per_doc = _serial(todo, min_confidence, note)
 
         def written() -> Iterator[list[Any]]:
-            pending = 0
+            pending = session = 0
             for summary, quads in per_doc:
                 if db is not None:
                     from kg.graph import document_iri
 
                     db.replace_document(document_iri(summary.doc_id), quads)
-                    # Oxigraph keeps writes in RocksDB memtables until flushed: flushing every
-                    # so many quads keeps memory flat over a long build (measured in
+                    # Oxigraph keeps writes in RocksDB memtables until flushed, and its block
+                    # caches keep every block a write has looked up until the database is
+                    # closed: flushing every so many quads, and reopening the database every
+                    # so many more, keeps memory flat over a long build (measured in
                     # benchmarks/bench_memory.py).
                     pending += len(quads)
-                    if pending >= _FLUSH_EVERY_QUADS:
+                    session += len(quads)
+                    if session >= _REOPEN_EVERY_QUADS:
+                        db.reopen()  # flushes too
+                        pending = session = 0
+                    elif pending >= _FLUSH_EVERY_QUADS:
                         db.flush()
                         pending = 0
                 report.words += summary.words
@@ -278,6 +284,7 @@ def build(
 
 
 _FLUSH_EVERY_QUADS = 50_000
+_REOPEN_EVERY_QUADS = 400_000  # a reopen costs ~0.2 s; 400k quads take over a minute
 
 
 def _serial(

@@ -6,6 +6,7 @@ TSV), ``json`` (SPARQL 1.1 Query Results JSON). CONSTRUCT and DESCRIBE print Tur
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -86,38 +87,41 @@ def run_query(
     origin: str = "the query text",
 ) -> str:
     """Run ``text`` on ``source`` (a ``kg.store.Store``) and return the formatted results."""
-    import pyoxigraph as ox
-
-    from kg.sparql import query_form
-
     if fmt not in FORMATS:
         raise errors.unknown_choice("format", fmt, list(FORMATS))
-    form = query_form(text)
-    if form == "UPDATE":
-        raise errors.query_not_allowed(
-            f"{origin} is an update; kg query only reads. "
-            "Use kg build or kg remove to change a store."
-        )
     try:
         result = source.raw(text, params or None)
     except errors.QueryError as err:
+        from kg.sparql import query_form
+
+        # checked only once the store refused the text: this path runs on every query
+        if query_form(text) == "UPDATE":
+            raise errors.query_not_allowed(
+                f"{origin} is an update; kg query only reads. "
+                "Use kg build or kg remove to change a store."
+            ) from None
         if origin != "the query text":
             raise errors.bad_query(origin, err.message.split(": ", 1)[-1]) from err
         raise
-    if isinstance(result, ox.QueryBoolean | bool):
-        return _boolean(bool(result), fmt)
     if not hasattr(result, "variables"):
+        if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
+            return _boolean(bool(result), fmt)
         return _turtle(result)
     if fmt == "table":
         return format_table(result)
-    out_fmt = {
+    out = result.serialize(format=_results_format(fmt)).decode("utf-8")
+    return out if out.endswith("\n") else out + "\n"
+
+
+@functools.cache
+def _results_format(fmt: str) -> Any:
+    import pyoxigraph as ox
+
+    return {
         "csv": ox.QueryResultsFormat.CSV,
         "tsv": ox.QueryResultsFormat.TSV,
         "json": ox.QueryResultsFormat.JSON,
     }[fmt]
-    data = result.serialize(format=out_fmt)
-    out = data.decode("utf-8")
-    return out if out.endswith("\n") else out + "\n"
 
 
 def _boolean(value: bool, fmt: str) -> str:

@@ -26,6 +26,8 @@ class Document:
         title: The headline, when known.
         published: Publication date as ISO 8601 (``YYYY-MM-DD``), when known.
         sha256: SHA-256 of ``text``.
+        author: The byline (several authors joined by ``"; "``), when known.
+        url: The article's canonical ``http(s)`` URL, when known (its id derives from it).
     """
 
     id: str
@@ -34,6 +36,8 @@ class Document:
     title: str | None = None
     published: str | None = None
     sha256: str = ""
+    author: str | None = None
+    url: str | None = None
 
     def __post_init__(self) -> None:
         if not self.sha256:
@@ -64,6 +68,10 @@ class Evidence:
         confidence: Probability-like score in [0, 1].
         modality: One of vocab.MODALITIES.
         attributed_to: Who the text says stated it, if anyone.
+        event_date: For a fact that is an event (a meeting, a training), the ISO date
+            (``YYYY-MM-DD``) of a date expression attached to its verb, resolved against the
+            article's publication date (see ``kg.eventdates``).
+        event_date_text: That date expression as written ("last Thursday").
     """
 
     doc_id: str
@@ -74,6 +82,8 @@ class Evidence:
     confidence: float
     modality: str = "asserted"
     attributed_to: str | None = None
+    event_date: str | None = None
+    event_date_text: str | None = None
 
 
 @dataclass
@@ -88,6 +98,8 @@ class Entity:
         mentions: The spans where it is named.
         merges: Why each other surface form was merged into this entity, one line each
             (``"'FOES' -> 'Naval Special Operations Forces': acronym defined in the text"``).
+        event_date: For an Event, the ISO date the article attaches to its first dated mention
+            ("the exercise on December 4"), resolved against the publication date.
     """
 
     key: str
@@ -96,6 +108,7 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
+    event_date: str | None = None
 
 
 @dataclass(frozen=True)

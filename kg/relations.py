@@ -262,14 +262,16 @@ class Context:
             return False
         if pred == "affiliatedWith" and self.cls(subj) == "Country":
             return False
-        modality, attributed = modality_of(trigger, sent, self.lex)
+        start_char, end_char = sent.start_char, sent.end_char
+        text = self.doc.text[start_char:end_char]  # = sent.text, without a walk over its tokens
+        modality, attributed = modality_of(trigger, sent, self.lex, text)
         base = self.lex.calibration.get(rule, DEFAULT_CONFIDENCE)
         conf = max(0.01, min(1.0, base * FACTOR.get(modality, 1.0) * scale))
         ev = Evidence(
             self.document.id,
-            sent.text,
-            sent.start_char,
-            sent.end_char,
+            text,
+            start_char,
+            end_char,
             rule,
             round(conf, 4),
             modality,

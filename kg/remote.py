@@ -84,6 +84,12 @@ class RemoteStore(Store):
         import pyoxigraph as ox
 
         form = query_form(text)
+        if form == "UPDATE":
+            # some servers (Virtuoso) run an update sent to the query endpoint: never send one
+            raise errors.query_not_allowed(
+                "the query is an update; kg query only reads. "
+                "Use kg build or kg remove to change a store."
+            )
         params: list[tuple[str, str]] = [("query", with_prologue(text))]
         if "FROM" in text.upper() and from_graphs(text):
             pass  # the query names its own dataset

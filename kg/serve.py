@@ -10,12 +10,28 @@ Safety, since the endpoint may be reached by other programs:
   query cannot hold the server; a result over the row limit is refused (400) rather than cut;
 - the HTML page escapes everything it shows.
 
-Workers open the store read-only; they reopen it when the store's ingest log changes, so a
-running server sees documents committed after it started.
+Readers and the writer of an embedded store (``kg.store``): each worker holds the store open
+read-only, under a shared flock on ``DIR/kg.readers``, which keeps writers out. So that a
+long-running server does not lock ``kg build`` out for its whole life, the workers give way:
+
+1. A writer (holding ``kg.lock``) that finds readers writes ``DIR/kg.writer-waiting`` and polls
+   for the exclusive lock on ``kg.readers`` for up to its wait (30 s by default).
+2. A worker checks for that marker before each query (one failed ``open`` when there is none)
+   and every ``IDLE_CHECK`` seconds while idle; when it is there, the worker closes its database,
+   which releases its shared lock.
+3. While the store is closed, a worker tries to reopen it at each request, without waiting: it
+   cannot while the writer holds ``kg.readers`` or its marker is there, and answers
+   503 with ``Retry-After`` instead.
+4. Once the writer has closed the store, the next request reopens it and sees the new data.
+   Every write happens while all workers have the store closed, so an open worker always has
+   the latest committed state: no other reload check is needed.
+
+A query that runs when the marker appears finishes first (at most the query timeout).
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import multiprocessing as mp
@@ -30,6 +46,11 @@ from typing import Any
 from kg import errors
 
 MAX_BODY = 1 << 20  # bytes of a POSTed query
+IDLE_CHECK = 0.2  # seconds between an idle worker's checks for a waiting writer
+RETRY_AFTER = 2  # seconds, for clients turned away while a writer works on the store
+BUSY_MESSAGE = (
+    f"the store is being written (kg build, remove or reason): try again in {RETRY_AFTER} s"
+)
 RESULT_TYPES = {  # SELECT and ASK
     "application/sparql-results+json": "json",
     "application/json": "json",
@@ -179,44 +200,52 @@ def run_limited(source: Any, text: str, media: str, max_rows: int) -> bytes:
     return parsed.serialize(format=out) or b""
 
 
-def _stamp(store: str | None) -> float:
-    if not store:
-        return 0.0
-    try:
-        return (Path(store) / "ingest.log").stat().st_mtime
-    except OSError:
-        return 0.0
-
-
 def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
-    """Worker loop: open the source, answer (text, media, max_rows, dataset) requests."""
-    from kg.store import open_graph
+    """Worker loop: open the source, answer (text, media, max_rows, dataset) requests.
 
-    def open_source() -> tuple[Any, set[str]]:
-        src = open_graph(graph_file=graph_file, store=store)
-        names = {
-            str(r["g"]) for r in src.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    For an embedded store, close it whenever a writer waits and reopen it once the writer is
+    done (see the module docstring).
+    """
+    from kg.store import _is_remote, open_graph, writer_waiting
+
+    folder = Path(store) if store and not _is_remote(store) else None
+    source: Any = None
+    graphs: set[str] = set()
+
+    def open_source() -> None:
+        nonlocal source, graphs
+        source = open_graph(graph_file=graph_file, store=store, wait=0)
+        graphs = {
+            str(r["g"]) for r in source.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         }
-        return src, names
+
+    def give_way() -> None:
+        nonlocal source
+        if source is not None and folder is not None and writer_waiting(folder) is not None:
+            source.close()  # releases the shared lock: the writer gets in
+            source = None
 
     try:
-        source, graphs = open_source()
-        stamp = _stamp(store)
-        conn.send(("ready", ""))
+        open_source()
+    except errors.StoreBusy:
+        pass  # a writer is at work: open at the first request after it is done
     except errors.KGError as err:
         conn.send(("error", err.message))
         return
+    conn.send(("ready", ""))
     while True:
         try:
+            if not conn.poll(IDLE_CHECK):
+                give_way()
+                continue
             request = conn.recv()
         except EOFError:
             return
         text, media, max_rows, dataset = request
         try:
-            if store and _stamp(store) != stamp:  # documents were committed since: reopen
-                source.close()
-                source, graphs = open_source()
-                stamp = _stamp(store)
+            give_way()
+            if source is None:
+                open_source()
             check_query(text, graphs, dataset)
             if dataset:
                 raise Refused(
@@ -225,6 +254,8 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
             conn.send(("ok", run_limited(source, text, media, max_rows)))
         except Refused as err:
             conn.send(("refused", (err.status, err.message)))
+        except errors.StoreBusy:
+            conn.send(("busy", (503, BUSY_MESSAGE)))
         except errors.KGError as err:
             conn.send(("refused", (400, err.message)))
         except Exception as err:  # noqa: BLE001 - report, never kill the worker silently
@@ -268,7 +299,7 @@ class WorkerPool:
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
-            return "refused", (503, "the server is busy: try again")
+            return "busy", (503, "the server is busy: try again")
         try:
             worker.conn.send(request)
             if worker.conn.poll(timeout):
@@ -338,8 +369,12 @@ def make_handler(pool: WorkerPool, timeout: float, max_rows: int) -> type[BaseHT
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
             return  # quiet: no query text in logs
 
-        def _send(self, status: int, body: bytes, media: str) -> None:
+        def _send(
+            self, status: int, body: bytes, media: str, headers: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header(
                 "Content-Type",
                 media
@@ -352,8 +387,9 @@ def make_handler(pool: WorkerPool, timeout: float, max_rows: int) -> type[BaseHT
             if self.command != "HEAD":
                 self.wfile.write(body)
 
-        def _error(self, status: int, message: str) -> None:
-            self._send(status, (message + "\n").encode(), "text/plain")
+        def _error(self, status: int, message: str, retry: bool = False) -> None:
+            headers = {"Retry-After": str(RETRY_AFTER)} if retry else None
+            self._send(status, (message + "\n").encode(), "text/plain", headers)
 
         def do_GET(self) -> None:  # noqa: N802 - stdlib name
             url = urllib.parse.urlsplit(self.path)
@@ -409,7 +445,7 @@ def make_handler(pool: WorkerPool, timeout: float, max_rows: int) -> type[BaseHT
                 )
             status, answer = pool.run((text, media, max_rows, dataset), timeout)
             if status != "ok":
-                return self._error(*answer)
+                return self._error(answer[0], answer[1], retry=status == "busy")
             self._send(200, answer, media)
 
         def _page(self, params: dict[str, list[str]]) -> None:
@@ -449,10 +485,12 @@ class Server:
         if bool(graph_file) == bool(store):
             raise errors.both_graph_sources() if graph_file else errors.no_graph_source()
         if store and not store.startswith(("sparql+http://", "sparql+https://")):
-            # fail early, in this process, with the store's own message
+            # fail early, in this process, with the store's own message; a writer at work is
+            # no reason not to start (the workers open the store once it is done)
             from kg.store import open_graph
 
-            open_graph(store=store).close()
+            with contextlib.suppress(errors.StoreBusy):
+                open_graph(store=store, wait=0).close()
         self.pool = WorkerPool(graph_file, store, size=workers)
         try:
             self.httpd = ThreadingHTTPServer(

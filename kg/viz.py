@@ -641,6 +641,8 @@ def edge_tooltip(
         source = e.get("title") or meta.get("title") or _doc_name(e.get("document"))
         when = e.get("date") or meta.get("date")
         bits = [_clip(source, 90)] + ([when] if when else [])
+        if e.get("event_date"):
+            bits.append(f"happened {e['event_date']}")
         if e.get("confidence") is not None:
             bits.append(f"confidence {e['confidence']:.2f}")
         if e.get("modality") and e["modality"] != "asserted":

@@ -62,6 +62,8 @@ class KG(DefinedNamespace):
     attributedTo: URIRef
     contentHash: URIRef
     mergeEvidence: URIRef
+    eventDate: URIRef
+    eventDateText: URIRef
 
 
 #: Entity classes an extractor may assign, most specific first where it matters.
@@ -97,4 +99,18 @@ LITERAL_PROPERTIES: tuple[str, ...] = ("hasTitle",)
 PROPERTIES: tuple[str, ...] = OBJECT_PROPERTIES + LITERAL_PROPERTIES
 SYMMETRIC_PROPERTIES: frozenset[str] = frozenset({"trainsWith", "cooperatesWith", "meetsWith"})
 TRANSITIVE_PROPERTIES: frozenset[str] = frozenset({"partOf"})
+#: Facts that are themselves events in news (a training, a meeting, a deployment, an
+#: authorisation, a killing): their statements carry the date the text gives them (kg:eventDate).
+#: The others (membership, titles, locations) are states, not dated.
+EVENT_PROPERTIES: frozenset[str] = frozenset(
+    {
+        "trainsWith",
+        "cooperatesWith",
+        "meetsWith",
+        "killed",
+        "authorizes",
+        "deployedTo",
+        "participatesIn",
+    }
+)
 MODALITIES: tuple[str, ...] = ("asserted", "reported", "planned", "hypothetical")

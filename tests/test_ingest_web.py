@@ -233,7 +233,7 @@ def test_bad_field_spec_is_a_clear_error() -> None:
         str(exc.value) == "invalid --jsonl-field 'body'. Write FIELD=NAME, for example text=body."
     )
     with pytest.raises(errors.InputError):
-        parse_fields(["author=by"])
+        parse_fields(["byline=by"])
 
 
 # ---------------------------------------------------------------- stdin

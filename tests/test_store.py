@@ -186,6 +186,32 @@ def test_malformed_query_is_a_clear_error(any_store: object) -> None:
         any_store.select("SELECT WHERE {")
 
 
+def test_an_update_is_refused_and_never_reaches_the_data(any_store: object) -> None:
+    any_store.replace_document(*doc_quads(make_extraction()))
+    before = len(any_store)
+    for update in ("DELETE WHERE { ?s ?p ?o }", "INSERT DATA { id:x kg:trainsWith id:y }"):
+        with pytest.raises(errors.QueryError) as err:
+            any_store.query(update)
+        assert err.value.message == (
+            "query not allowed: the query is an update; kg query only reads. "
+            "Use kg build or kg remove to change a store."
+        )
+    assert len(any_store) == before
+
+
+def test_own_prologue_and_kg_default_prefixes_mix(any_store: object) -> None:
+    any_store.replace_document(*doc_quads(make_extraction()))
+    # declares skos itself (runs without default prefixes), uses kg: and id: undeclared
+    text = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT ?l WHERE { id:US_Special_Forces kg:trainsWith ?o . ?o skos:prefLabel ?l }"
+    )
+    assert [str(r["l"]) for r in any_store.select(text)] == ["FOES"]
+    # a query's own declaration wins over kg's prefix of the same name
+    text = "PREFIX kg: <http://example.org/other#> ASK { ?s kg:trainsWith ?o }"
+    assert any_store.ask(text) is False
+
+
 # ---------------------------------------------------------------- the embedded store only
 
 
@@ -360,6 +386,22 @@ def test_inferred_graph_stays_apart_from_asserted_facts(any_store: object) -> No
     any_store.include_inferred = True
     assert any_store.ask(reverse) and any_store.ask(supertype)
     assert materialise(any_store, "owlrl").changed is False  # same input, same inferences
+
+
+def test_a_reader_opened_after_kg_reason_keeps_inferences_apart(tmp_path: Path) -> None:
+    from kg.reason import materialise
+
+    location = str(tmp_path / "kg-store")
+    with open_store(location) as store:
+        store.replace_document(*doc_quads(make_extraction()))
+        assert not store.ask("ASK { id:FOES a kg:Agent }")  # asked before the inferred graph
+        materialise(store, "owlrl")
+        assert not store.ask("ASK { id:FOES a kg:Agent }")  # and after: a writer asks each time
+    with open_graph(store=location) as reader:
+        for _ in range(2):  # a read-only snapshot remembers that the graph is there
+            assert not reader.ask("ASK { id:FOES a kg:Agent }")
+        reader.include_inferred = True
+        assert reader.ask("ASK { id:FOES a kg:Agent }")
 
 
 def test_cli_commands_on_both_backends(

@@ -424,3 +424,22 @@ def test_cli_viz_document_and_dates(
     assert capsys.readouterr().out.startswith("0 nodes, 0 edges")
     assert main(["viz", "--graph", str(trig), "-o", str(out), "--types", "Ship"]) == 2
     assert "error: unknown class 'Ship'" in capsys.readouterr().err
+
+
+def test_event_date_of_a_fact_reaches_the_evidence_and_the_tooltip() -> None:
+    from kg.graph import entity_iri, extraction_quads
+    from kg.records import Document, Entity, Evidence, Extraction, Relation
+
+    sentence = "On Thursday the Iron Brigade trained with the Coastal Guard."
+    dated = Evidence("d", sentence, 0, len(sentence), "test.rule", 0.9, event_date="2026-11-19")
+    ex = Extraction(
+        Document("d", sentence, "d.txt", title="Drill", published="2026-11-20"),
+        [Entity("Iron Brigade", "MilitaryUnit", "Iron Brigade"),
+         Entity("Coastal Guard", "MilitaryUnit", "Coastal Guard")],
+        [Relation("Iron Brigade", "trainsWith", "Coastal Guard", dated)],
+    )  # fmt: skip
+    G = netgraph.from_quads(extraction_quads(ex))
+    u, v = str(entity_iri("Iron Brigade")), str(entity_iri("Coastal Guard"))
+    assert [e["event_date"] for e in G.edges[u, v, "trainsWith"]["evidence"]] == ["2026-11-19"]
+    tip = viz.edge_tooltip(G, u, v, "trainsWith", G.graph["documents"])
+    assert "— Drill, 2026-11-20, happened 2026-11-19, confidence 0.90" in tip
