@@ -3,7 +3,8 @@
 Each size runs in a fresh Python process (``--child``) that builds a generated JSON Lines
 archive into the embedded store (or ``-o x.nq``) and reports its own peak resident memory
 (``ru_maxrss``), its time, and the share of that time spent inside spaCy. The smaller corpus is a
-prefix of the larger one (same generator, same seed).
+prefix of the larger one (same generator, same seed). The peak so far is also sampled at every
+tenth of the documents (the "trace"), to show where memory grows.
 
 Usage::
 
@@ -44,12 +45,21 @@ def child(archive: Path, count: int, mode: str, out: Path) -> dict[str, float]:
         dst.writelines(islice(src, count))
     nlp = load_nlp()
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    trace: list[float] = []
+    done = 0
+
+    def sample(status: object) -> None:
+        nonlocal done
+        done += 1
+        if done % max(1, count // 10) == 0:
+            trace.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
     started = time.perf_counter()
     with PipeTimer(nlp) as spacy_time:
         if mode == "store":
-            report = build([str(part)], store=str(out / "store"))
+            report = build([str(part)], store=str(out / "store"), on_document=sample)
         else:
-            report = build([str(part)], output=out / "graph.nq")
+            report = build([str(part)], output=out / "graph.nq", on_document=sample)
     secs = time.perf_counter() - started
     return {
         "documents": report.count("ok"),
@@ -60,6 +70,7 @@ def child(archive: Path, count: int, mode: str, out: Path) -> dict[str, float]:
         "rss_after_model_mb": base_rss / 1024,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "facts": report.facts,
+        "trace_mb": trace,
     }
 
 
@@ -120,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"(model loaded: {row['rss_after_model_mb']:.0f} MB)"
                 f"  (load {one:.1f}/{five:.1f})",
                 flush=True,
+            )
+            print(
+                "    peak RSS at each tenth (MB): " + " ".join(f"{v:.0f}" for v in row["trace_mb"])
             )
             shutil.rmtree(out, ignore_errors=True)
         if len(rows) >= 2:

@@ -322,7 +322,7 @@ class MentionFinder:
         text = _span_text(doc, start, end)
         if text.lower() in _NOT_NAMES or not any(c.isalpha() for c in text):
             return None
-        words = [t.text for t in doc[start:end]]
+        words = [doc[k].text for k in range(start, end)]
         gaz = self.gazetteer(text)
         if gaz:
             name, gcls, gcountry = gaz
@@ -552,7 +552,7 @@ class MentionFinder:
             i += 1
         if i == 0:
             return []
-        words = [t.text for t in doc[i:j]]
+        words = [doc[k].text for k in range(i, j)]
         head = words[-1]
         if not head.endswith("s") or (
             self.lex.heads.get(head.lower()) is None
@@ -586,7 +586,7 @@ class MentionFinder:
 
     def _generic_at(self, doc: Doc, start: int, end: int) -> Cand | None:
         """ "Peruvian armed forces", "U.S. troops", "Colombian police": a state's generic force."""
-        words = [t.lower_ for t in doc[start:end]]
+        words = [doc[k].lower_ for k in range(start, end)]
         if len(words) < 2:
             return None
         kind_word = words[-1]
@@ -723,7 +723,7 @@ class MentionFinder:
                     break
             if (
                 ent.label_ != "NORP"
-                and self.lex.demonyms.get(doc[start:end].text.lower())
+                and self.lex.demonyms.get(_span_text(doc, start, end).lower())
                 and (end - start == 1)
             ):
                 continue
@@ -1044,6 +1044,8 @@ class MentionFinder:
         return sorted(cands + extra, key=lambda c: (c.start, c.end))
 
     def _head_token(self, doc: Doc, c: Cand) -> int:
+        if c.end - c.start == 1:
+            return c.start
         span: Span = doc[c.start : c.end]
         try:
             return span.root.i

@@ -250,11 +250,10 @@ def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
         yield st, _SENTENCE, Literal(clean_text(ev.sentence)), g
         yield st, _START, Literal(ev.start, datatype=_XSD_INTEGER), g
         yield st, _END, Literal(ev.end, datatype=_XSD_INTEGER), g
-        yield st, _EXTRACTOR, Literal(ev.rule), g
+        yield st, _EXTRACTOR, _plain_literal(ev.rule), g
         score = ev.confidence if ev.confidence == ev.confidence else 0.0  # NaN: no confidence
-        conf = Decimal(str(round(min(max(score, 0.0), 1.0), 4)))
-        yield st, _CONFIDENCE, Literal(conf, datatype=_XSD_DECIMAL), g
-        yield st, _MODALITY, Literal(ev.modality), g
+        yield st, _CONFIDENCE, _confidence_literal(score), g
+        yield st, _MODALITY, _plain_literal(ev.modality), g
         if ev.attributed_to:
             yield st, _ATTRIBUTED_TO, Literal(clean_text(ev.attributed_to)), g
         when = _date_literal(ev.event_date)
@@ -262,6 +261,16 @@ def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
             yield st, _EVENT_DATE, when, g
             if ev.event_date_text:
                 yield st, _EVENT_DATE_TEXT, Literal(clean_text(ev.event_date_text)), g
+
+
+# rule ids, modalities and confidences take few values: their literals are made once each
+_plain_literal = functools.lru_cache(maxsize=4096)(Literal)
+
+
+@functools.lru_cache(maxsize=4096)
+def _confidence_literal(score: float) -> Literal:
+    conf = Decimal(str(round(min(max(score, 0.0), 1.0), 4)))
+    return Literal(conf, datatype=_XSD_DECIMAL)
 
 
 def to_dataset(extractions: Iterable[Extraction]) -> Dataset:

@@ -234,10 +234,9 @@ class Context:
         return name
 
     def cands_in(self, sent: Span) -> list[int]:
+        start, end, keys = sent.start, sent.end, self.keys
         return [
-            i
-            for i, c in enumerate(self.cands)
-            if self.keys[i] is not None and sent.start <= c.start < sent.end
+            i for i, c in enumerate(self.cands) if start <= c.start < end and keys[i] is not None
         ]
 
     # ------------------------------------------------------------ output
