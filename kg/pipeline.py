@@ -246,8 +246,8 @@ def build(
                     # Oxigraph keeps writes in RocksDB memtables until flushed, and its block
                     # caches keep every block a write has looked up until the database is
                     # closed: flushing every so many quads, and reopening the database every
-                    # so many more, keeps memory flat over a long build (measured in
-                    # benchmarks/bench_memory.py).
+                    # so many more, bounds both over a long build (measured in
+                    # benchmarks/bench_memory.py and docs/RESULTS.md).
                     pending += len(quads)
                     session += len(quads)
                     if session >= _REOPEN_EVERY_QUADS:
