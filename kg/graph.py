@@ -114,7 +114,7 @@ def _date_literal(value: str | None) -> Literal | None:
     return Literal(value, datatype=XSD.date)
 
 
-@functools.lru_cache(maxsize=16384)  # names recur in every document; slug() is ~10 µs
+@functools.lru_cache(maxsize=4096)  # names recur across documents; slug() is ~10 µs
 def entity_iri(key: str) -> URIRef:
     """Return the IRI of the entity whose canonical name is ``key``."""
     return ENTITY[slug(key)]

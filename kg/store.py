@@ -142,8 +142,10 @@ def _node(term: Any) -> Any:
         return to_ox(term)
     node = _IRI_NODES.get(term)
     if node is None:
-        if len(_IRI_NODES) >= 50_000:
-            _IRI_NODES.clear()  # bounded: a long build keeps meeting new entities
+        if len(_IRI_NODES) >= 4096:
+            # small and bounded: within a document a statement IRI recurs ~10 times and the
+            # predicates throughout, but a long build meets new IRIs forever (flat memory)
+            _IRI_NODES.clear()
         node = _IRI_NODES[term] = to_ox(term)
     return node
 
