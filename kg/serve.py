@@ -206,7 +206,8 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
     """
-    from kg.store import _is_remote, open_graph, writer_waiting
+    from kg.store import _is_remote, open_graph
+    from kg.storelock import writer_waiting
 
     folder = Path(store) if store and not _is_remote(store) else None
     source: Any = None

@@ -1,4 +1,4 @@
-"""Readers and the writer of an embedded store, in separate processes (``kg.store`` locking).
+"""Readers and the writer of an embedded store, in separate processes (``kg.storelock``).
 
 One writer or any number of readers, never both: pyoxigraph leaves a read-only database open
 next to a writing process undefined. Every wait here is short and configured (``wait=`` or
@@ -26,7 +26,8 @@ from test_store_kit import doc_quads, make_extraction
 
 from kg import errors, graph
 from kg.serve import BUSY_MESSAGE, RETRY_AFTER, Server
-from kg.store import WAITING_FILE, open_graph, open_store
+from kg.store import open_graph, open_store
+from kg.storelock import WAITING_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 
