@@ -203,7 +203,7 @@ def profile(corpus: Path, tmp: Path, nlp: Any, words: int) -> None:
     stats = pstats.Stats(prof)
     rows = [  # (label, file suffix, function name, own time only)
         ("spaCy (Language.pipe)", "spacy/language.py", "pipe", False),
-        ("kg.extract.extract_document", "kg/extract.py", "extract_document", False),
+        ("kg.extract.extract_document", "kg/extract/extractor.py", "extract_document", False),
         ("kg.graph.extraction_quads", "kg/graph.py", "extraction_quads", False),
         ("rdflib → pyoxigraph terms (ox_quad)", "kg/store.py", "ox_quad", False),
         (

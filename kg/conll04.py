@@ -8,8 +8,9 @@ boundaries and type are right; a relation when both entities (boundaries and typ
 relation type are right (micro-averaged, the measure used in the literature).
 
 Two small models learned on the TRAIN split correct spaCy toward CoNLL04's conventions
-(``kg.relclf``): a BIO tagger that takes spaCy's NER labels as features, and a logistic regression
-per candidate pair. ``python -m kg.conll04 train ../shared/conll04/conll04_train.json`` rebuilds
+(``kg.extract.relclf``): a BIO tagger that takes spaCy's NER labels as features, and a logistic
+regression per candidate pair.
+``python -m kg.conll04 train ../shared/conll04/conll04_train.json`` rebuilds
 ``data/models/conll04_*.json`` (deterministic); ``python -m kg.conll04 cv …train.json`` gives
 held-out figures by 5-fold cross-validation on TRAIN, the only figure used to choose features (the
 dev split is reported on, never tuned on). No corpus sentence is stored: only feature weights.
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
-    from kg.relclf import LogReg, Tagger
+    from kg.extract.relclf import LogReg, Tagger
 
 ENTITY_TYPES: tuple[str, ...] = ("Peop", "Org", "Loc", "Other")
 
@@ -433,7 +434,7 @@ class Predictor:
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Predictor:
-        from kg.relclf import LogReg, Tagger
+        from kg.extract.relclf import LogReg, Tagger
 
         folder = folder or models_dir()
         tagger_path, rel_path = folder / TAGGER_FILE, folder / RELATIONS_FILE
@@ -445,7 +446,7 @@ class Predictor:
         return cls(tagger, relations)
 
     def entities(self, doc: Doc) -> list[tuple[int, int, str]]:
-        from kg.relclf import bio_spans
+        from kg.extract.relclf import bio_spans
 
         return bio_spans(self.tagger.decode(token_features(doc)))
 
@@ -558,7 +559,7 @@ def _frequent(feature_lists: Iterable[list[str]], min_count: int) -> set[str]:
 
 def _tune_threshold(data: list[tuple[list[str], int]], folds: int, seed: int) -> float:
     """Pick the probability threshold with the best F1 in k-fold cross-validation on TRAIN."""
-    from kg.relclf import LogReg
+    from kg.extract.relclf import LogReg
 
     scored: list[tuple[float, int]] = []
     for k in range(folds):
@@ -589,7 +590,7 @@ def fit(
     progress: Progress | None = None,
 ) -> Predictor:
     """Learn the tagger and the relation classifier from parsed training sentences."""
-    from kg.relclf import LogReg, Tagger, spans_to_bio
+    from kg.extract.relclf import LogReg, Tagger, spans_to_bio
 
     say = progress or (lambda _msg: None)
     tags = ["O"] + [f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I")]

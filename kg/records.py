@@ -70,7 +70,7 @@ class Evidence:
         attributed_to: Who the text says stated it, if anyone.
         event_date: For a fact that is an event (a meeting, a training), the ISO date
             (``YYYY-MM-DD``) of a date expression attached to its verb, resolved against the
-            article's publication date (see ``kg.eventdates``).
+            article's publication date (see ``kg.extract.eventdates``).
         event_date_text: That date expression as written ("last Thursday").
     """
 

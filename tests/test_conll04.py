@@ -9,7 +9,7 @@ import pytest
 
 from kg import conll04, errors
 from kg.cli import main
-from kg.relclf import LogReg, Tagger, bio_spans, spans_to_bio
+from kg.extract.relclf import LogReg, Tagger, bio_spans, spans_to_bio
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "conll04"
 DEV = SHARED / "conll04_dev.json"

@@ -7,8 +7,8 @@ import pytest
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from kg.lexicon import load
-from kg.modality import modality_of
+from kg.extract.lexicon import load
+from kg.extract.modality import modality_of
 
 
 def _doc(

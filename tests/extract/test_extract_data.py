@@ -10,7 +10,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 ARTICLES = sorted((DATA / "articles").glob("*.txt"))
 
 #: Measured with `kg eval` on data/articles (see the report); floors leave a small margin.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-    from kg.lexicon import Lexicon
+    from kg.extract.lexicon import Lexicon
 
 _FUTURE = frozenset({"will", "shall", "'ll", "’ll"})
 _POSSIBLE = frozenset({"could", "may", "might", "would", "should", "can"})

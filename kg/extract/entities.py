@@ -2,8 +2,8 @@
 gazetteer names, demonym-qualified forces ("Peruvian forces"), distributed coordinations ("the
 first, third, and sixth Special Forces Brigades"), and acronyms defined in the text.
 
-The output is a list of ``Cand`` (candidate mentions over token indices); ``kg.resolve`` groups
-them into entities.
+The output is a list of ``Cand`` (candidate mentions over token indices);
+``kg.extract.resolve`` groups them into entities.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.lexicon import Lexicon
+from kg.extract.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

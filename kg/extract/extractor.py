@@ -1,9 +1,9 @@
 """From a parsed article to resolved entities and relations with evidence.
 
-Flow (one pass over the parse, no reparsing): ``kg.entities`` finds mentions →
-``kg.resolve`` groups them into entities → ``kg.relations`` applies the rules (names, titles,
-verb and noun frames, lists, places, the exercise frame, inheritance) → duplicate facts are
-merged, keeping the most confident evidence per sentence.
+Flow (one pass over the parse, no reparsing): ``kg.extract.entities`` finds mentions →
+``kg.extract.resolve`` groups them into entities → ``kg.extract.relations`` applies the rules
+(names, titles, verb and noun frames, lists, places, the exercise frame, inheritance) →
+duplicate facts are merged, keeping the most confident evidence per sentence.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from kg.entities import Cand, MentionFinder
+    from kg.extract.entities import Cand, MentionFinder
 
 #: Version of the extractor as a whole, recorded nowhere else; bump when rules change.
 VERSION = "1"
@@ -65,7 +65,7 @@ def add_components(nlp: Language) -> None:
     # abbreviated ranks keep their period ("Brig. Gen. Laura Kessler" is not two sentences)
     from spacy.symbols import ORTH
 
-    from kg.lexicon import load
+    from kg.extract.lexicon import load
 
     for rank in load().ranks:
         if rank.endswith(".") and rank[:-1].isalpha():
@@ -80,8 +80,8 @@ def add_components(nlp: Language) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _finder() -> MentionFinder:
-    from kg.entities import MentionFinder
-    from kg.lexicon import load
+    from kg.extract.entities import MentionFinder
+    from kg.extract.lexicon import load
 
     return MentionFinder(load())
 
@@ -117,10 +117,10 @@ def main_country(cands: list[Cand]) -> str | None:
 
 def extract_document(sdoc: Doc, document: Document) -> Extraction:
     """Extract resolved entities and relations with evidence from one parsed document."""
-    from kg import relations as R
     from kg.doctokens import token_view
-    from kg.lexicon import load
-    from kg.resolve import resolve
+    from kg.extract import relations as R
+    from kg.extract.lexicon import load
+    from kg.extract.resolve import resolve
 
     lex = load()
     sdoc = token_view(sdoc)  # every rule below revisits the tokens: build them once
@@ -146,8 +146,8 @@ def extract_document(sdoc: Doc, document: Document) -> Extraction:
     R.deploy_country_rules(ctx)
     R.state_rules(ctx)
     relations = _prune_titles(ctx.relations)
-    # dates of events and of event-like facts (kg.eventdates): one pass, only when dates occur
-    from kg.eventdates import attach_dates
+    # dates of events and event-like facts (kg.extract.eventdates): one pass, only when dates occur
+    from kg.extract.eventdates import attach_dates
 
     relations = attach_dates(sdoc, document, ctx.cands, ctx.keys, ctx.entities, relations)
     used = {r.subject for r in relations} | {r.object for r in relations if not r.literal}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from rdflib import XSD, Literal
 
-from kg.entities import Cand
-from kg.eventdates import attach_dates
+from kg.extract.entities import Cand
+from kg.extract.eventdates import attach_dates
 from kg.records import Document, Entity, Evidence, Relation
 
 # (word, head index, dependency, coarse POS); a token followed by punctuation gets no space

@@ -15,8 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from kg.entities import Cand
-from kg.lexicon import Lexicon
+from kg.extract.entities import Cand
+from kg.extract.lexicon import Lexicon
 from kg.records import Entity, Mention
 
 _US_PREFIX = re.compile(

@@ -2,7 +2,7 @@
 
 Every rule has an id (``family.name.vN``) that goes into the evidence; its base confidence comes
 from ``data/lexicons/calibration.tsv`` (empirical precision on the dev data, smoothed) and is
-scaled by the modality (see ``kg.modality``). Rules, by family:
+scaled by the modality (see ``kg.extract.modality``). Rules, by family:
 
 - ``name.*``: what a name says by itself: a country or demonym in it ("U.S. Special Forces" ->
   affiliatedWith United States), a known organisation as prefix ("RBDF Harbour Patrol Unit" ->
@@ -29,11 +29,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.entities import Cand
-from kg.lexicon import Lexicon
-from kg.modality import FACTOR, modality_of
+from kg.extract.entities import Cand
+from kg.extract.lexicon import Lexicon
+from kg.extract.modality import FACTOR, modality_of
+from kg.extract.resolve import EntityInfo
 from kg.records import Document, Entity, Evidence, Mention, Relation
-from kg.resolve import EntityInfo
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kg.entities import Cand
-from kg.lexicon import load
-from kg.resolve import normalize_key, resolve
+from kg.extract.entities import Cand
+from kg.extract.lexicon import load
+from kg.extract.resolve import normalize_key, resolve
 
 
 def _c(name: str, cls: str, start: int, **kw: object) -> Cand:
