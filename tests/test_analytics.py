@@ -1,4 +1,4 @@
-"""Graph analytics (kg.analytics) and ``kg stats``, on small hand-made graphs."""
+"""Graph analytics (kg.views.analytics) and ``kg stats``, on small hand-made graphs."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import networkx as nx
 import pytest
 import viz_sample as sample
 
-from kg import analytics, netgraph
 from kg.cli import main
+from kg.views import analytics
+from kg.views import network as netgraph
 
 
 def _graph(edges: list[tuple[str, str, str]], isolated: tuple[str, ...] = ()) -> nx.MultiDiGraph:

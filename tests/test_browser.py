@@ -87,7 +87,8 @@ def browser_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ses
     import viz_sample as sample
     from playwright.sync_api import sync_playwright
 
-    from kg import netgraph, viz
+    from kg.views import network as netgraph
+    from kg.views import viz
 
     G = netgraph.to_networkx(sample.dataset())
     tmp = tmp_path_factory.mktemp("browser")

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg import conll04, errors
+from kg import errors
 from kg.cli import main
+from kg.eval import conll04
 from kg.extract.relclf import LogReg, Tagger, bio_spans, spans_to_bio
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "conll04"

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kg.dates import find_dates, parse_date, resolve_date, to_iso
+from kg.ingest.dates import find_dates, parse_date, resolve_date, to_iso
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg import errors
-from kg.evaluate import (
+from kg.eval.gold import (
     Gold,
     calibration_table,
     evaluate,

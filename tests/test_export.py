@@ -9,12 +9,13 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 from test_store_kit import doc_quads, make_extraction
 
-from kg import errors, graph
+from kg import errors
 from kg.cli import main
-from kg.export import Filters, export, to_networkx
-from kg.store import open_graph, open_store
-from kg.validate import validate
-from kg.vocab import KG
+from kg.rdf import quads as graph
+from kg.rdf.vocab import KG
+from kg.store.oxigraph import open_graph, open_store
+from kg.views.export import Filters, export, to_networkx
+from kg.views.validate import validate
 
 
 @pytest.fixture
@@ -140,7 +141,7 @@ def test_document_filter(store: str, tmp_path: Path) -> None:
 
 
 def test_export_leaves_out_the_inferred_graph_unless_asked(store: str, tmp_path: Path) -> None:
-    from kg.reason import materialise
+    from kg.views.reason import materialise
 
     with open_store(store) as s:
         materialise(s, "owlrl")

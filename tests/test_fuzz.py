@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import article_text, entity_names, hostile_text
 
-from kg import graph
+from kg.rdf import quads as graph
+from kg.rdf.vocab import MODALITIES
 from kg.records import Document, Entity, Evidence, Extraction, Relation
-from kg.vocab import MODALITIES
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "0"))
 GRAPH_SETTINGS = settings(
@@ -50,7 +50,7 @@ def extractions(draw: st.DrawFn) -> Extraction:
     the properties' domains and ranges, non-blank spans for labels and sentences), so a
     validation failure means hostile text broke the graph, not a made-up ontology misuse.
     """
-    from kg import safety
+    from kg.rdf import safety
 
     surface = entity_names(25).filter(_usable)
     text = safety.sanitize_text(draw(hostile_text(200)), normalize=False, keep_length=True)
@@ -104,8 +104,8 @@ def extractions(draw: st.DrawFn) -> Extraction:
 
 def check_file_invariants(path: Path, expected: set[str] | None = None) -> None:
     """The file validates against the SHACL shapes and re-exports to every format identically."""
-    from kg.store import load_file, ox_quad, write_quads
-    from kg.validate import validate
+    from kg.store.oxigraph import load_file, ox_quad, write_quads
+    from kg.views.validate import validate
 
     with load_file(path) as source:
         quads = {str(ox_quad(q)) for q in source.quads()}
@@ -126,7 +126,7 @@ def check_file_invariants(path: Path, expected: set[str] | None = None) -> None:
 def test_graph_of_any_extraction_validates_and_round_trips(
     ex: Extraction, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    from kg.store import ox_quad, write_quads
+    from kg.store.oxigraph import ox_quad, write_quads
 
     quads = list(graph.extraction_quads(ex))
     for q in quads:  # confidences stay numbers in [0, 1] whatever the extractor said

@@ -9,9 +9,9 @@ from rdflib import RDF, Dataset, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import SKOS
 
-from kg import graph
+from kg.rdf import quads as graph
+from kg.rdf.vocab import KG, PROV
 from kg.records import Document, Entity, Evidence, Extraction, Relation
-from kg.vocab import KG, PROV
 
 
 def _extraction(

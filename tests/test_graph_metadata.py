@@ -8,9 +8,9 @@ import pytest
 from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg import graph
+from kg.rdf import quads as graph
+from kg.rdf.vocab import KG
 from kg.records import Document, Entity, Evidence, Extraction, Relation
-from kg.vocab import KG
 
 TEXT = "On Thursday the brigade trained with the Marines during UNITAS."
 
@@ -100,9 +100,9 @@ def test_a_malformed_date_is_left_out(bad: str) -> None:
 # ---------------------------------------------------------------- SHACL
 
 
-def _validate(ds: Dataset, tmp_path: Path):  # -> kg.validate.ValidationResult
-    from kg.store import open_graph, write_quads
-    from kg.validate import validate
+def _validate(ds: Dataset, tmp_path: Path):  # -> kg.views.validate.ValidationResult
+    from kg.store.oxigraph import open_graph, write_quads
+    from kg.views.validate import validate
 
     path = tmp_path / "g.trig"
     write_quads(list(ds.quads()), path)

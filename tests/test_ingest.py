@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg import errors
-from kg.ingest import (
+from kg.ingest.documents import (
     IngestOptions,
     canonical_url,
     decode_bytes,
@@ -18,7 +18,7 @@ from kg.ingest import (
     strip_markdown,
     url_id,
 )
-from kg.pipeline import DocumentStatus
+from kg.run.build import DocumentStatus
 
 ARTICLE = (
     "Peru and Chile Hold Joint Naval Drill\n"

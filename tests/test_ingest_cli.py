@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kg.cli import main
-from kg.pipeline import DocumentStatus
-from kg.progress import Progress
+from kg.run.build import DocumentStatus
+from kg.run.progress import Progress
 
 
 def test_progress_draws_rates_on_a_terminal() -> None:

@@ -9,9 +9,9 @@ import pytest
 from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg import graph
-from kg.feeds import parse_fields
-from kg.ingest import IngestOptions, iter_documents, url_id
+from kg.ingest.documents import IngestOptions, iter_documents, url_id
+from kg.ingest.feeds import parse_fields
+from kg.rdf import quads as graph
 from kg.records import Document, Extraction
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
@@ -139,10 +139,10 @@ def test_plain_text_has_no_author_or_url(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_built_page_has_author_url_and_dated_training_and_conforms(tmp_path: Path) -> None:
-    from kg.pipeline import build
-    from kg.store import open_graph
-    from kg.validate import validate
-    from kg.vocab import KG
+    from kg.rdf.vocab import KG
+    from kg.run.build import build
+    from kg.store.oxigraph import open_graph
+    from kg.views.validate import validate
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "navies.html").write_text(PAGE, encoding="utf-8")

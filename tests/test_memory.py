@@ -1,6 +1,6 @@
 """Flat memory in long store builds: reopening the database mid-build changes nothing stored.
 
-``Store.reopen`` (called by ``kg.pipeline.build`` every ``_REOPEN_EVERY_QUADS`` quads) drops
+``Store.reopen`` (called by ``kg.run.build.build`` every ``_REOPEN_EVERY_QUADS`` quads) drops
 RocksDB's block caches; these tests check that it keeps the contents, the write lock and
 same-process readers intact. The memory figures themselves come from
 ``benchmarks/bench_memory.py``, not from tests.
@@ -15,7 +15,7 @@ import pytest
 from test_store_kit import doc_quads, make_extraction
 
 from kg import errors
-from kg.store import Store, open_store
+from kg.store.oxigraph import Store, open_store
 
 
 def _contents(store: Store) -> set[str]:
@@ -86,7 +86,7 @@ def test_build_reopening_every_few_documents_stores_the_same_graph(
 ) -> None:
     from test_parallel import _generator, _store_quads
 
-    from kg import pipeline
+    from kg.run import build as pipeline
 
     corpus = tmp_path / "corpus"
     _generator().write_corpus(corpus, 12, words=120, seed=5)

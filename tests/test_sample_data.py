@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import normalize_label
-from kg.vocab import ENTITY_CLASSES, LITERAL_PROPERTIES, PROPERTIES, SYMMETRIC_PROPERTIES
+from kg.eval.gold import normalize_label
+from kg.rdf.vocab import ENTITY_CLASSES, LITERAL_PROPERTIES, PROPERTIES, SYMMETRIC_PROPERTIES
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ARTICLES = sorted((DATA / "articles").glob("*.txt"))

@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from strategies import INJECTION_NAMES, NASTY_CHARS, entity_names, hostile_text, nfc_nfd_pairs
 from test_store_kit import any_store, sparql_server, store_location  # noqa: F401
 
-from kg import graph, safety
+from kg.rdf import quads as graph
+from kg.rdf import safety
+from kg.rdf.vocab import ENTITY
 from kg.records import Document, Entity, Evidence, Extraction, Relation
-from kg.vocab import ENTITY
 
 _IRI_SEGMENT = re.compile(r"[A-Za-z0-9\-._~%]+\Z")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -49,8 +50,8 @@ def _usable(name: str) -> bool:
 def hostile_extraction(names: list[str], text: str = "", doc_id: str = "doc one") -> Extraction:
     """A document whose every string field carries ``names`` (labels, aliases, sentence, title)."""
     names = [n for n in names if _usable(n)] or ["plain"]
-    # Ingest sanitises article text (kg.ingest.RawItem); names and labels stay hostile here, to
-    # test the graph layer's own defences.
+    # Ingest sanitises article text (kg.ingest.documents.RawItem); names and labels stay
+    # hostile here, to test the graph layer's own defences.
     text = safety.sanitize_text(text or " ".join(names))
     doc = Document(doc_id, text, "file:///" + names[0], title=names[-1], published="2026-01-02")
     entities = [Entity(n, "Organization", n, {n + " alias", n.upper()}) for n in names]
@@ -63,7 +64,7 @@ def hostile_extraction(names: list[str], text: str = "", doc_id: str = "doc one"
 
 
 def _ox_set(quads: object) -> set[str]:
-    from kg.store import ox_quad
+    from kg.store.oxigraph import ox_quad
 
     return {str(ox_quad(q)) for q in quads}  # type: ignore[attr-defined]
 
@@ -112,7 +113,7 @@ def test_nfc_and_nfd_forms_are_one_entity(pair: tuple[str, str]) -> None:
 
 
 def test_nfc_and_nfd_documents_merge_in_a_store(tmp_path: Path) -> None:
-    from kg.store import open_store
+    from kg.store.oxigraph import open_store
 
     nfc = unicodedata.normalize("NFC", "José Jerí")
     nfd = unicodedata.normalize("NFD", nfc)
@@ -186,7 +187,7 @@ def _check_rdflib_round_trip(ex: Extraction) -> None:
 def _check_oxigraph_round_trip(ex: Extraction) -> None:
     import pyoxigraph as ox
 
-    from kg.store import ox_quad
+    from kg.store.oxigraph import ox_quad
 
     quads = [ox_quad(q) for q in graph.extraction_quads(ex)]
     expected = {str(q) for q in quads}
@@ -205,7 +206,7 @@ def _check_cross_round_trip(ex: Extraction) -> None:
     import pyoxigraph as ox
     from rdflib import Dataset
 
-    from kg.store import ox_quad
+    from kg.store.oxigraph import ox_quad
 
     ds = graph.to_dataset([ex])
     expected = _ox_set(graph.extraction_quads(ex))
@@ -239,8 +240,8 @@ def test_every_nasty_character_round_trips_through_every_serializer() -> None:
 def test_every_export_format_round_trips_on_both_stores(
     any_store: object, ext: str, tmp_path: Path
 ) -> None:
-    from kg.export import export
-    from kg.store import load_file
+    from kg.store.oxigraph import load_file
+    from kg.views.export import export
 
     ex = hostile_extraction(["Acme" + c + "Corp" for c in NASTY_CHARS] + list(INJECTION_NAMES))
     store = any_store
@@ -286,7 +287,7 @@ def test_injection_names_are_stored_verbatim_and_change_nothing_else(
 
 def test_injection_through_kg_query_param_is_data(tmp_path: Path) -> None:
     from kg.cli import main
-    from kg.store import open_store
+    from kg.store.oxigraph import open_store
 
     location = str(tmp_path / "s")
     payload = INJECTION_NAMES[0]

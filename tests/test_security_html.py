@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from strategies import INJECTION_NAMES
 
-from kg import graph
+from kg.rdf import quads as graph
 from kg.records import Document, Entity, Evidence, Extraction, Relation
 
 PAYLOADS = [
@@ -54,7 +54,7 @@ def _outside_scripts(page: str) -> str:
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from kg.viz import write_html
+    from kg.views.viz import write_html
 
     out = tmp_path_factory.mktemp("viz") / "graph.html"
     write_html(graph.to_dataset([hostile_extraction()]), out, title=PAYLOADS[0])
@@ -95,8 +95,8 @@ def test_no_javascript_links(page: str) -> None:
 
 
 def test_serve_query_page_escapes_results(tmp_path: Path) -> None:
-    from kg.serve import Server
-    from kg.store import open_store
+    from kg.store.oxigraph import open_store
+    from kg.views.serve import Server
 
     location = str(tmp_path / "s")
     ex = hostile_extraction()

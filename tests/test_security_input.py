@@ -23,9 +23,10 @@ import pytest
 from test_security_kit import Listener, listener, run_kg  # noqa: F401
 from test_store_kit import doc_quads, make_extraction
 
-from kg import errors, safety
-from kg.pipeline import DocumentStatus
-from kg.store import open_graph, open_store
+from kg import errors
+from kg.rdf import safety
+from kg.run.build import DocumentStatus
+from kg.store.oxigraph import open_graph, open_store
 
 SECRET = "TOP-SECRET-4711"
 
@@ -69,7 +70,7 @@ def _limited_memory() -> None:  # pragma: no cover - runs in the child
     resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
 
 
-# ---------------------------------------------------------------- kg.safety helpers
+# ---------------------------------------------------------------- kg.rdf.safety helpers
 
 
 def test_check_xml_rejects_bombs_and_external_entities(tmp_path: Path, listener: Listener) -> None:
@@ -160,10 +161,10 @@ def test_rdfxml_external_entities_are_not_resolved(tmp_path: Path, listener: Lis
 
 
 def test_shapes_file_is_checked_before_rdflib_parses_it(tmp_path: Path, listener: Listener) -> None:
-    from kg.validate import validate
+    from kg.views.validate import validate
 
     data = tmp_path / "g.trig"
-    from kg.store import write_quads
+    from kg.store.oxigraph import write_quads
 
     write_quads(doc_quads(make_extraction())[1], data)
     cases = {
@@ -211,7 +212,7 @@ def test_deeply_nested_turtle_is_loaded_or_refused_never_a_crash(tmp_path: Path)
 
 
 def _ingest(paths: list[str]) -> tuple[list[object], list[DocumentStatus]]:
-    from kg.ingest import iter_documents
+    from kg.ingest.documents import iter_documents
 
     statuses: list[DocumentStatus] = []
     docs = list(iter_documents(paths, on_skip=statuses.append))
@@ -265,7 +266,8 @@ def test_html_with_a_bomb_or_deep_nesting_is_bounded(tmp_path: Path) -> None:
 def test_strings_that_look_like_paths_or_urls_are_content(
     tmp_path: Path, listener: Listener
 ) -> None:
-    from kg import feeds, htmltext
+    from kg.ingest import feeds
+    from kg.ingest import html as htmltext
 
     secret = tmp_path / "secret.rss"
     secret.write_bytes(rss("Secret", SECRET))
@@ -311,7 +313,7 @@ def test_huge_file_gets_a_status_and_the_batch_goes_on(tmp_path: Path) -> None:
         while fh.tell() < 50 * 1024 * 1024:
             fh.write(line)
     (tmp_path / "small.txt").write_text("A small story about Peru.\n")
-    from kg.ingest import iter_documents
+    from kg.ingest.documents import iter_documents
 
     statuses: list[DocumentStatus] = []
     sizes = [

@@ -30,8 +30,9 @@ from test_store_kit import (  # noqa: F401
     store_location,
 )
 
-from kg import errors, safety
-from kg.store import open_store
+from kg import errors
+from kg.rdf import safety
+from kg.store.oxigraph import open_store
 
 
 def hostile_queries(url: str) -> list[tuple[str, str]]:
@@ -75,7 +76,7 @@ def deep_query(levels: int) -> str:
     return "SELECT * WHERE { " + "{ " * levels + "?s ?p ?o" + " }" * levels + " }"
 
 
-# ---------------------------------------------------------------- kg.safety.check_sparql
+# ---------------------------------------------------------------- kg.rdf.safety.check_sparql
 
 
 def test_check_sparql_finds_each_forbidden_form(listener: Listener) -> None:
@@ -167,7 +168,7 @@ def test_kg_query_refuses(
 @pytest.fixture
 def endpoint(tmp_path: Path) -> Iterator[str]:
     """A ``kg serve`` endpoint over a small store, on a free port; yields its base URL."""
-    from kg.serve import Server
+    from kg.views.serve import Server
 
     location = str(tmp_path / "s")
     with open_store(location) as store:
@@ -282,8 +283,8 @@ def test_cartesian_product_hits_the_row_limit_or_timeout_and_the_endpoint_stays_
 
 def test_sparql_in_a_shapes_file_never_reaches_out(tmp_path: Path, listener: Listener) -> None:
     # SHACL-SPARQL constraints are queries too: kg validate --shapes FILE runs them with rdflib.
-    from kg.store import load_file, write_quads
-    from kg.validate import validate
+    from kg.store.oxigraph import load_file, write_quads
+    from kg.views.validate import validate
 
     data = tmp_path / "g.trig"
     write_quads(doc_quads(make_extraction())[1], data)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from test_store_kit import doc_quads, make_extraction
 
-from kg import graph
-from kg.serve import Server, negotiate
-from kg.store import open_store
+from kg.rdf import quads as graph
+from kg.store.oxigraph import open_store
+from kg.views.serve import Server, negotiate
 
 DOC_A = str(graph.document_iri("doc-a"))
 

@@ -18,10 +18,11 @@ from test_store_kit import (  # noqa: F401 - fixtures
     store_location,
 )
 
-from kg import errors, graph
-from kg.sparql import INFERRED_GRAPH
-from kg.store import open_graph, open_store, write_quads
-from kg.vocab import KG
+from kg import errors
+from kg.rdf import quads as graph
+from kg.rdf.sparql import INFERRED_GRAPH
+from kg.rdf.vocab import KG
+from kg.store.oxigraph import open_graph, open_store, write_quads
 
 
 def _iri(key: str) -> URIRef:
@@ -247,7 +248,7 @@ def test_second_writer_is_told_who_holds_the_lock(tmp_path: Path) -> None:
     with open_store(location) as s:
         s.replace_document(*doc_quads(make_extraction()))
         code = (
-            "import sys\nfrom kg import errors\nfrom kg.store import open_store\n"
+            "import sys\nfrom kg import errors\nfrom kg.store.oxigraph import open_store\n"
             f"try:\n    open_store({location!r})\nexcept errors.StoreError as e:\n"
             "    print(e); sys.exit(3)\n"
         )
@@ -372,7 +373,7 @@ def test_from_clause_limits_the_dataset(any_store: object) -> None:
 
 
 def test_inferred_graph_stays_apart_from_asserted_facts(any_store: object) -> None:
-    from kg.reason import materialise
+    from kg.views.reason import materialise
 
     any_store.replace_document(*doc_quads(make_extraction()))
     report = materialise(any_store, "owlrl")
@@ -389,7 +390,7 @@ def test_inferred_graph_stays_apart_from_asserted_facts(any_store: object) -> No
 
 
 def test_a_reader_opened_after_kg_reason_keeps_inferences_apart(tmp_path: Path) -> None:
-    from kg.reason import materialise
+    from kg.views.reason import materialise
 
     location = str(tmp_path / "kg-store")
     with open_store(location) as store:

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from test_store_kit import clear_server, doc_quads, make_extraction, sparql_server  # noqa: F401
 
-from kg import errors, graph
-from kg.store import open_graph, open_store
-from kg.validate import validate
+from kg import errors
+from kg.rdf import quads as graph
+from kg.store.oxigraph import open_graph, open_store
+from kg.views.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +25,7 @@ WRITER = """
 import sys
 sys.path.insert(0, {tests!r})
 from test_store_kit import doc_quads, make_extraction
-from kg.store import open_store
+from kg.store.oxigraph import open_store
 
 with open_store({location!r}) as store:
     for i in range({count}):

@@ -1,4 +1,4 @@
-"""Readers and the writer of an embedded store, in separate processes (``kg.storelock``).
+"""Readers and the writer of an embedded store, in separate processes (``kg.store.lock``).
 
 One writer or any number of readers, never both: pyoxigraph leaves a read-only database open
 next to a writing process undefined. Every wait here is short and configured (``wait=`` or
@@ -24,17 +24,18 @@ import pytest
 from test_security_kit import run_kg
 from test_store_kit import doc_quads, make_extraction
 
-from kg import errors, graph
-from kg.serve import BUSY_MESSAGE, RETRY_AFTER, Server
-from kg.store import open_graph, open_store
-from kg.storelock import WAITING_FILE
+from kg import errors
+from kg.rdf import quads as graph
+from kg.store.lock import WAITING_FILE
+from kg.store.oxigraph import open_graph, open_store
+from kg.views.serve import BUSY_MESSAGE, RETRY_AFTER, Server
 
 ROOT = Path(__file__).resolve().parents[1]
 
 _HOLD = """
 import sys
 sys.path[:0] = [{root!r}, {tests!r}]
-from kg.store import open_store
+from kg.store.oxigraph import open_store
 store = open_store({location!r}, read_only={read_only!r}, wait=60)
 if {doc!r}:
     from test_store_kit import doc_quads, make_extraction

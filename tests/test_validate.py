@@ -10,11 +10,11 @@ from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.namespace import SKOS
 from test_store_kit import doc_quads, make_extraction
 
-from kg import graph
 from kg.cli import main
-from kg.store import open_graph, open_store, write_quads
-from kg.validate import validate
-from kg.vocab import KG, PROV
+from kg.rdf import quads as graph
+from kg.rdf.vocab import KG, PROV
+from kg.store.oxigraph import open_graph, open_store, write_quads
+from kg.views.validate import validate
 
 DOC = graph.document_iri("peru-1")
 
@@ -169,7 +169,7 @@ def test_fact_without_evidence_and_evidence_without_fact(tmp_path: Path) -> None
 
 
 def test_validate_on_a_store_and_inferred_graph_is_ignored(tmp_path: Path, capsys) -> None:
-    from kg.reason import materialise
+    from kg.views.reason import materialise
 
     store = str(tmp_path / "s")
     with open_store(store) as s:

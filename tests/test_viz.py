@@ -1,4 +1,4 @@
-"""The entity graph (kg.netgraph) and the network page (kg.viz), on small hand-made graphs."""
+"""The entity graph (kg.views.network) and the network page (kg.views.viz), on small graphs."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ import networkx as nx
 import pytest
 import viz_sample as sample
 
-from kg import errors, netgraph, viz
+from kg import errors
 from kg.cli import main
+from kg.views import network as netgraph
+from kg.views import viz
 
 FOES, USSF, PERU = sample.iri("FOES"), sample.iri("US Special Forces"), sample.iri("Peru")
 INTRUDER, HUGO, LONER = sample.iri("Intruder"), sample.iri("Hugo de Zela"), sample.iri("Loner")
@@ -87,7 +89,7 @@ def test_evidence_carries_sentence_document_and_date(G: nx.MultiDiGraph) -> None
 
 
 def test_store_and_construct_results_give_the_same_graph(trig: Path, G: nx.MultiDiGraph) -> None:
-    from kg.store import open_graph
+    from kg.store.oxigraph import open_graph
 
     store = open_graph(graph_file=str(trig))
     try:
@@ -107,7 +109,7 @@ def test_store_and_construct_results_give_the_same_graph(trig: Path, G: nx.Multi
 def test_a_construct_of_only_facts_still_gives_nodes() -> None:
     from rdflib import Graph, URIRef
 
-    from kg.vocab import KG
+    from kg.rdf.vocab import KG
 
     g = Graph()
     g.add((URIRef(FOES), KG.partOf, URIRef(sample.iri("Peruvian Navy"))))
@@ -427,7 +429,7 @@ def test_cli_viz_document_and_dates(
 
 
 def test_event_date_of_a_fact_reaches_the_evidence_and_the_tooltip() -> None:
-    from kg.graph import entity_iri, extraction_quads
+    from kg.rdf.quads import entity_iri, extraction_quads
     from kg.records import Document, Entity, Evidence, Extraction, Relation
 
     sentence = "On Thursday the Iron Brigade trained with the Coastal Guard."

@@ -6,7 +6,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from kg import resources
-from kg.vocab import ENTITY_CLASSES, KG, PROPERTIES, SYMMETRIC_PROPERTIES, TRANSITIVE_PROPERTIES
+from kg.rdf.vocab import ENTITY_CLASSES, KG, PROPERTIES, SYMMETRIC_PROPERTIES, TRANSITIVE_PROPERTIES
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ def read_query(arg: str) -> tuple[str, str]:
     if _SAVED_NAME.match(arg):
         if arg in saved:
             return saved[arg].read_text(encoding="utf-8"), str(saved[arg])
-        from kg.sparql import query_form
+        from kg.rdf.sparql import query_form
 
         if not query_form(arg):
             raise errors.no_such_query(arg, sorted(saved))
@@ -54,7 +54,7 @@ def read_query(arg: str) -> tuple[str, str]:
 
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
     """Parse ``NAME=VALUE`` strings; values stay strings (bound as plain literals)."""
-    from kg.sparql import check_name
+    from kg.rdf.sparql import check_name
 
     params: dict[str, str] = {}
     for pair in pairs:
@@ -86,13 +86,13 @@ def run_query(
     params: dict[str, Any] | None = None,
     origin: str = "the query text",
 ) -> str:
-    """Run ``text`` on ``source`` (a ``kg.store.Store``) and return the formatted results."""
+    """Run ``text`` on ``source`` (a ``kg.store.oxigraph.Store``); the formatted results."""
     if fmt not in FORMATS:
         raise errors.unknown_choice("format", fmt, list(FORMATS))
     try:
         result = source.raw(text, params or None)
     except errors.QueryError as err:
-        from kg.sparql import query_form
+        from kg.rdf.sparql import query_form
 
         # checked only once the store refused the text: this path runs on every query
         if query_form(text) == "UPDATE":
@@ -135,7 +135,7 @@ def _boolean(value: bool, fmt: str) -> str:
 def _turtle(triples: Any) -> str:
     import pyoxigraph as ox
 
-    from kg.sparql import PREFIXES
+    from kg.rdf.sparql import PREFIXES
 
     data = ox.serialize(list(triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
     return data.decode("utf-8")
@@ -145,7 +145,7 @@ def _cell(term: Any) -> str:
     """Show a term compactly: IRIs with a known prefix shortened, literals as their text."""
     import pyoxigraph as ox
 
-    from kg.sparql import PREFIXES
+    from kg.rdf.sparql import PREFIXES
 
     if term is None:
         return ""

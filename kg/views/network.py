@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from kg.vocab import ENTITY_CLASSES, KG, PROPERTIES, SYMMETRIC_PROPERTIES
+from kg.rdf.vocab import ENTITY_CLASSES, KG, PROPERTIES, SYMMETRIC_PROPERTIES
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from kg import errors
-from kg.sparql import INFERRED_GRAPH
-from kg.vocab import ENTITY, KG
+from kg.rdf.sparql import INFERRED_GRAPH
+from kg.rdf.vocab import ENTITY, KG
 
 EXPORT_EXTENSIONS = (".trig", ".nq", ".ttl", ".nt", ".jsonld", ".graphml")
 STATEMENT_CLASS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"
@@ -44,8 +44,8 @@ def _subclasses(names: Sequence[str]) -> set[str]:
     from rdflib import Graph, URIRef
     from rdflib.namespace import RDFS
 
+    from kg.rdf.vocab import ENTITY_CLASSES
     from kg.resources import ontology_file
-    from kg.vocab import ENTITY_CLASSES
 
     onto = Graph().parse(str(ontology_file()))
     known = set(ENTITY_CLASSES) | {"Agent"}
@@ -66,7 +66,7 @@ def resolve_documents(source: Any, wanted: Sequence[str]) -> list[Any]:
     """
     from rdflib import URIRef
 
-    from kg.graph import document_iri
+    from kg.rdf.quads import document_iri
 
     docs = source.documents()
     present = {str(r["document"]) for r in docs}
@@ -185,7 +185,7 @@ def export(source: Any, path: str | Path, filters: Filters | None = None) -> str
     if ext == ".graphml":
         nodes, edges = write_graphml(quads, path)
         return f"{nodes} entities, {edges} facts → {path}"
-    from kg.store import write_quads
+    from kg.store.oxigraph import write_quads
 
     count = write_quads(quads, path)
     unit = "triples" if ext in (".ttl", ".nt") else "quads"
@@ -252,7 +252,7 @@ def write_graphml(quads: Iterable[tuple[Any, Any, Any, Any]], path: Path) -> tup
     """Write the entity network as GraphML, atomically; return (nodes, edges)."""
     import networkx as nx
 
-    from kg.store import _atomic
+    from kg.store.oxigraph import _atomic
 
     g = to_networkx(quads)
     with _atomic(path) as fh:

@@ -23,8 +23,8 @@ from kg import errors
 from kg.records import Document, sha256_text
 
 if TYPE_CHECKING:
-    from kg.pipeline import DocumentStatus
-    from kg.sources import Fetched
+    from kg.ingest.web import Fetched
+    from kg.run.build import DocumentStatus
 
 OnSkip = Callable[["DocumentStatus"], None]
 
@@ -52,7 +52,7 @@ class IngestOptions:
         timeout: Seconds to wait for a URL.
         max_bytes: Largest page or feed read from a URL or stdin.
         max_redirects: Redirects followed for a URL.
-        fetcher: Fetches a URL instead of ``kg.sources.fetch`` (``kg watch`` sends conditional
+        fetcher: Fetches a URL instead of ``kg.ingest.web.fetch`` (``kg watch`` sends conditional
             requests); it may answer 304 (not modified), and the URL is then ``unchanged``.
         follow_links: For a feed entry with a link, fetch the linked page and use its main text
             when it is longer than the entry's summary (feeds often carry a sentence or two).
@@ -104,7 +104,7 @@ def iter_documents(
 
 
 def _iterate(sources: list[str], on_skip: OnSkip | None, opts: IngestOptions) -> Iterator[Document]:
-    from kg.pipeline import DocumentStatus
+    from kg.run.build import DocumentStatus
 
     ids = _IdRegistry()
     seen_texts: dict[str, str] = {}  # normalised-text fingerprint → first source
@@ -154,7 +154,7 @@ class RawItem:
     author: str | None = None  # the byline, several authors joined by "; "
 
     def __post_init__(self) -> None:
-        from kg.safety import sanitize_text
+        from kg.rdf.safety import sanitize_text
 
         # Lone surrogates (JSON escapes) and control characters never reach the graph; replaced
         # one for one, so offsets into the decoded text stay right.
@@ -184,12 +184,12 @@ Skip = Callable[[str, str, str], None]
 
 def _read_source(source: str, opts: IngestOptions, skip: Skip) -> Iterator[RawItem]:
     if source == "-":
-        from kg import sources as remote
+        from kg.ingest import web as remote
 
         yield from remote.read_stdin(opts, skip)
         return
     if _is_url(source):
-        from kg import sources as remote
+        from kg.ingest import web as remote
 
         yield from remote.read_url(source, opts, skip)
         return
@@ -245,7 +245,7 @@ def _read_file(path: Path, skip: Skip, opts: IngestOptions, *, explicit: bool) -
 
 def _read_jsonl_file(path: Path, skip: Skip, opts: IngestOptions) -> Iterator[RawItem]:
     """Stream an archive line by line: a million articles never sit in memory at once."""
-    from kg import feeds
+    from kg.ingest import feeds
 
     try:
         with path.open("rb") as lines:
@@ -282,17 +282,17 @@ def read_bytes(
         skip(source, "skipped", "binary file, not text")
         return
     if kind == "html":
-        from kg import htmltext
+        from kg.ingest import html as htmltext
 
         yield from htmltext.read_html(
             data, source=source, stem=stem, content_type=content_type, skip=skip
         )
     elif kind == "feed":
-        from kg import feeds
+        from kg.ingest import feeds
 
         yield from feeds.read_feed(data, source=source, skip=skip, opts=opts)
     elif kind == "jsonl":
-        from kg import feeds
+        from kg.ingest import feeds
 
         yield from feeds.read_jsonl(data, source=source, fields=opts.jsonl_fields, skip=skip)
     else:
@@ -452,7 +452,7 @@ def read_header(text: str) -> tuple[str | None, str | None]:
     period), and is followed by a blank line or a date line. A date line is one of the first few
     lines that holds only a date ("December 4, 2025", "Published: 2025-12-04").
     """
-    from kg.dates import parse_date
+    from kg.ingest.dates import parse_date
 
     lines = text.splitlines()[:40]
     nonblank = [(i, ln.strip()) for i, ln in enumerate(lines) if ln.strip()]

@@ -1,7 +1,7 @@
 """Graph analytics with networkx: counts, central entities, communities, components.
 
-``stats(G)`` takes the entity graph from :func:`kg.netgraph.to_networkx` and returns plain dicts
-and lists (JSON-ready); ``format_stats`` prints them for people.
+``stats(G)`` takes the entity graph from :func:`kg.views.network.to_networkx` and returns plain
+dicts and lists (JSON-ready); ``format_stats`` prints them for people.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def centrality(G: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
     """
     import networkx as nx
 
-    from kg.netgraph import simple_undirected
+    from kg.views.network import simple_undirected
 
     U = simple_undirected(G)
     n = U.number_of_nodes()
@@ -72,7 +72,7 @@ def communities(G: nx.MultiDiGraph, *, min_size: int = 2) -> list[dict[str, Any]
     """
     import networkx as nx
 
-    from kg.netgraph import simple_undirected
+    from kg.views.network import simple_undirected
 
     U = simple_undirected(G)
     if U.number_of_edges() == 0:

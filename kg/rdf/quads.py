@@ -31,8 +31,8 @@ from urllib.parse import quote
 from rdflib import RDF, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from kg.rdf.vocab import DOCUMENT, ENTITY, KG, PROV, STATEMENT, SYMMETRIC_PROPERTIES
 from kg.records import Extraction, Relation
-from kg.vocab import DOCUMENT, ENTITY, KG, PROV, STATEMENT, SYMMETRIC_PROPERTIES
 
 if TYPE_CHECKING:
     from rdflib import Dataset

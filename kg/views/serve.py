@@ -10,8 +10,8 @@ Safety, since the endpoint may be reached by other programs:
   query cannot hold the server; a result over the row limit is refused (400) rather than cut;
 - the HTML page escapes everything it shows.
 
-Readers and the writer of an embedded store (``kg.store``): each worker holds the store open
-read-only, under a shared flock on ``DIR/kg.readers``, which keeps writers out. So that a
+Readers and the writer of an embedded store (``kg.store.oxigraph``): each worker holds the store
+open read-only, under a shared flock on ``DIR/kg.readers``, which keeps writers out. So that a
 long-running server does not lock ``kg build`` out for its whole life, the workers give way:
 
 1. A writer (holding ``kg.lock``) that finds readers writes ``DIR/kg.writer-waiting`` and polls
@@ -92,7 +92,7 @@ class Refused(Exception):
 
 def check_query(text: str, graphs: set[str], dataset: list[str]) -> str:
     """Return the query form, or raise ``Refused`` for what a read-only endpoint must not run."""
-    from kg.sparql import from_graphs, keywords, query_form
+    from kg.rdf.sparql import from_graphs, keywords, query_form
 
     form = query_form(text)
     if form == "UPDATE":
@@ -183,7 +183,7 @@ def run_limited(source: Any, text: str, media: str, max_rows: int) -> bytes:
             "jsonld": ox.RdfFormat.JSON_LD,
             "rdf": ox.RdfFormat.RDF_XML,
         }[GRAPH_TYPES[media]]
-        from kg.sparql import PREFIXES
+        from kg.rdf.sparql import PREFIXES
 
         if fmt == ox.RdfFormat.TURTLE:
             return ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b""
@@ -206,8 +206,8 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
     """
-    from kg.store import _is_remote, open_graph
-    from kg.storelock import writer_waiting
+    from kg.store.lock import writer_waiting
+    from kg.store.oxigraph import _is_remote, open_graph
 
     folder = Path(store) if store and not _is_remote(store) else None
     source: Any = None
@@ -424,7 +424,7 @@ def make_handler(pool: WorkerPool, timeout: float, max_rows: int) -> type[BaseHT
             self._answer(params)
 
         def _answer(self, params: dict[str, list[str]]) -> None:
-            from kg.sparql import query_form
+            from kg.rdf.sparql import query_form
 
             if "update" in params:
                 return self._error(403, "updates are not allowed: this endpoint is read-only")
@@ -450,7 +450,7 @@ def make_handler(pool: WorkerPool, timeout: float, max_rows: int) -> type[BaseHT
             self._send(200, answer, media)
 
         def _page(self, params: dict[str, list[str]]) -> None:
-            from kg.sparql import query_form
+            from kg.rdf.sparql import query_form
 
             query = (params.get("query") or [""])[0]
             result = ""
@@ -488,7 +488,7 @@ class Server:
         if store and not store.startswith(("sparql+http://", "sparql+https://")):
             # fail early, in this process, with the store's own message; a writer at work is
             # no reason not to start (the workers open the store once it is done)
-            from kg.store import open_graph
+            from kg.store.oxigraph import open_graph
 
             with contextlib.suppress(errors.StoreBusy):
                 open_graph(store=store, wait=0).close()

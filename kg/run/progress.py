@@ -11,7 +11,7 @@ import time
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from kg.pipeline import DocumentStatus
+    from kg.run.build import DocumentStatus
 
 
 class Progress:

@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg import errors
-from kg.sparql import INFERRED_GRAPH, from_graphs, query_form, with_prologue
-from kg.store import Store, to_ox
+from kg.rdf.sparql import INFERRED_GRAPH, from_graphs, query_form, with_prologue
+from kg.store.oxigraph import Store, to_ox
 
 TIMEOUT_S = 300.0
 _USER_AGENT = "kg (SPARQL 1.1 client)"

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from kg import __version__, errors
 
 if TYPE_CHECKING:
-    from kg.ingest import IngestOptions, RawItem, Skip
+    from kg.ingest.documents import IngestOptions, RawItem, Skip
 
 USER_AGENT = f"kg/{__version__} (+offline knowledge-graph builder)"
 
@@ -133,7 +133,7 @@ def _describe(reason: object) -> str:
 
 def read_url(url: str, opts: IngestOptions, skip: Skip) -> Iterator[RawItem]:
     """Fetch a page or a feed and yield its articles; a fetch error is reported, not raised."""
-    from kg.ingest import read_bytes
+    from kg.ingest.documents import read_bytes
 
     try:
         if opts.fetcher is not None:
@@ -171,12 +171,12 @@ _KNOWN_URL_SUFFIXES = frozenset(
 
 def read_stdin(opts: IngestOptions, skip: Skip) -> Iterator[RawItem]:
     """Read one input from stdin: a text, a page, a feed or a JSON Lines archive (sniffed)."""
-    from kg.ingest import read_bytes
+    from kg.ingest.documents import read_bytes
 
     stream = sys.stdin.buffer
     head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
     if head.lstrip().startswith(b"{"):
-        from kg import feeds
+        from kg.ingest import feeds
 
         # an archive on stdin streams line by line like a file
         yield from feeds.read_jsonl(stream, source="stdin", fields=opts.jsonl_fields, skip=skip)

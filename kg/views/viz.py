@@ -1,6 +1,6 @@
 """The interactive network page: a self-contained, offline HTML file drawn with vis-network.
 
-The graph comes from :func:`kg.netgraph.to_networkx`; pyvis assembles the vis-network nodes and
+The graph comes from :func:`kg.views.network.to_networkx`; pyvis assembles the vis-network nodes and
 edges, and the page is rendered from our own template (pyvis's stock template loads Bootstrap from
 a CDN and switches its tooltips to ``innerHTML`` when a title contains "href").
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import errors
-from kg.vocab import ENTITY_CLASSES, PROPERTIES, SYMMETRIC_PROPERTIES
+from kg.rdf.vocab import ENTITY_CLASSES, PROPERTIES, SYMMETRIC_PROPERTIES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -91,7 +91,7 @@ def write_html(
     """Write the network page of ``source`` to ``path`` (atomically) and return a summary line.
 
     Args:
-        source: A kg store, an rdflib Graph/Dataset, or an entity graph from ``kg.netgraph``.
+        source: A kg store, an rdflib Graph/Dataset, or an entity graph from ``kg.views.network``.
         path: The HTML file to write.
         focus: Show only the neighbourhood of the entity with this label, alias or IRI.
         depth: Hops around ``focus``.
@@ -167,7 +167,7 @@ def prepare_view(
     """
     import networkx as nx
 
-    from kg import netgraph
+    from kg.views import network as netgraph
 
     G = source if isinstance(source, nx.MultiDiGraph) else netgraph.to_networkx(source)
     type_list = _check_choices("class", types, [*ENTITY_CLASSES, netgraph.UNKNOWN_CLASS])
@@ -293,7 +293,7 @@ def compute_layout(G: nx.MultiDiGraph, *, spacing: float = 95.0) -> dict[str, tu
     """
     import networkx as nx
 
-    from kg.netgraph import simple_undirected
+    from kg.views.network import simple_undirected
 
     U = simple_undirected(G)
     comps = sorted(nx.connected_components(U), key=lambda c: (-len(c), min(c)))

@@ -10,12 +10,12 @@ relation type are right (micro-averaged, the measure used in the literature).
 Two small models learned on the TRAIN split correct spaCy toward CoNLL04's conventions
 (``kg.extract.relclf``): a BIO tagger that takes spaCy's NER labels as features, and a logistic
 regression per candidate pair.
-``python -m kg.conll04 train ../shared/conll04/conll04_train.json`` rebuilds
-``data/models/conll04_*.json`` (deterministic); ``python -m kg.conll04 cv …train.json`` gives
+``python -m kg.eval.conll04 train ../shared/conll04/conll04_train.json`` rebuilds
+``data/models/conll04_*.json`` (deterministic); ``python -m kg.eval.conll04 cv …train.json`` gives
 held-out figures by 5-fold cross-validation on TRAIN, the only figure used to choose features (the
 dev split is reported on, never tuned on). No corpus sentence is stored: only feature weights.
 
-The plain spaCy model (``kg.nlp.load_base_model``) is used, not the news pipeline of
+The plain spaCy model (``kg.nlp.model.load_base_model``) is used, not the news pipeline of
 ``kg.extract``: the tagger was trained on the base model's labels, and news-specific components
 would shift them.
 """
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import errors
-from kg.evaluate import Counts
+from kg.eval.gold import Counts
 from kg.resources import home
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ SIGNATURES: dict[tuple[str, str], str] = {
 }
 RELATION_TYPES: tuple[str, ...] = tuple(SIGNATURES.values())
 
-#: The ontology property (``kg.vocab.KG``) each CoNLL04 relation corresponds to.
+#: The ontology property (``kg.rdf.vocab.KG``) each CoNLL04 relation corresponds to.
 PROPERTY: dict[str, str] = {
     "Work_For": "worksFor",
     "OrgBased_In": "basedIn",
@@ -235,7 +235,7 @@ def parse(
     from spacy.tokens import Doc
 
     if nlp is None:
-        from kg.nlp import load_base_model
+        from kg.nlp.model import load_base_model
 
         nlp = load_base_model()
     docs = []
@@ -631,7 +631,7 @@ def train(
         "trained_on": Path(path).name,
         "sentences": len(sentences),
         "seed": seed,
-        "regenerate": "python -m kg.conll04 train ../shared/conll04/conll04_train.json",
+        "regenerate": "python -m kg.eval.conll04 train ../shared/conll04/conll04_train.json",
     }
     for name, model in ((TAGGER_FILE, predictor.tagger), (RELATIONS_FILE, predictor.relations)):
         payload = {"about": meta} | model.to_json()
@@ -671,10 +671,10 @@ def cross_validate(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m kg.conll04 train|cv|eval FILE [OUT]``: rebuild, cross-validate, or evaluate."""
+    """``python -m kg.eval.conll04 train|cv|eval FILE [OUT]``: rebuild, cross-validate, evaluate."""
     args = list(sys.argv[1:] if argv is None else argv)
     usage = (
-        "usage: python -m kg.conll04 {train TRAIN.json [OUT_DIR] | cv TRAIN.json "
+        "usage: python -m kg.eval.conll04 {train TRAIN.json [OUT_DIR] | cv TRAIN.json "
         "| eval SPLIT.json [PRED.json]}"
     )
     if len(args) < 2 or args[0] not in ("train", "cv", "eval"):

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg import errors
-from kg.sparql import INFERRED_GRAPH
-from kg.vocab import ENTITY, KG
+from kg.rdf.sparql import INFERRED_GRAPH
+from kg.rdf.vocab import ENTITY, KG
 
 PROFILES = ("rdfs", "owlrl")
 

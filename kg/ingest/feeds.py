@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kg.ingest import IngestOptions, RawItem, Skip
+    from kg.ingest.documents import IngestOptions, RawItem, Skip
 
 JSONL_FIELDS: dict[str, str] = {
     "id": "id",
@@ -73,7 +73,7 @@ def read_feed(
         opts: With ``follow_links``, each entry's linked page is fetched for its full text.
     """
     from kg.errors import InputError
-    from kg.safety import parse_feed
+    from kg.rdf.safety import parse_feed
 
     try:
         parsed = parse_feed(data, source=source)  # no entity bombs, never opens a path or URL
@@ -111,8 +111,9 @@ def with_linked_page(item: RawItem, opts: IngestOptions) -> RawItem:
     """
     from dataclasses import replace
 
-    from kg import errors, sources
-    from kg.htmltext import extract_page
+    from kg import errors
+    from kg.ingest import web as sources
+    from kg.ingest.html import extract_page
 
     assert item.url is not None
     try:
@@ -141,8 +142,8 @@ def with_linked_page(item: RawItem, opts: IngestOptions) -> RawItem:
 
 def entry_item(entry: Any, *, source: str, index: int) -> RawItem | None:
     """Turn one feedparser entry into an article (None when it has no text)."""
-    from kg.dates import to_iso
-    from kg.ingest import RawItem, canonical_url, url_id
+    from kg.ingest.dates import to_iso
+    from kg.ingest.documents import RawItem, canonical_url, url_id
 
     html = ""
     for content in entry.get("content") or []:
@@ -202,7 +203,7 @@ def html_fragment_text(html: str) -> str:
         from html import unescape
 
         return unescape(html).strip()
-    from kg.htmltext import _with_stdlib
+    from kg.ingest.html import _with_stdlib
 
     return _with_stdlib(f"<div>{html}</div>").text
 
@@ -222,8 +223,8 @@ def read_jsonl(
             ``published``, ``author`` (defaults to those names).
         skip: Reports a line that is not JSON or has no text; the archive goes on.
     """
-    from kg.dates import to_iso
-    from kg.ingest import RawItem, canonical_url, decode_bytes, url_id
+    from kg.ingest.dates import to_iso
+    from kg.ingest.documents import RawItem, canonical_url, decode_bytes, url_id
 
     names = {**JSONL_FIELDS, **(fields or {})}
     rows = lines.splitlines() if isinstance(lines, bytes) else lines

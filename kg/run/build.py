@@ -18,7 +18,7 @@ from kg.records import Document, Extraction
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from kg.ingest import IngestOptions
+    from kg.ingest.documents import IngestOptions
 
 
 @dataclass
@@ -115,11 +115,11 @@ def extract_documents(
     ``memory_zone``, so the strings a batch adds to the vocabulary are freed afterwards and memory
     stays flat over any number of documents (Extractions hold plain strings only). A document
     longer than ``nlp.max_length`` is parsed in pieces cut at paragraph or sentence breaks, and
-    its offsets are shifted back into the whole text (see ``kg.chunking``).
+    its offsets are shifted back into the whole text (see ``kg.nlp.chunking``).
 
     Args:
         documents: The documents, consumed lazily.
-        nlp: The pipeline (default: ``kg.nlp.load_nlp()``).
+        nlp: The pipeline (default: ``kg.nlp.model.load_nlp()``).
         min_confidence: Statements below it are dropped.
         batch_size: spaCy's batch size.
         zone_size: Documents per memory zone (0: no memory zone).
@@ -129,8 +129,8 @@ def extract_documents(
     from itertools import islice
 
     from kg import extract
-    from kg.chunking import merge_pieces, piece_documents
-    from kg.nlp import load_nlp
+    from kg.nlp.chunking import merge_pieces, piece_documents
+    from kg.nlp.model import load_nlp
 
     nlp = nlp or load_nlp()
     limit = nlp.max_length
@@ -196,9 +196,11 @@ def build(
     shard after the other), and this process is the only writer.
 
     Args:
-        sources: Files, folders, ``-``, URLs (anything ``kg.ingest.iter_documents`` accepts).
+        sources: Files, folders, ``-``, URLs (anything
+            ``kg.ingest.documents.iter_documents`` accepts).
         output: An RDF file to write (format from its extension), written atomically.
-        store: A store location for ``kg.store.open_store`` (a folder for the embedded store).
+        store: A store location for ``kg.store.oxigraph.open_store`` (a folder for the
+            embedded store).
         min_confidence: Statements below this confidence are not written.
         on_document: Called once per input as soon as its status is known (for progress).
         workers: Worker processes for extraction (1: in this process).
@@ -211,7 +213,7 @@ def build(
     Returns:
         The per-document statuses and totals.
     """
-    from kg import ingest
+    from kg.ingest import documents as ingest
 
     started = time.perf_counter()
     report = BuildReport()
@@ -224,7 +226,7 @@ def build(
     documents = ingest.iter_documents(sources, on_skip=note, options=options)
     db = None
     if store is not None:
-        from kg.store import open_store
+        from kg.store.oxigraph import open_store
 
         db = open_store(store)
     try:
@@ -240,7 +242,7 @@ def build(
             pending = session = 0
             for summary, quads in per_doc:
                 if db is not None:
-                    from kg.graph import document_iri
+                    from kg.rdf.quads import document_iri
 
                     db.replace_document(document_iri(summary.doc_id), quads)
                     # Oxigraph keeps writes in RocksDB memtables until flushed, and its block
@@ -270,7 +272,7 @@ def build(
                 yield quads
 
         if output is not None:
-            from kg.store import write_quads
+            from kg.store.oxigraph import write_quads
 
             write_quads((q for quads in written() for q in quads), Path(output))
         else:
@@ -290,8 +292,8 @@ _REOPEN_EVERY_QUADS = 400_000  # a reopen costs ~0.2 s; 400k quads take over a m
 def _serial(
     documents: Iterable[Document], min_confidence: float, note: Callable[[DocumentStatus], None]
 ) -> Iterator[tuple[Any, list[Any]]]:
-    from kg import graph
-    from kg.parallel import summarize
+    from kg.rdf import quads as graph
+    from kg.run.parallel import summarize
 
     def failed(document: Document, err: Exception) -> None:
         note(DocumentStatus(document.source, "failed", _crash_reason(err), document.id))
@@ -309,7 +311,7 @@ def _sharded(
     shards_dir: str | Path | None,
     note: Callable[[DocumentStatus], None],
 ) -> Iterator[tuple[Any, list[Any]]]:
-    from kg import parallel
+    from kg.run import parallel
 
     client = None
     if dask:
@@ -334,7 +336,7 @@ def _sharded(
                 note(DocumentStatus(source, "failed", reason, doc_id))
             graphs = dict(parallel.shard_quads(shard))
             for summary in shard.documents:
-                from kg.graph import document_iri
+                from kg.rdf.quads import document_iri
 
                 yield summary, graphs.get(str(document_iri(summary.doc_id)), [])
     finally:
@@ -349,7 +351,7 @@ def _crash_reason(err: Exception) -> str:
 def _skip_unchanged(
     documents: Iterable[Document], db: object, note: Callable[[DocumentStatus], None]
 ) -> Iterator[Document]:
-    from kg import graph
+    from kg.rdf import quads as graph
 
     for d in documents:
         if db.has_document(graph.document_iri(d.id), d.sha256):  # type: ignore[attr-defined]

@@ -36,7 +36,7 @@ def open_source(args: argparse.Namespace) -> Any:
         raise errors.both_graph_sources()
     if not graph and not store:
         raise errors.no_graph_source()
-    from kg.store import open_graph
+    from kg.store.oxigraph import open_graph
 
     return open_graph(graph_file=graph, store=store)
 
@@ -149,7 +149,7 @@ def _add_build_scale_options(p: argparse.ArgumentParser) -> None:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from kg.pipeline import DocumentStatus, build
+    from kg.run.build import DocumentStatus, build
 
     if not args.output and not args.store:
         raise errors.InputError("nowhere to write. Pass -o FILE (an RDF file) or --store DIR.")
@@ -158,9 +158,9 @@ def _run_build(args: argparse.Namespace) -> int:
             f"--min-confidence must be between 0 and 1, got {args.min_confidence}."
         )
 
-    from kg.feeds import parse_fields
-    from kg.ingest import IngestOptions
-    from kg.progress import Progress
+    from kg.ingest.documents import IngestOptions
+    from kg.ingest.feeds import parse_fields
+    from kg.run.progress import Progress
 
     if args.workers < 1:
         raise errors.InputError(f"--workers must be 1 or more, got {args.workers}.")
@@ -203,7 +203,7 @@ def _run_build(args: argparse.Namespace) -> int:
         bar.close()
     page = ""
     if args.html:
-        from kg.viz import write_html
+        from kg.views.viz import write_html
 
         where = argparse.Namespace(graph=args.output if not args.store else None, store=args.store)
         with open_source(where) as source:
@@ -270,7 +270,7 @@ def _add_query(sub: Any) -> None:
 
 
 def _run_query(args: argparse.Namespace) -> int:
-    from kg.query import parse_params, read_query, run_query
+    from kg.views.query import parse_params, read_query, run_query
 
     text, origin = read_query(args.query)
     params = parse_params(args.param)
@@ -354,7 +354,7 @@ def _add_viz(sub: Any) -> None:
 
 def _run_viz(args: argparse.Namespace) -> int:
     with open_source(args) as source:
-        from kg.viz import write_html
+        from kg.views.viz import write_html
 
         summary = write_html(
             source,
@@ -406,8 +406,8 @@ def _add_stats(sub: Any) -> None:
 
 def _run_stats(args: argparse.Namespace) -> int:
     with open_source(args) as source:
-        from kg.analytics import format_stats, stats
-        from kg.netgraph import to_networkx
+        from kg.views.analytics import format_stats, stats
+        from kg.views.network import to_networkx
 
         G = to_networkx(source)
     sys.stdout.write(format_stats(stats(G, top=max(args.top, 0)), fmt=args.format))
@@ -433,7 +433,7 @@ def _add_validate(sub: Any) -> None:
 
 def _run_validate(args: argparse.Namespace) -> int:
     with open_source(args) as source:
-        from kg.validate import validate
+        from kg.views.validate import validate
 
         result = validate(source, shapes=args.shapes)
     print(result.report)
@@ -481,8 +481,8 @@ def _add_eval(sub: Any) -> None:
 
 
 def _run_eval(args: argparse.Namespace) -> int:
-    if args.articles[0] == "conll04":  # the public benchmark, see kg.conll04
-        from kg.conll04 import run_cli
+    if args.articles[0] == "conll04":  # the public benchmark, see kg.eval.conll04
+        from kg.eval.conll04 import run_cli
 
         if len(args.articles) != 2:
             raise errors.InputError(
@@ -492,12 +492,12 @@ def _run_eval(args: argparse.Namespace) -> int:
         return run_cli(args.articles[1], args.predictions, fmt=args.format)
     if not args.gold:
         raise errors.InputError("no gold file given. Pass --gold GOLD.json once per article.")
-    from kg.evaluate import evaluate_files, format_report
+    from kg.eval.gold import evaluate_files, format_report
 
     report = evaluate_files(args.gold, args.articles)
     sys.stdout.write(format_report(report, fmt=args.format, errors_shown=args.errors))
     if args.calibrate:
-        from kg.evaluate import calibration_table
+        from kg.eval.gold import calibration_table
 
         Path(args.calibrate).write_text(calibration_table(report), encoding="utf-8")
         print(f"calibration → {args.calibrate}", file=sys.stderr)
@@ -539,7 +539,7 @@ def _add_serve(sub: Any) -> None:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from kg.serve import serve
+    from kg.views.serve import serve
 
     serve(
         args.graph,
@@ -593,7 +593,7 @@ def _add_export(sub: Any) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from kg.export import Filters, export
+    from kg.views.export import Filters, export
 
     filters = Filters(args.document, args.type, args.min_confidence, args.inferred)
     with open_source(args) as source:
@@ -625,8 +625,8 @@ def _add_remove(sub: Any) -> None:
 
 
 def _run_remove(args: argparse.Namespace) -> int:
-    from kg.export import resolve_documents
-    from kg.store import open_store
+    from kg.store.oxigraph import open_store
+    from kg.views.export import resolve_documents
 
     with open_store(args.store) as store:
         for doc in resolve_documents(store, args.documents):
@@ -656,8 +656,8 @@ def _add_reason(sub: Any) -> None:
 
 
 def _run_reason(args: argparse.Namespace) -> int:
-    from kg.reason import materialise
-    from kg.store import open_store
+    from kg.store.oxigraph import open_store
+    from kg.views.reason import materialise
 
     with open_store(args.store) as store:
         print(materialise(store, args.profile))
@@ -715,8 +715,8 @@ def _add_watch(sub: Any) -> None:
 
 
 def _run_watch(args: argparse.Namespace) -> int:
-    from kg.ingest import IngestOptions
-    from kg.watch import parse_interval, watch
+    from kg.ingest.documents import IngestOptions
+    from kg.run.watch import parse_interval, watch
 
     every = parse_interval(args.every)
     if args.max_polls is not None and args.max_polls < 1:

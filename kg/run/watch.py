@@ -1,6 +1,6 @@
 """Follow feeds: poll them every so often and build what is new or changed into a store.
 
-Each poll is an ordinary ``kg.pipeline.build`` of the feed URLs into the store, so only new or
+Each poll is an ordinary ``kg.run.build.build`` of the feed URLs into the store, so only new or
 changed items are extracted (an item whose text is already in the store is ``unchanged``), and a
 feed that has not changed since the last poll answers ``304 Not Modified`` to a conditional request
 and is not even parsed. A feed that is down, slow or malformed is logged and polled again next
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 from kg import errors
 
 if TYPE_CHECKING:
-    from kg.ingest import IngestOptions
-    from kg.pipeline import BuildReport, DocumentStatus
-    from kg.sources import Fetched
+    from kg.ingest.documents import IngestOptions
+    from kg.ingest.web import Fetched
+    from kg.run.build import BuildReport, DocumentStatus
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -47,7 +47,7 @@ class ConditionalFetcher:
         self.validators: dict[str, tuple[str, str]] = {}
 
     def __call__(self, url: str, opts: IngestOptions) -> Fetched:
-        from kg.sources import fetch
+        from kg.ingest.web import fetch
 
         etag, modified = self.validators.get(url, ("", ""))
         got = fetch(
@@ -113,8 +113,8 @@ def watch(
     """
     from dataclasses import replace
 
-    from kg.ingest import IngestOptions
-    from kg.pipeline import build
+    from kg.ingest.documents import IngestOptions
+    from kg.run.build import build
 
     opts = replace(options or IngestOptions(), fetcher=ConditionalFetcher())
     polls: list[Poll] = []

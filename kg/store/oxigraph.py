@@ -29,11 +29,11 @@ from typing import IO, TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from kg import errors
-from kg.safety import MAX_QUERY_CHARS as _MAX_QUERY_CHARS
-from kg.safety import MAX_QUERY_NESTING as _MAX_QUERY_NESTING
-from kg.safety import MAX_TRIPLE_PATTERNS as _MAX_TRIPLE_PATTERNS
-from kg.sparql import INFERRED_GRAPH, PREFIXES, bind, from_graphs
-from kg.storelock import (
+from kg.rdf.safety import MAX_QUERY_CHARS as _MAX_QUERY_CHARS
+from kg.rdf.safety import MAX_QUERY_NESTING as _MAX_QUERY_NESTING
+from kg.rdf.safety import MAX_TRIPLE_PATTERNS as _MAX_TRIPLE_PATTERNS
+from kg.rdf.sparql import INFERRED_GRAPH, PREFIXES, bind, from_graphs
+from kg.store.lock import (
     READER_WAIT,
     WRITER_WAIT,
     Locks,
@@ -201,7 +201,7 @@ def _rows(solutions: Any) -> Rows:
 def _graph(triples: Iterable[Any]) -> Graph:
     from rdflib import Graph
 
-    from kg.graph import bind_prefixes
+    from kg.rdf.quads import bind_prefixes
 
     g = Graph()
     bind_prefixes(g)  # type: ignore[arg-type]
@@ -216,7 +216,7 @@ def _graph(triples: Iterable[Any]) -> Graph:
 class Store:
     """A kg graph behind SPARQL: embedded Oxigraph (a folder, or in memory for an RDF file).
 
-    Subclasses (``kg.remote.RemoteStore``) override the ``_raw_*`` and ``_update`` primitives.
+    Subclasses (``kg.store.remote.RemoteStore``) override the ``_raw_*`` and ``_update`` primitives.
     """
 
     location: str = ""
@@ -336,7 +336,7 @@ class Store:
             return self._raw_query(text)
         except errors.QueryError:
             # a query parser never runs an update or LOAD; say why it was refused, precisely
-            from kg import safety
+            from kg.rdf import safety
 
             safety.check_sparql(sparql, source="the query", strict=False)
             raise
@@ -396,7 +396,7 @@ class Store:
         """Return whether the document's graph is committed with this content hash."""
         from rdflib import Literal, URIRef
 
-        from kg.vocab import KG
+        from kg.rdf.vocab import KG
 
         g = URIRef(str(doc_iri))
         return bool(self._match_graphs(g, KG.contentHash, Literal(sha256), g))
@@ -474,7 +474,7 @@ class Store:
     def _log(self, action: str, doc_iri: Any, quads: list[Any]) -> None:
         if self._folder is None:
             return
-        from kg.vocab import KG
+        from kg.rdf.vocab import KG
 
         sha = next(
             (q.object.value for q in quads if q.predicate.value == str(KG.contentHash)), None
@@ -505,7 +505,7 @@ class Store:
         number of documents written (writing 10,000 generated documents: peak +37 MB from the
         1,000th document to the last, +11 MB when reopened every 1,000 documents, the rest
         being the indexes RocksDB keeps per file, in proportion to the data); a fresh handle
-        starts with empty caches. Opening takes about 0.2 s, so ``kg.pipeline.build`` does it
+        starts with empty caches. Opening takes about 0.2 s, so ``kg.run.build.build`` does it
         every few hundred thousand quads.
 
         Returns:
@@ -567,7 +567,7 @@ def _screen(sparql: str) -> None:
     Updates and LOAD need no screening: ``raw`` only sends text to a query parser, which
     refuses them (``raw`` then asks ``check_sparql`` for the precise message).
 
-    ``kg.safety.check_sparql`` parses the query with rdflib's grammar (about a millisecond); it
+    ``kg.rdf.safety.check_sparql`` parses the query with rdflib's grammar (about a millisecond); it
     runs whenever SERVICE, FROM or a \\u escape appears anywhere in the text, or cheap counts
     say the text may be too long, too nested or have too many triple patterns, so ordinary
     queries do not pay for the parse (about a microsecond instead: this runs on every query).
@@ -587,13 +587,13 @@ def _screen(sparql: str) -> None:
         or opening + sparql.count("(") + sparql.count("[") > _MAX_QUERY_NESTING
         and _deeper_than_allowed(sparql)
     ):
-        from kg import safety
+        from kg.rdf import safety
 
         safety.check_sparql(sparql, source="the query")
 
 
 def _deeper_than_allowed(sparql: str) -> bool:
-    from kg import safety
+    from kg.rdf import safety
 
     return safety.bracket_depth(sparql) > _MAX_QUERY_NESTING
 
@@ -628,7 +628,7 @@ def _check_folder(path: Path, create: bool) -> None:
     _atomic_write_text(path / MARKER, json.dumps(STORE_FORMAT) + "\n")
 
 
-# ---------------------------------------------------------------- opening (locks: kg.storelock)
+# ---------------------------------------------------------------- opening (locks: kg.store.lock)
 
 _WRITERS: dict[str, Store] = {}  # this process's open writers, by real path of the folder
 
@@ -638,7 +638,7 @@ def open_store(location: str, *, read_only: bool = False, wait: float | None = N
 
     Args:
         location: A folder for the embedded store (created if missing), or
-            ``sparql+http://host:port/path`` for a SPARQL 1.1 server (see ``kg.remote``).
+            ``sparql+http://host:port/path`` for a SPARQL 1.1 server (see ``kg.store.remote``).
         read_only: Open for reading: no write lock, but a shared lock that keeps writers out
             while the store is open (close it soon; a writer waits for it).
         wait: Seconds to wait for a busy store (a reader for the writer, the writer for the
@@ -650,7 +650,7 @@ def open_store(location: str, *, read_only: bool = False, wait: float | None = N
     """
     location = str(location)
     if _is_remote(location):
-        from kg.remote import RemoteStore
+        from kg.store.remote import RemoteStore
 
         return RemoteStore(location, writable=not read_only)
     import pyoxigraph as ox
@@ -724,7 +724,7 @@ def load_file(graph_file: str | Path) -> Store:
     if not path.is_file():
         raise errors.no_such_input(str(path))
     if fmt == ox.RdfFormat.RDF_XML:  # pyoxigraph expands internal XML entities ("billion laughs")
-        from kg.safety import check_rdf
+        from kg.rdf.safety import check_rdf
 
         check_rdf(path.read_bytes(), fmt, source=str(path))
     db = ox.Store()

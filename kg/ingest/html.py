@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kg.ingest import RawItem, Skip
+    from kg.ingest.documents import RawItem, Skip
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
@@ -34,7 +34,7 @@ class Page:
 
 def decode_html(data: bytes, content_type: str = "") -> str:
     """Decode an HTML page: BOM, then the HTTP charset, then ``<meta charset>``, then detection."""
-    from kg.ingest import decode_bytes
+    from kg.ingest.documents import decode_bytes
 
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return decode_bytes(data)
@@ -77,14 +77,14 @@ def read_html(
     data: bytes, *, source: str, stem: str, content_type: str = "", skip: Skip
 ) -> Iterator[RawItem]:
     """Yield the article of one HTML page (or report it as skipped when it has no text)."""
-    from kg.ingest import RawItem, url_id
+    from kg.ingest.documents import RawItem, url_id
 
     url = source if source.lower().startswith(("http://", "https://")) else None
     page = extract_page(data, content_type, url)
     if not page.text.strip():
         skip(source, "skipped", "no article text found in the page")
         return
-    from kg.ingest import canonical_url
+    from kg.ingest.documents import canonical_url
 
     hint = url_id(page.url) if page.url else stem
     yield RawItem(
@@ -106,7 +106,7 @@ def _with_trafilatura(html: str, url: str | None) -> Page | None:
         import trafilatura
     except ImportError:  # pragma: no cover - a declared dependency; the fallback still works
         return None
-    from kg.dates import to_iso
+    from kg.ingest.dates import to_iso
 
     try:
         result = trafilatura.bare_extraction(
@@ -213,7 +213,7 @@ def _with_stdlib(html: str) -> Page:
     # The <h1> usually repeats the headline; keep it out of the body only when identical.
     if blocks and title and blocks[0] == title:
         blocks = blocks[1:]
-    from kg.dates import to_iso
+    from kg.ingest.dates import to_iso
 
     author = parser.meta.get("author")
     # an author given as a profile URL ("article:author") is no byline

@@ -7,7 +7,7 @@ process that called ``build`` writes, by replacing each document's named graph. 
 replaced, never appended to, loading a shard twice (a retried task, a re-run) changes nothing, and
 a lost task is re-run by the scheduler: no document is duplicated or lost.
 
-Each worker process loads the spaCy model once (``kg.nlp.load_nlp`` is cached per process).
+Each worker process loads the spaCy model once (``kg.nlp.model.load_nlp`` is cached per process).
 Results are yielded in input order, with a bounded number of shards in flight, so memory stays
 flat however long the input stream is.
 """
@@ -61,8 +61,8 @@ def extraction_nquads(extraction: Extraction) -> bytes:
     """Serialise one document's named graph as N-Quads (deterministic order)."""
     import pyoxigraph as ox
 
-    from kg import graph
-    from kg.store import ox_quad
+    from kg.rdf import quads as graph
+    from kg.store.oxigraph import ox_quad
 
     data = ox.serialize(
         (ox_quad(q) for q in graph.extraction_quads(extraction)), format=ox.RdfFormat.N_QUADS
@@ -95,7 +95,7 @@ def run_shard(documents: Sequence[Document], min_confidence: float = 0.0) -> Sha
     Returns:
         The shard.
     """
-    from kg.pipeline import _crash_reason, extract_documents
+    from kg.run.build import _crash_reason, extract_documents
 
     parts: list[bytes] = []
     summaries: list[DocSummary] = []
@@ -169,7 +169,7 @@ def shards_of(documents: Iterable[Document], size: int) -> Iterator[list[Documen
 
 def _init_worker() -> None:
     # Load the model once per worker process, before the first shard arrives.
-    from kg.nlp import load_nlp
+    from kg.nlp.model import load_nlp
 
     load_nlp()
 

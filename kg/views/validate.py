@@ -3,7 +3,7 @@
 pyshacl validates the union of the document graphs with the ontology mixed in (so ``sh:class``
 follows subclasses). Two checks SHACL cannot express, because it does not see named graphs, run
 as SPARQL on the store: within one document an entity has exactly one class and one prefLabel.
-The inferred graph (``kg.reason``) is left out: only asserted facts are validated.
+The inferred graph (``kg.views.reason``) is left out: only asserted facts are validated.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from kg import errors
+from kg.rdf.sparql import INFERRED_GRAPH
+from kg.rdf.vocab import ENTITY_CLASSES
 from kg.resources import ontology_file, shapes_file
-from kg.sparql import INFERRED_GRAPH
-from kg.vocab import ENTITY_CLASSES
 
 SH = "http://www.w3.org/ns/shacl#"
 _ENTITY_CLASSES = " ".join(f"kg:{c}" for c in ENTITY_CLASSES)
@@ -70,7 +70,7 @@ def _load_rdf(path: Path) -> Any:
 
     if not path.is_file():
         raise errors.no_such_input(str(path))
-    from kg.safety import check_rdf
+    from kg.rdf.safety import check_rdf
 
     check_rdf(path.read_bytes(), path.suffix, source=str(path))  # bombs, remote contexts, nesting
     try:
@@ -85,7 +85,7 @@ def data_graph(source: Any) -> Any:
     """Return the asserted triples of ``source`` (all graphs but the inferred one) as a Graph."""
     from rdflib import Graph, URIRef
 
-    from kg.graph import bind_prefixes
+    from kg.rdf.quads import bind_prefixes
 
     inferred = URIRef(INFERRED_GRAPH)
     g = Graph()
@@ -97,7 +97,7 @@ def data_graph(source: Any) -> Any:
 
 
 def validate(source: Any, shapes: str | None = None) -> ValidationResult:
-    """Validate ``source`` (a ``kg.store.Store``) against the SHACL shapes.
+    """Validate ``source`` (a ``kg.store.oxigraph.Store``) against the SHACL shapes.
 
     Args:
         source: The graph to check.
@@ -131,7 +131,7 @@ def validate(source: Any, shapes: str | None = None) -> ValidationResult:
 
 
 def _short(term: Any) -> str:
-    from kg.sparql import PREFIXES
+    from kg.rdf.sparql import PREFIXES
 
     text = str(term)
     for prefix, iri in PREFIXES.items():
