@@ -16,7 +16,7 @@ import pytest
 from kg.eval.gold import normalize_label
 from kg.rdf.vocab import ENTITY_CLASSES, LITERAL_PROPERTIES, PROPERTIES, SYMMETRIC_PROPERTIES
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 ARTICLES = sorted((DATA / "articles").glob("*.txt"))
 GOLDS = sorted((DATA / "gold").glob("*.json"))
 

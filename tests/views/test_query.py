@@ -16,7 +16,7 @@ from kg.rdf.sparql import bind, from_graphs, query_form, where_brace
 from kg.store.oxigraph import open_graph, open_store, write_quads
 from kg.views.query import parse_params, read_query, run_query, saved_queries
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _sample() -> list:

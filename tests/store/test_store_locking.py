@@ -30,7 +30,7 @@ from kg.store.lock import WAITING_FILE
 from kg.store.oxigraph import open_graph, open_store
 from kg.views.serve import BUSY_MESSAGE, RETRY_AFTER, Server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 _HOLD = """
 import sys

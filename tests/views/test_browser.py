@@ -1,7 +1,8 @@
 """The network page in a real headless browser (Debian Chromium driven by playwright), offline.
 
 ``.ci/browser.sh`` installs Chromium and playwright; without them the tests skip and say why.
-Run as a script to save a screenshot of a page: ``python tests/test_browser.py PAGE.html OUT.png``.
+Run as a script to save a screenshot of a page:
+``python tests/views/test_browser.py PAGE.html OUT.png``.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from kg.rdf import quads as graph
 from kg.store.oxigraph import open_graph, open_store
 from kg.views.validate import validate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 WRITER = """
 import sys

@@ -142,7 +142,7 @@ def test_rdfxml_bomb_is_refused_quickly_with_memory_bounded(tmp_path: Path, leve
         text=True,
         timeout=60,
         preexec_fn=_limited_memory,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
     )
     elapsed = time.perf_counter() - started
     assert proc.returncode == 2, proc.stderr[-400:]

@@ -4,12 +4,12 @@ Rows of issue 7 covered here (with the tests of other helpers that cover the res
 - ``kill -9`` during a build; a full disk; a failed HTTP request to a remote store -> no partial
   document, a rerun completes without duplicates. The full disk is tested here (the file size
   limit of the writing process makes RocksDB's writes fail with EFBIG, as a full disk does);
-  ``kill -9`` is ``tests/test_store_crash.py::``
+  ``kill -9`` is ``tests/store/test_store_crash.py::``
   ``test_kill_9_mid_build_leaves_whole_documents_and_a_rerun_completes`` and
   ``::test_kill_9_during_kg_build_then_rerun``; the failed HTTP request is
-  ``tests/test_store_crash.py::test_cut_update_request_leaves_the_previous_version``.
+  ``tests/store/test_store_crash.py::test_cut_update_request_leaves_the_previous_version``.
 - two processes writing the same store -> "store … is locked by …": the Python API is
-  ``tests/test_store.py::test_second_writer_is_told_who_holds_the_lock``; ``kg build`` here.
+  ``tests/store/test_store.py::test_second_writer_is_told_who_holds_the_lock``; ``kg build`` here.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from kg.cli import main
 from kg.eval import conll04
 from kg.extract.relclf import LogReg, Tagger, bio_spans, spans_to_bio
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "conll04"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "conll04"
 DEV = SHARED / "conll04_dev.json"
 
 

@@ -2,7 +2,7 @@
 
 Row of issue 7: HTML/JS in labels, titles and tooltips (``<img src=x onerror=…>``, ``javascript:``
 links, text containing "href") -> shown as text; only http(s) links. The real-browser check (the
-label renders as text and runs nothing) is ``tests/test_browser.py`` (viz helper); these tests
+label renders as text and runs nothing) is ``tests/views/test_browser.py`` (viz helper); these tests
 check the generated markup without a browser, with more payloads.
 """
 

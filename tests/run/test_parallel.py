@@ -16,7 +16,7 @@ from kg.records import Document
 from kg.run import parallel
 from kg.run.build import BuildReport, DocumentStatus, build, extract_documents
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _generator() -> Any:
