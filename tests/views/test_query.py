@@ -13,7 +13,7 @@ from test_store_kit import doc_quads, make_extraction
 from kg import errors
 from kg.cli import main
 from kg.rdf.sparql import bind, from_graphs, query_form, where_brace
-from kg.store.oxigraph import open_graph, open_store, write_quads
+from kg.store import open_graph, open_store, write_quads
 from kg.views.query import parse_params, read_query, run_query, saved_queries
 
 ROOT = Path(__file__).resolve().parents[2]
