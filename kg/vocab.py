@@ -1,6 +1,6 @@
 """The ontology's namespace as a closed class, so that a misspelled term fails at import time.
 
-The terms listed here must match ``ontology/kg.ttl``; ``tests/test_vocab.py`` checks both ways.
+The terms listed here must match ``kg/ontology/kg.ttl``; ``tests/test_vocab.py`` checks both ways.
 """
 
 from __future__ import annotations
