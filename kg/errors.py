@@ -136,7 +136,7 @@ def bad_conll04(path: str, detail: str) -> InputError:
 def no_conll04_model(path: str) -> InputError:
     return InputError(
         f"CoNLL04 model not found: {path}. Rebuild it with: "
-        "python -m kg.conll04 train ../shared/conll04/conll04_train.json"
+        "python -m kg.eval.conll04 train ../shared/conll04/conll04_train.json"
     )
 
 
@@ -229,7 +229,7 @@ def no_document(name: str, store: str) -> InputError:
     )
 
 
-# ------------------------------------------------------- hostile input (issue 7, kg/safety.py)
+# ------------------------------------------------------- hostile input (issue 7, kg/rdf/safety.py)
 
 
 def query_too_complex(source: str, detail: str) -> QueryError:
