@@ -62,9 +62,9 @@ def resolved(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[Path]]:
 
 def _resolve_everything() -> None:
     """Ask for every data file kg reads: the lexicons, saved queries, ontology, shapes, models."""
-    from kg import conll04
+    from kg.eval import conll04
     from kg.extract import lexicon
-    from kg.query import saved_queries
+    from kg.views.query import saved_queries
 
     lexicon.load.__wrapped__()  # the uncached loader: every lexicon file, read again
     for path in saved_queries().values():
@@ -180,7 +180,7 @@ def test_a_missing_lexicon_is_an_error_not_an_empty_lexicon(
 def test_a_missing_shapes_file_or_query_folder_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kg.query import saved_queries
+    from kg.views.query import saved_queries
 
     monkeypatch.setattr(resources, "package_dir", lambda: tmp_path)
     with pytest.raises(errors.InstallError, match="the SHACL shapes"):

@@ -11,9 +11,10 @@ Two small models learned on the TRAIN split correct spaCy toward CoNLL04's conve
 (``kg.extract.relclf``): a BIO tagger that takes spaCy's NER labels as features, and a logistic
 regression per candidate pair.
 ``python -m kg.eval.conll04 train ../shared/conll04/conll04_train.json`` rebuilds
-``kg/data/models/conll04_*.json`` (deterministic); ``python -m kg.eval.conll04 cv …train.json`` gives
-held-out figures by 5-fold cross-validation on TRAIN, the only figure used to choose features (the
-dev split is reported on, never tuned on). No corpus sentence is stored: only feature weights.
+``kg/data/models/conll04_*.json`` (deterministic); ``python -m kg.eval.conll04 cv …train.json``
+gives held-out figures by 5-fold cross-validation on TRAIN, the only figure used to choose
+features (the dev split is reported on, never tuned on). No corpus sentence is stored: only
+feature weights.
 
 The plain spaCy model (``kg.nlp.model.load_base_model``) is used, not the news pipeline of
 ``kg.extract``: the tagger was trained on the base model's labels, and news-specific components
