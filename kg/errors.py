@@ -300,6 +300,41 @@ def bad_store_wait(value: str) -> InputError:
     )
 
 
+# ------------------------------------------------- kg serve: answers to HTTP clients (issue 15)
+
+
+class Refused(KGError):
+    """A request ``kg serve`` will not answer: the HTTP status and a message for the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def foreign_host(header: str, url: str) -> Refused:
+    return Refused(
+        403,
+        f"the Host header {header!r} does not name this server: open it as {url} (a page that "
+        "reaches kg serve under another name may be a DNS rebinding attack), or start kg serve "
+        "with --allow-host NAME",
+    )
+
+
+def cross_origin() -> Refused:
+    return Refused(
+        403,
+        "cross-origin requests need the token of this server: send it as "
+        "'Authorization: Bearer TOKEN' (kg serve --token TOKEN)",
+    )
+
+
+def result_too_large(limit: int) -> Refused:
+    return Refused(
+        400,
+        f"the result is larger than {limit} bytes: add a LIMIT or select fewer or shorter values",
+    )
+
+
 # ---------------------------------------------------------------- package data (kg.resources)
 
 

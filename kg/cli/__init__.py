@@ -8,6 +8,7 @@ its code, never with a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -535,6 +536,29 @@ def _add_serve(sub: Any) -> None:
         metavar="N",
         help="result size limit in rows (default: 10000)",
     )
+    p.add_argument(
+        "--max-bytes",
+        type=int,
+        default=32 << 20,
+        metavar="N",
+        help="result size limit in bytes (default: 33554432, 32 MiB)",
+    )
+    p.add_argument(
+        "--token",
+        default=os.environ.get("KG_SERVE_TOKEN"),
+        metavar="TOKEN",
+        help="let web pages of other origins query the server when they send "
+        "'Authorization: Bearer TOKEN' (default: $KG_SERVE_TOKEN; without it, cross-origin "
+        "requests from browsers are refused)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also accept requests whose Host header is NAME, e.g. a reverse proxy's name "
+        "(repeatable; by default only the bound address and, on loopback, localhost)",
+    )
     p.set_defaults(handler=_run_serve)
 
 
@@ -548,6 +572,9 @@ def _run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         timeout=args.timeout,
         max_rows=args.max_rows,
+        max_bytes=args.max_bytes,
+        token=args.token,
+        allow_hosts=tuple(args.allow_host),
     )
     return 0
 

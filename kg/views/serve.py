@@ -7,11 +7,16 @@ Safety, since the endpoint may be reached by other programs:
   would fetch remote data) and ``FROM``/``FROM NAMED``/``default-graph-uri`` naming a graph that is
   not in the store are refused with 403 and a message; a malformed query gets 400;
 - every query runs in a worker process, killed when it exceeds the timeout (503), so a runaway
-  query cannot hold the server; a result over the row limit is refused (400) rather than cut;
-- the HTML page escapes everything it shows.
+  query cannot hold the server; a result over the row or byte limit is refused (400) rather
+  than cut;
+- HTTP is parsed by waitress (``kg.views.httpd``: body, header and time limits per
+  connection), and every request passes the Host and origin checks of ``kg.views.webguard``
+  (in ``kg.views.webapp``), so a web page in the analyst's browser can neither drive the
+  endpoint nor read it by DNS rebinding;
+- the HTML page escapes everything it shows and runs under a strict Content-Security-Policy.
 
-Readers and the writer of an embedded store (``kg.store.oxigraph``): each worker holds the store
-open read-only, under a shared flock on ``DIR/kg.readers``, which keeps writers out. So that a
+Readers and the writer of an embedded store (``kg.store``): each worker holds the store open
+read-only, under a shared flock on ``DIR/kg.readers``, which keeps writers out. So that a
 long-running server does not lock ``kg build`` out for its whole life, the workers give way:
 
 1. A writer (holding ``kg.lock``) that finds readers writes ``DIR/kg.writer-waiting`` and polls
@@ -32,20 +37,26 @@ A query that runs when the marker appears finishes first (at most the query time
 from __future__ import annotations
 
 import contextlib
-import html
 import json
 import multiprocessing as mp
 import queue
 import threading
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from kg import errors
+from kg.errors import Refused
+from kg.views.webapp import Request, Response, WebApp, static_file
+from kg.views.webguard import Guard
 
 MAX_BODY = 1 << 20  # bytes of a POSTed query
+MAX_RESULT_BYTES = 32 << 20  # bytes of one answer (a 1 KB query can build a 256 MB string)
+EXPLORER = "kg.views.explorer"  # the package that holds the pages' templates and files
+IDLE_TIMEOUT = 30.0  # seconds a connection may stay silent
+REQUEST_DEADLINE = 60.0  # seconds from a request's first byte to its last
 IDLE_CHECK = 0.2  # seconds between an idle worker's checks for a waiting writer
 RETRY_AFTER = 2  # seconds, for clients turned away while a writer works on the store
 BUSY_MESSAGE = (
@@ -76,15 +87,6 @@ _SHORT = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-
-
-class Refused(Exception):
-    """A request the endpoint will not run: HTTP status and a message for the client."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 # ---------------------------------------------------------------- checks (no evaluation)
@@ -154,9 +156,22 @@ def _json_term(term: Any) -> dict[str, str]:
     return out
 
 
-def run_limited(source: Any, text: str, media: str, max_rows: int) -> bytes:
-    """Run ``text`` and serialise at most ``max_rows`` results as ``media`` (else ``Refused``)."""
+def run_limited(source: Any, text: str, media: str, max_rows: int, max_bytes: int) -> bytes:
+    """Run ``text``; serialise at most ``max_rows`` results and ``max_bytes`` bytes as ``media``.
+
+    Over either limit the query is refused (``Refused``), never cut: a truncated answer would
+    look complete. The size is counted while the results stream in, so a query that builds a
+    huge value stops at the first row over the limit.
+    """
     import pyoxigraph as ox
+
+    size = 0
+
+    def count(*terms: Any) -> None:
+        nonlocal size
+        size += sum(len(t.value) + 16 for t in terms if t is not None)
+        if size > max_bytes:
+            raise errors.result_too_large(max_bytes)
 
     result = source.raw(text)
     if isinstance(result, ox.QueryBoolean | bool):
@@ -167,6 +182,7 @@ def run_limited(source: Any, text: str, media: str, max_rows: int) -> bytes:
         for i, sol in enumerate(result):
             if i >= max_rows:
                 raise Refused(400, f"the result has more than {max_rows} rows: add a LIMIT")
+            count(*(sol[n] for n in names))
             rows.append({n: _json_term(sol[n]) for n in names if sol[n] is not None})
         data = json.dumps({"head": {"vars": names}, "results": {"bindings": rows}}).encode()
     else:
@@ -174,6 +190,7 @@ def run_limited(source: Any, text: str, media: str, max_rows: int) -> bytes:
         for i, t in enumerate(result):
             if i >= max_rows:
                 raise Refused(400, f"the result has more than {max_rows} triples: add a LIMIT")
+            count(t.subject, t.predicate, t.object)
             triples.append(
                 t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object)
             )
@@ -186,22 +203,29 @@ def run_limited(source: Any, text: str, media: str, max_rows: int) -> bytes:
         from kg.rdf.sparql import PREFIXES
 
         if fmt == ox.RdfFormat.TURTLE:
-            return ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b""
-        return ox.serialize(triples, format=fmt) or b""
+            return _within(ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b"", max_bytes)
+        return _within(ox.serialize(triples, format=fmt) or b"", max_bytes)
     kind = RESULT_TYPES[media]
     if kind == "json":
-        return data
+        return _within(data, max_bytes)
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
     out = {
         "xml": ox.QueryResultsFormat.XML,
         "csv": ox.QueryResultsFormat.CSV,
         "tsv": ox.QueryResultsFormat.TSV,
     }[kind]
-    return parsed.serialize(format=out) or b""
+    return _within(parsed.serialize(format=out) or b"", max_bytes)
+
+
+def _within(data: bytes, max_bytes: int) -> bytes:
+    """Return ``data`` if it fits (escaping and markup add to the counted values), else refuse."""
+    if len(data) > max_bytes:
+        raise errors.result_too_large(max_bytes)
+    return data
 
 
 def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
-    """Worker loop: open the source, answer (text, media, max_rows, dataset) requests.
+    """Worker loop: open the source, answer (text, media, max_rows, max_bytes, dataset) requests.
 
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
@@ -242,7 +266,7 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
             request = conn.recv()
         except EOFError:
             return
-        text, media, max_rows, dataset = request
+        text, media, max_rows, max_bytes, dataset = request
         try:
             give_way()
             if source is None:
@@ -252,7 +276,7 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
                 raise Refused(
                     400, "default-graph-uri and named-graph-uri are not supported; use FROM"
                 )
-            conn.send(("ok", run_limited(source, text, media, max_rows)))
+            conn.send(("ok", run_limited(source, text, media, max_rows, max_bytes)))
         except Refused as err:
             conn.send(("refused", (err.status, err.message)))
         except errors.StoreBusy:
@@ -324,150 +348,115 @@ class WorkerPool:
             w.process.join(5)
 
 
-# ---------------------------------------------------------------- HTTP
+# ---------------------------------------------------------------- the SPARQL 1.1 Protocol
 
 
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>kg SPARQL</title>
-<style>body{{font:14px system-ui,sans-serif;margin:2em;max-width:80em}}textarea{{width:100%;
-font:13px monospace}}table{{border-collapse:collapse;margin-top:1em}}td,th{{border:1px solid #ccc;
-padding:2px 6px;text-align:left;vertical-align:top}}.error{{color:#a00}}</style></head>
-<body><h1>kg SPARQL endpoint</h1>
-<p>Read-only SPARQL 1.1 at <code>/sparql</code>. Prefixes kg:, id:, doc:, skos:, prov:, rdf:,
-rdfs:, dcterms: and xsd: are predeclared.</p>
-<form method="get" action="/"><textarea name="query" rows="10">{query}</textarea><br>
-<button type="submit">Run</button></form>{result}</body></html>
-"""
+@dataclass
+class Limits:
+    """What one query may cost: seconds, rows (or triples), bytes of the answer."""
+
+    timeout: float = 30.0
+    max_rows: int = 10000
+    max_bytes: int = MAX_RESULT_BYTES
+
+
+def sparql_protocol(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response]:
+    """Return the handler of ``/sparql``: GET and POST (form or ``application/sparql-query``)."""
+
+    def handle(request: Request) -> Response:
+        params = dict(request.params)
+        if request.method == "POST":
+            ctype = request.content_type
+            body = request.body.decode("utf-8", "replace")
+            if ctype == "application/sparql-update":
+                raise Refused(403, "updates are not allowed: this endpoint is read-only")
+            if ctype == "application/sparql-query":
+                params["query"] = [body]
+            elif ctype == "application/x-www-form-urlencoded":
+                params.update(urllib.parse.parse_qs(body, keep_blank_values=True))
+            else:
+                raise Refused(415, "send application/sparql-query or a form with 'query'")
+        return answer_query(pool, limits, params, request.headers.get("accept", ""))
+
+    return handle
+
+
+def answer_query(
+    pool: WorkerPool, limits: Limits, params: dict[str, list[str]], accept: str
+) -> Response:
+    from kg.rdf.sparql import query_form
+
+    if "update" in params:
+        raise Refused(403, "updates are not allowed: this endpoint is read-only")
+    if "query" not in params:
+        raise Refused(400, "missing the 'query' parameter")
+    text = params["query"][0]
+    dataset = params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
+    form = query_form(text)
+    if form == "UPDATE":
+        raise Refused(403, "updates are not allowed: this endpoint is read-only")
+    override = params["format"][0] if params.get("format") else None
+    media = negotiate(accept, form or "SELECT", override)
+    if media is None:
+        raise Refused(
+            406,
+            "no acceptable result format: use JSON, XML, CSV, TSV "
+            "(SELECT, ASK) or Turtle, N-Triples, JSON-LD, RDF/XML (CONSTRUCT)",
+        )
+    status, answer = pool.run(
+        (text, media, limits.max_rows, limits.max_bytes, dataset), limits.timeout
+    )
+    if status != "ok":
+        retry = {"Retry-After": str(RETRY_AFTER)} if status == "busy" else None
+        return Response.text(answer[0], answer[1], retry)
+    return Response(200, answer, media if ";" in media else f"{media}; charset=utf-8")
+
+
+# ---------------------------------------------------------------- the query page
+
+
 DEFAULT_QUERY = (
     "SELECT ?entity ?label ?class WHERE {\n  ?entity skos:prefLabel ?label ; a ?class .\n"
     "} ORDER BY ?label LIMIT 50"
 )
 
 
-def _html_table(data: bytes) -> str:
-    doc = json.loads(data)
-    if "boolean" in doc:
-        return f"<p>{html.escape(str(doc['boolean']).lower())}</p>"
-    names = doc["head"]["vars"]
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
-    rows = []
-    for b in doc["results"]["bindings"]:
-        cells = "".join(f"<td>{html.escape(b[n]['value']) if n in b else ''}</td>" for n in names)
-        rows.append(f"<tr>{cells}</tr>")
-    count = len(rows)
-    return (
-        f"<p>{count} row{'s' if count != 1 else ''}</p><table><tr>{head}</tr>"
-        + "".join(rows)
-        + "</table>"
-    )
+def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response]:
+    """Return the handler of ``/``: a form, and the result of its query as an HTML table."""
+    from kg.views.explorer import render
 
+    def handle(request: Request) -> Response:
+        from kg.rdf.sparql import query_form
 
-def make_handler(pool: WorkerPool, timeout: float, max_rows: int) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "kg-sparql"
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-            return  # quiet: no query text in logs
-
-        def _send(
-            self, status: int, body: bytes, media: str, headers: dict[str, str] | None = None
-        ) -> None:
-            self.send_response(status)
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.send_header(
-                "Content-Type",
-                media
-                if media.startswith("text/html") or ";" in media
-                else f"{media}; charset=utf-8",
+        query = request.param("query")
+        context: dict[str, Any] = {"query": query or DEFAULT_QUERY}
+        if query:
+            graph_result = query_form(query) in ("CONSTRUCT", "DESCRIBE")
+            media = "text/turtle" if graph_result else "application/sparql-results+json"
+            status, answer = pool.run(
+                (query, media, limits.max_rows, limits.max_bytes, []), limits.timeout
             )
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
-        def _error(self, status: int, message: str, retry: bool = False) -> None:
-            headers = {"Retry-After": str(RETRY_AFTER)} if retry else None
-            self._send(status, (message + "\n").encode(), "text/plain", headers)
-
-        def do_GET(self) -> None:  # noqa: N802 - stdlib name
-            url = urllib.parse.urlsplit(self.path)
-            params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
-            if url.path == "/":
-                return self._page(params)
-            if url.path != "/sparql":
-                return self._error(404, "not found: the SPARQL endpoint is /sparql")
-            self._answer(params)
-
-        do_HEAD = do_GET
-
-        def do_POST(self) -> None:  # noqa: N802 - stdlib name
-            url = urllib.parse.urlsplit(self.path)
-            if url.path != "/sparql":
-                return self._error(404, "not found: the SPARQL endpoint is /sparql")
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                return self._error(413, f"the request body is over {MAX_BODY} bytes")
-            body = self.rfile.read(length).decode("utf-8", "replace")
-            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
-            if ctype == "application/sparql-update":
-                return self._error(403, "updates are not allowed: this endpoint is read-only")
-            if ctype == "application/sparql-query":
-                params["query"] = [body]
-            elif ctype == "application/x-www-form-urlencoded":
-                params.update(urllib.parse.parse_qs(body, keep_blank_values=True))
-            else:
-                return self._error(415, "send application/sparql-query or a form with 'query'")
-            self._answer(params)
-
-        def _answer(self, params: dict[str, list[str]]) -> None:
-            from kg.rdf.sparql import query_form
-
-            if "update" in params:
-                return self._error(403, "updates are not allowed: this endpoint is read-only")
-            if "query" not in params:
-                return self._error(400, "missing the 'query' parameter")
-
-            text = params["query"][0]
-            dataset = params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
-            form = query_form(text)
-            if form == "UPDATE":
-                return self._error(403, "updates are not allowed: this endpoint is read-only")
-            override = params["format"][0] if params.get("format") else None
-            media = negotiate(self.headers.get("Accept", ""), form or "SELECT", override)
-            if media is None:
-                return self._error(
-                    406,
-                    "no acceptable result format: use JSON, XML, CSV, TSV "
-                    "(SELECT, ASK) or Turtle, N-Triples, JSON-LD, RDF/XML (CONSTRUCT)",
-                )
-            status, answer = pool.run((text, media, max_rows, dataset), timeout)
             if status != "ok":
-                return self._error(answer[0], answer[1], retry=status == "busy")
-            self._send(200, answer, media)
-
-        def _page(self, params: dict[str, list[str]]) -> None:
-            from kg.rdf.sparql import query_form
-
-            query = (params.get("query") or [""])[0]
-            result = ""
-            if query:
-                graph_result = query_form(query) in ("CONSTRUCT", "DESCRIBE")
-                media = "text/turtle" if graph_result else "application/sparql-results+json"
-                status, answer = pool.run((query, media, max_rows, []), timeout)
-                if status != "ok":
-                    result = f'<p class="error">{html.escape(answer[1])}</p>'
-                elif graph_result:
-                    result = f"<pre>{html.escape(answer.decode('utf-8'))}</pre>"
+                context["error"] = answer[1]
+            elif graph_result:
+                context["turtle"] = answer.decode("utf-8")
+            else:
+                doc = json.loads(answer)
+                if "boolean" in doc:
+                    context["boolean"] = str(doc["boolean"]).lower()
                 else:
-                    result = _html_table(answer)
-            body = PAGE.format(query=html.escape(query or DEFAULT_QUERY), result=result)
-            self._send(200, body.encode("utf-8"), "text/html; charset=utf-8")
+                    names = doc["head"]["vars"]
+                    context["names"] = names
+                    context["rows"] = [
+                        [b[n]["value"] if n in b else "" for n in names]
+                        for b in doc["results"]["bindings"]
+                    ]
+        return Response.html(render("query.html", **context))
 
-    return Handler
+    return handle
+
+
+# ---------------------------------------------------------------- the server
 
 
 class Server:
@@ -482,7 +471,15 @@ class Server:
         timeout: float = 30.0,
         max_rows: int = 10000,
         workers: int = 2,
+        *,
+        max_bytes: int = MAX_RESULT_BYTES,
+        idle_timeout: float = IDLE_TIMEOUT,
+        request_deadline: float = REQUEST_DEADLINE,
+        token: str | None = None,
+        allow_hosts: tuple[str, ...] = (),
     ) -> None:
+        from kg.views.httpd import HTTPServer
+
         if bool(graph_file) == bool(store):
             raise errors.both_graph_sources() if graph_file else errors.no_graph_source()
         if store and not store.startswith(("sparql+http://", "sparql+https://")):
@@ -492,33 +489,51 @@ class Server:
 
             with contextlib.suppress(errors.StoreBusy):
                 open_graph(store=store, wait=0).close()
+        self.limits = Limits(timeout, max_rows, max_bytes)
+        self._host, self._port = host, port
+        self._token, self._allow_hosts = token, allow_hosts
         self.pool = WorkerPool(graph_file, store, size=workers)
+        self.app = WebApp(Guard.for_server(host, port), MAX_BODY)
         try:
-            self.httpd = ThreadingHTTPServer(
-                (host, port), make_handler(self.pool, timeout, max_rows)
+            self.httpd = HTTPServer(
+                self.app,
+                host,
+                port,
+                threads=workers + 4,  # queries wait for a worker; pages and files do not
+                max_body=MAX_BODY,
+                max_response=max_bytes,
+                idle_timeout=idle_timeout,
+                request_deadline=request_deadline,
             )
         except OSError as err:
             self.pool.close()
             raise errors.InputError(
                 f"cannot listen on {host}:{port}: {err.strerror}. Pick another --port."
             ) from err
-        self.httpd.daemon_threads = True
+        # the guard needs the real port (port 0 picks one)
+        self.app.guard = Guard.for_server(host, self.address[1], allow_hosts, token)
+        self.app.route("/sparql", sparql_protocol(self.pool, self.limits), ("GET", "HEAD", "POST"))
+        self.app.route("/", query_page(self.pool, self.limits), navigable=True)
+        self.app.route("/static/", lambda r: static_file(EXPLORER, r.path[len("/static/") :]))
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self.httpd.address
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        host, port = self.address
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def serve_forever(self) -> None:
         self.httpd.serve_forever()
 
     def start(self) -> Server:
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.httpd.start()
         return self
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.httpd.close()
         self.pool.close()
 
     def __enter__(self) -> Server:
@@ -535,11 +550,25 @@ def serve(
     port: int = 7878,
     timeout: float = 30.0,
     max_rows: int = 10000,
+    *,
+    max_bytes: int = MAX_RESULT_BYTES,
+    token: str | None = None,
+    allow_hosts: tuple[str, ...] = (),
 ) -> None:
     """Run the endpoint until interrupted."""
     import sys
 
-    server = Server(graph_file, store, host, port, timeout, max_rows)
+    server = Server(
+        graph_file,
+        store,
+        host,
+        port,
+        timeout,
+        max_rows,
+        max_bytes=max_bytes,
+        token=token,
+        allow_hosts=allow_hosts,
+    )
     print(
         f"SPARQL endpoint {server.url}/sparql (read-only), query page {server.url}/ "
         "- Ctrl-C to stop",
@@ -547,5 +576,7 @@ def serve(
     )
     try:
         server.serve_forever()
+    except KeyboardInterrupt:
+        pass
     finally:
         server.close()

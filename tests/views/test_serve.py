@@ -227,4 +227,4 @@ def test_new_documents_become_visible(tmp_path: Path) -> None:
 
 
 def test_listens_on_loopback_by_default(server: Server) -> None:
-    assert server.httpd.server_address[0] == "127.0.0.1"
+    assert server.address[0] == "127.0.0.1"
