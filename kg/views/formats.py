@@ -11,7 +11,9 @@ The rules, in order:
 2. a value that names no format at all is an error (406), listing the names;
 3. a value that names a format of the other forms (``csv`` for CONSTRUCT: SPARQLWrapper sends
    that with ``Accept: */*``) is ignored, and ``Accept`` decides;
-4. ``Accept`` with q-values; ``*/*`` (or nothing) gives SPARQL JSON results, or Turtle.
+4. ``Accept`` with q-values; ``*/*`` (or nothing) gives SPARQL JSON results, or Turtle. The
+   answer is labelled with the media type asked for (``application/json`` for JSON-LD when the
+   client accepts only that), or the format's own type for a name or a wildcard.
 """
 
 from __future__ import annotations
@@ -131,7 +133,7 @@ def negotiate(accept: str, form: str, override: str | None = None) -> str | None
             choices.append((-q, i, media))
     for _, _, media in sorted(choices):
         if media in media_kinds:
-            return answer[media_kinds[media]]
+            return media  # the type asked for names the answer (application/xml shows inline)
         if media == "*/*":
             return default
         if media.endswith("/*"):

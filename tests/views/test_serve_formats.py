@@ -140,8 +140,8 @@ def _get(server: Server, query: str, accept: str | None = None, **params: str) -
         (None, {"format": "nquads"}, "application/n-quads", "nquads"),
         ("application/trig", {}, "application/trig", "trig"),
         (None, {"output": "trig"}, "application/trig", "trig"),
-        ("application/json", {}, "application/ld+json", "json-ld"),
-        ("text/n3", {}, "text/turtle", "turtle"),
+        ("application/json", {}, "application/json", "json-ld"),
+        ("text/n3", {}, "text/n3", "turtle"),
     ],
 )
 def test_construct_as_nquads_trig_and_more(
