@@ -513,7 +513,8 @@ def _add_serve(sub: Any) -> None:
         "serve",
         help="serve the graph read-only over the SPARQL 1.1 Protocol at /sparql",
         description="Start a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql (GET and "
-        "POST, JSON/XML/CSV/TSV/Turtle by content negotiation) and a query page at /.",
+        "POST; SPARQL JSON/XML/CSV/TSV results, Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads "
+        "and TriG graphs, chosen by Accept or by format=/output=) and a query page at /.",
         epilog="example:\n  kg serve --store kg-store --port 7878",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
