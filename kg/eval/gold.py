@@ -28,6 +28,7 @@ from typing import Any
 from kg import errors
 from kg.rdf.vocab import PROPERTIES, SYMMETRIC_PROPERTIES
 from kg.records import Document, Extraction
+from kg.run.extraction import extract_documents
 
 THRESHOLDS: tuple[float, ...] = tuple(round(i / 10, 1) for i in range(10))
 
@@ -331,8 +332,6 @@ def evaluate_files(gold_paths: list[str], article_paths: list[str]) -> Report:
             f"{len(gold_paths)} gold files for {len(article_paths)} articles. "
             "Pass one --gold per article, in the same order."
         )
-    from kg.run.extraction import extract_documents
-
     golds = [load_gold(p) for p in gold_paths]
     docs = [read_article(p) for p in article_paths]
     return evaluate(golds, extract_documents(docs))
