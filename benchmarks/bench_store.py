@@ -12,10 +12,11 @@ Steps, each figure printed as it is measured:
    transaction per document), in a child process so that its peak memory is its own; for reference
    also pyoxigraph's ``bulk_load`` of the same file;
 3. load the same file into rdflib's in-memory Dataset (also a child process, for its memory);
-4. in one process, run a lookup, a two-hop join and a GROUP BY count through ``kg.query.run_query``
-   (the code behind ``kg query``, CSV output), through raw pyoxigraph (``Store.query`` + CSV
-   serialisation) and through rdflib (``Dataset.query`` + CSV serialisation), and print median
-   latencies, the rdflib/kg ratio and the kg-query overhead over raw pyoxigraph. It also times
+4. in one process, run a lookup, a two-hop join and a GROUP BY count through
+   ``kg.views.query.run_query`` (the code behind ``kg query``, CSV output), through raw
+   pyoxigraph (``Store.query`` + CSV serialisation) and through rdflib (``Dataset.query`` + CSV
+   serialisation), and print median latencies, the rdflib/kg ratio and the kg-query overhead
+   over raw pyoxigraph. It also times
    whole ``kg query`` processes (interpreter start-up included) for information.
 """
 
@@ -69,9 +70,9 @@ def _peak_mb() -> float:
 
 def generate(n_triples: int, path: Path, seed: int = 7) -> dict[str, object]:
     """Write synthetic documents as N-Quads; return what the queries need to know."""
-    from kg import graph
+    from kg.rdf import quads as graph
     from kg.records import Document, Entity, Evidence, Extraction, Relation
-    from kg.store import write_quads
+    from kg.store.oxigraph import write_quads
 
     rng = random.Random(seed)
     n_entities = max(200, n_triples // 50)
@@ -146,7 +147,7 @@ def load_kg(nq: str, folder: str) -> dict[str, float]:
     """
     import pyoxigraph as ox
 
-    from kg.store import from_ox, open_store
+    from kg.store.oxigraph import from_ox, open_store
 
     started = time.perf_counter()
     docs = 0
@@ -245,9 +246,9 @@ def run_queries(folder: str, nq: str, info: dict[str, object], reps: int, rdflib
     import pyoxigraph as ox
     from rdflib import Dataset
 
-    from kg import graph
-    from kg.query import run_query
-    from kg.store import open_graph
+    from kg.rdf import quads as graph
+    from kg.store.oxigraph import open_graph
+    from kg.views.query import run_query
 
     lookups = [str(graph.entity_iri(k)) for k in info["lookup_keys"]]  # type: ignore[attr-defined]
     countries = [str(graph.entity_iri(k)) for k in info["countries"]]  # type: ignore[attr-defined]

@@ -14,14 +14,14 @@ __all__ = ["__version__", "build", "open_store"]
 
 
 def build(*args: Any, **kwargs: Any) -> Any:
-    """Run the whole pipeline; see :func:`kg.pipeline.build`."""
-    from kg.pipeline import build as _build
+    """Run the whole pipeline; see :func:`kg.run.build.build`."""
+    from kg.run.build import build as _build
 
     return _build(*args, **kwargs)
 
 
 def open_store(*args: Any, **kwargs: Any) -> Any:
-    """Open a store; see :func:`kg.store.open_store`."""
-    from kg.store import open_store as _open
+    """Open a store; see :func:`kg.store.oxigraph.open_store`."""
+    from kg.store.oxigraph import open_store as _open
 
     return _open(*args, **kwargs)

@@ -132,7 +132,7 @@ def bad_conll04(path: str, detail: str) -> InputError:
 def no_conll04_model(path: str) -> InputError:
     return InputError(
         f"CoNLL04 model not found: {path}. Rebuild it with: "
-        "python -m kg.conll04 train ../shared/conll04/conll04_train.json"
+        "python -m kg.eval.conll04 train ../shared/conll04/conll04_train.json"
     )
 
 
@@ -225,7 +225,7 @@ def no_document(name: str, store: str) -> InputError:
     )
 
 
-# ------------------------------------------------------- hostile input (issue 7, kg/safety.py)
+# ------------------------------------------------------- hostile input (issue 7, kg/rdf/safety.py)
 
 
 def query_too_complex(source: str, detail: str) -> QueryError:
@@ -293,4 +293,39 @@ def store_being_read(path: str, readers: list[str], waited: float) -> StoreBusy:
 def bad_store_wait(value: str) -> InputError:
     return InputError(
         f"invalid KG_STORE_WAIT {value!r}. Give the seconds to wait for a busy store, e.g. 10."
+    )
+
+
+# ------------------------------------------------- kg serve: answers to HTTP clients (issue 15)
+
+
+class Refused(KGError):
+    """A request ``kg serve`` will not answer: the HTTP status and a message for the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def foreign_host(header: str, url: str) -> Refused:
+    return Refused(
+        403,
+        f"the Host header {header!r} does not name this server: open it as {url} (a page that "
+        "reaches kg serve under another name may be a DNS rebinding attack), or start kg serve "
+        "with --allow-host NAME",
+    )
+
+
+def cross_origin() -> Refused:
+    return Refused(
+        403,
+        "cross-origin requests need the token of this server: send it as "
+        "'Authorization: Bearer TOKEN' (kg serve --token TOKEN)",
+    )
+
+
+def result_too_large(limit: int) -> Refused:
+    return Refused(
+        400,
+        f"the result is larger than {limit} bytes: add a LIMIT or select fewer or shorter values",
     )

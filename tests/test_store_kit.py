@@ -56,7 +56,7 @@ def make_extraction(
 
 def doc_quads(extraction: Extraction) -> tuple[object, list[tuple[object, ...]]]:
     """Return (document IRI, quads) of an extraction."""
-    from kg import graph
+    from kg.rdf import quads as graph
 
     return graph.document_iri(extraction.document.id), list(graph.extraction_quads(extraction))
 
@@ -130,7 +130,7 @@ def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def any_store(store_location: str) -> Iterator[object]:
     """An open, empty, writable store of each backend."""
-    from kg.store import open_store
+    from kg.store.oxigraph import open_store
 
     with open_store(store_location) as store:
         yield store

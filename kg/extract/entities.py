@@ -252,7 +252,7 @@ class MentionFinder:
     # ------------------------------------------------------------ public
 
     def find(self, doc: Doc) -> list[Cand]:
-        from kg.doctokens import token_view
+        from kg.nlp.tokens import token_view
 
         doc = token_view(doc)  # the passes below revisit every token: build them once
         cands: list[Cand] = []

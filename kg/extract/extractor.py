@@ -117,10 +117,10 @@ def main_country(cands: list[Cand]) -> str | None:
 
 def extract_document(sdoc: Doc, document: Document) -> Extraction:
     """Extract resolved entities and relations with evidence from one parsed document."""
-    from kg.doctokens import token_view
     from kg.extract import relations as R
     from kg.extract.lexicon import load
     from kg.extract.resolve import resolve
+    from kg.nlp.tokens import token_view
 
     lex = load()
     sdoc = token_view(sdoc)  # every rule below revisits the tokens: build them once

@@ -185,8 +185,8 @@ def _dates(ex, predicate: str) -> list[str | None]:
 
 @pytest.mark.slow
 def test_extracted_training_on_thursday_is_dated_in_the_graph(nlp) -> None:
-    from kg import graph
-    from kg.vocab import KG
+    from kg.rdf import quads as graph
+    from kg.rdf.vocab import KG
 
     ex = _extract(
         nlp, "On Thursday the Peruvian Army's 7th Brigade trained with U.S. Army Special Forces."

@@ -1,0 +1,1 @@
+"""Sources → Documents: files, folders, HTML pages, feeds, JSON Lines, URLs, stdin; dates."""
