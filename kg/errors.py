@@ -34,6 +34,10 @@ class QueryError(KGError):
     """A SPARQL query is malformed or not allowed."""
 
 
+class InstallError(KGError):
+    """kg's own installation is incomplete: a data file it ships with is missing."""
+
+
 class ValidationFailed(KGError):
     """The graph does not conform to the SHACL shapes (exit code 1, not an error of the tool)."""
 
@@ -328,4 +332,21 @@ def result_too_large(limit: int) -> Refused:
     return Refused(
         400,
         f"the result is larger than {limit} bytes: add a LIMIT or select fewer or shorter values",
+    )
+
+
+# ---------------------------------------------------------------- package data (kg.resources)
+
+
+def missing_data_file(path: str, what: str) -> InstallError:
+    return InstallError(
+        f"kg's data file {path} ({what}) is missing: the installation is incomplete. "
+        "Reinstall kg (pip install --force-reinstall kg, or pip install -e . in a source checkout)."
+    )
+
+
+def data_not_on_disk(location: str) -> InstallError:
+    return InstallError(
+        f"kg's data files are not on the file system ({location}). "
+        "Install kg as a regular package (pip install kg), not from a zip file."
     )

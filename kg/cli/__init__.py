@@ -242,7 +242,7 @@ def _add_query(sub: Any) -> None:
         help="run a SPARQL query (inline, a .rq file, or a saved query by name)",
         description="Run a SPARQL 1.1 query against a graph file or a store.",
         epilog="examples:\n  kg query --store kg-store 'SELECT * WHERE { ?s ?p ?o } LIMIT 5'\n"
-        "  kg query --graph out/graph.trig ontology/queries/units-training-with-us.rq",
+        "  kg query --graph out/graph.trig units-training-with-us",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_graph_source(p)
@@ -427,7 +427,7 @@ def _add_validate(sub: Any) -> None:
     )
     _add_graph_source(p)
     p.add_argument(
-        "--shapes", metavar="FILE", help="SHACL shapes to use instead of ontology/shapes.ttl"
+        "--shapes", metavar="FILE", help="SHACL shapes to use instead of kg/ontology/shapes.ttl"
     )
     p.set_defaults(handler=_run_validate)
 
@@ -476,7 +476,7 @@ def _add_eval(sub: Any) -> None:
         "--calibrate",
         metavar="FILE",
         help="write per-rule confidences measured on these "
-        "articles to FILE (e.g. data/lexicons/calibration.tsv)",
+        "articles to FILE (e.g. kg/data/lexicons/calibration.tsv)",
     )
     p.set_defaults(handler=_run_eval)
 
@@ -513,7 +513,8 @@ def _add_serve(sub: Any) -> None:
         "serve",
         help="serve the graph read-only over the SPARQL 1.1 Protocol at /sparql",
         description="Start a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql (GET and "
-        "POST, JSON/XML/CSV/TSV/Turtle by content negotiation) and a query page at /.",
+        "POST; SPARQL JSON/XML/CSV/TSV results, Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads "
+        "and TriG graphs, chosen by Accept or by format=/output=) and a query page at /.",
         epilog="example:\n  kg serve --store kg-store --port 7878",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -11,9 +11,10 @@ Two small models learned on the TRAIN split correct spaCy toward CoNLL04's conve
 (``kg.extract.relclf``): a BIO tagger that takes spaCy's NER labels as features, and a logistic
 regression per candidate pair.
 ``python -m kg.eval.conll04 train ../shared/conll04/conll04_train.json`` rebuilds
-``data/models/conll04_*.json`` (deterministic); ``python -m kg.eval.conll04 cv …train.json`` gives
-held-out figures by 5-fold cross-validation on TRAIN, the only figure used to choose features (the
-dev split is reported on, never tuned on). No corpus sentence is stored: only feature weights.
+``kg/data/models/conll04_*.json`` (deterministic); ``python -m kg.eval.conll04 cv …train.json``
+gives held-out figures by 5-fold cross-validation on TRAIN, the only figure used to choose
+features (the dev split is reported on, never tuned on). No corpus sentence is stored: only
+feature weights.
 
 The plain spaCy model (``kg.nlp.model.load_base_model``) is used, not the news pipeline of
 ``kg.extract``: the tagger was trained on the base model's labels, and news-specific components
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg import errors
 from kg.eval.gold import Counts
-from kg.resources import home
+from kg.resources import models_dir
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -66,10 +67,6 @@ RELATIONS_FILE = "conll04_relations.json"
 
 Sentence = dict[str, Any]
 Progress = Callable[[str], None]
-
-
-def models_dir() -> Path:
-    return home() / "data" / "models"
 
 
 # ---------------------------------------------------------------- input / output
@@ -426,7 +423,7 @@ def candidate_pairs(entities: Sequence[tuple[int, int, str]]) -> list[tuple[int,
 
 
 class Predictor:
-    """Entity tagger plus relation classifier, loaded from ``data/models/``."""
+    """Entity tagger plus relation classifier, loaded from ``kg/data/models/``."""
 
     def __init__(self, tagger: Tagger, relations: LogReg) -> None:
         self.tagger = tagger
@@ -620,7 +617,7 @@ def fit(
 def train(
     path: str | Path, out_dir: Path | None = None, seed: int = 0, progress: Progress | None = None
 ) -> dict[str, Any]:
-    """Learn both models from a TRAIN split and write them as JSON to ``data/models/``."""
+    """Learn both models from a TRAIN split and write them as JSON to ``kg/data/models/``."""
     say = progress or (lambda _msg: None)
     out_dir = out_dir or models_dir()
     sentences = load_split(path)

@@ -1,4 +1,4 @@
-"""Gazetteers and lexicons read from ``data/lexicons`` (data files, not code), loaded once.
+"""Gazetteers and lexicons read from ``kg/data/lexicons`` (data files, not code), loaded once.
 
 Files (tab-separated, ``#`` starts a comment line):
 
@@ -19,13 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.resources import lexicon_dir
+from kg.resources import lexicon_file
 
 
 def _rows(name: str) -> Iterator[list[str]]:
-    path: Path = lexicon_dir() / name
-    if not path.exists():
-        return
+    path: Path = lexicon_file(name)  # a missing file raises: never an empty lexicon
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue

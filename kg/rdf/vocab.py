@@ -1,6 +1,7 @@
 """The ontology's namespace as a closed class, so that a misspelled term fails at import time.
 
-The terms listed here must match ``ontology/kg.ttl``; ``tests/rdf/test_vocab.py`` checks both ways.
+The terms listed here must match ``kg/ontology/kg.ttl``; ``tests/rdf/test_vocab.py`` checks both
+ways.
 """
 
 from __future__ import annotations

@@ -21,9 +21,8 @@ _MAX_CELL = 80
 
 
 def saved_queries() -> dict[str, Path]:
-    """Return the saved queries by name (file stem) from ``ontology/queries``."""
-    folder = queries_dir()
-    return {p.stem: p for p in sorted(folder.glob("*.rq"))} if folder.is_dir() else {}
+    """Return the saved queries by name (file stem) from ``kg/ontology/queries``."""
+    return {p.stem: p for p in sorted(queries_dir().glob("*.rq"))}
 
 
 def read_query(arg: str) -> tuple[str, str]:

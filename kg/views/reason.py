@@ -1,7 +1,7 @@
 """Materialise what the ontology's axioms imply, into a separate inferred graph.
 
 The reasoner (``owlrl``: RDFS or OWL 2 RL semantics) runs over the entities' types and facts plus
-``ontology/kg.ttl``. Of its output we keep what is news about the entities: a type (``rdf:type``
+``kg/ontology/kg.ttl``. Of its output we keep what is news about the entities: a type (``rdf:type``
 from subclasses, domains and ranges) or a kg property (the other direction of a symmetric fact,
 the transitive closure of ``partOf``). Those triples go into the graph
 ``https://w3id.org/newskg/graph/inferred``, replaced as a whole on each run; asserted facts stay

@@ -1,4 +1,4 @@
-"""``kg validate``: check a graph against ``ontology/shapes.ttl`` and print a readable report.
+"""``kg validate``: check a graph against ``kg/ontology/shapes.ttl`` and print a readable report.
 
 pyshacl validates the union of the document graphs with the ontology mixed in (so ``sh:class``
 follows subclasses). Two checks SHACL cannot express, because it does not see named graphs, run
@@ -101,7 +101,7 @@ def validate(source: Any, shapes: str | None = None) -> ValidationResult:
 
     Args:
         source: The graph to check.
-        shapes: A SHACL file to use instead of ``ontology/shapes.ttl``.
+        shapes: A SHACL file to use instead of ``kg/ontology/shapes.ttl``.
 
     Returns:
         The result; ``report`` lists each problem with the focus node's label.

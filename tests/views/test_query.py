@@ -13,10 +13,9 @@ from test_store_kit import doc_quads, make_extraction
 from kg import errors
 from kg.cli import main
 from kg.rdf.sparql import bind, from_graphs, query_form, where_brace
+from kg.resources import queries_dir
 from kg.store.oxigraph import open_graph, open_store, write_quads
 from kg.views.query import parse_params, read_query, run_query, saved_queries
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _sample() -> list:
@@ -195,7 +194,7 @@ def _csv(out: str) -> list[dict[str, str]]:
 
 
 def test_units_training_with_us(sample_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rq = ROOT / "ontology" / "queries" / "units-training-with-us.rq"
+    rq = queries_dir() / "units-training-with-us.rq"
     assert main(["query", "--graph", str(sample_file), str(rq), "--format", "csv"]) == 0
     rows = _csv(capsys.readouterr().out)
     assert [(r["forceLabel"], r["usForceLabel"], r["documents"]) for r in rows] == [

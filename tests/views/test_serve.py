@@ -13,7 +13,8 @@ from test_store_kit import doc_quads, make_extraction
 
 from kg.rdf import quads as graph
 from kg.store.oxigraph import open_store
-from kg.views.serve import Server, negotiate
+from kg.views.formats import negotiate
+from kg.views.serve import Server
 
 DOC_A = str(graph.document_iri("doc-a"))
 
