@@ -118,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     modes = set(args.only.split(","))
 
-    from kg.nlp.model import load_base_model, load_nlp
+    from kg.nlp.model import load_base_model
     from kg.run.build import build
+    from kg.run.extraction import load_nlp
 
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     corpus = tmp / "corpus"
@@ -205,7 +206,7 @@ def profile(corpus: Path, tmp: Path, nlp: Any, words: int) -> None:
         ("spaCy (Language.pipe)", "spacy/language.py", "pipe", False),
         ("kg.extract.extract_document", "kg/extract/extractor.py", "extract_document", False),
         ("kg.rdf.quads.extraction_quads", "kg/rdf/quads.py", "extraction_quads", False),
-        ("rdflib → pyoxigraph terms (ox_quad)", "kg/store/oxigraph.py", "ox_quad", False),
+        ("rdflib → pyoxigraph terms (ox_quad)", "kg/rdf/terms.py", "ox_quad", False),
         (
             "pyoxigraph.serialize (own time)",
             "~",

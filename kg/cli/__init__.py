@@ -37,7 +37,7 @@ def open_source(args: argparse.Namespace) -> Any:
         raise errors.both_graph_sources()
     if not graph and not store:
         raise errors.no_graph_source()
-    from kg.store.oxigraph import open_graph
+    from kg.store import open_graph
 
     return open_graph(graph_file=graph, store=store)
 
@@ -150,7 +150,8 @@ def _add_build_scale_options(p: argparse.ArgumentParser) -> None:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from kg.run.build import DocumentStatus, build
+    from kg.records import DocumentStatus
+    from kg.run.build import build
 
     if not args.output and not args.store:
         raise errors.InputError("nowhere to write. Pass -o FILE (an RDF file) or --store DIR.")
@@ -159,8 +160,8 @@ def _run_build(args: argparse.Namespace) -> int:
             f"--min-confidence must be between 0 and 1, got {args.min_confidence}."
         )
 
-    from kg.ingest.documents import IngestOptions
-    from kg.ingest.feeds import parse_fields
+    from kg.ingest import IngestOptions
+    from kg.ingest.jsonl import parse_fields
     from kg.run.progress import Progress
 
     if args.workers < 1:
@@ -653,7 +654,7 @@ def _add_remove(sub: Any) -> None:
 
 
 def _run_remove(args: argparse.Namespace) -> int:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
     from kg.views.export import resolve_documents
 
     with open_store(args.store) as store:
@@ -684,7 +685,7 @@ def _add_reason(sub: Any) -> None:
 
 
 def _run_reason(args: argparse.Namespace) -> int:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
     from kg.views.reason import materialise
 
     with open_store(args.store) as store:
@@ -743,7 +744,7 @@ def _add_watch(sub: Any) -> None:
 
 
 def _run_watch(args: argparse.Namespace) -> int:
-    from kg.ingest.documents import IngestOptions
+    from kg.ingest import IngestOptions
     from kg.run.watch import parse_interval, watch
 
     every = parse_interval(args.every)
