@@ -47,11 +47,15 @@ if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.term import Node
 
+    from kg.store.merged import Change
+
 Quad = tuple["Node", "Node", "Node", "Node | None"]
 Row = dict[str, "Node | None"]
 
 MARKER = "kg-store.json"
-STORE_FORMAT = {"format": "kg-store", "version": 1, "backend": "oxigraph"}
+#: version 2: the default graph is the merged graph (``kg.store.merged``); a version 1 store is
+#: read as the union of its graphs and brought to version 2 when opened for writing
+STORE_FORMAT = {"format": "kg-store", "version": 2, "backend": "oxigraph"}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 #: File extensions and their formats, for reading and writing RDF files.
@@ -222,6 +226,11 @@ class Store:
     location: str = ""
     writable: bool = False
     include_inferred: bool = False  # let queries see the inferred graph too
+    #: What queries see as their default graph (see ``kg.store.merged``):
+    #: "merged"  the store's default graph, kept by this class as the merged document graphs;
+    #: "union"   the union of the named graphs (a store or file written before the merged graph);
+    #: "own"     the store's default graph as it is (an RDF file of plain triples).
+    default_graph: str = "merged"
 
     def __init__(
         self,
@@ -230,6 +239,7 @@ class Store:
         writable: bool = True,
         folder: Path | None = None,
         lock: Locks | None = None,
+        default_graph: str = "merged",
     ) -> None:
         import pyoxigraph as ox
 
@@ -239,14 +249,17 @@ class Store:
         self._folder = folder
         self._lock = lock
         self._inferred: bool | None = None  # see _has_inferred
+        self.default_graph = default_graph
 
     # -- primitives (overridden by the remote backend)
 
     def _raw_query(self, text: str) -> Any:
         """Run a query; return pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
 
-        The default graph is the union of the graphs, less the inferred graph (``kg reason``)
-        unless ``include_inferred`` is set: inferences never mix with asserted facts by accident.
+        The default graph is the merged graph (each triple of the document graphs once, see
+        ``kg.store.merged``), without the inferred graph (``kg reason``) unless
+        ``include_inferred`` is set: inferences never mix with asserted facts by accident.
+        ``GRAPH ?g`` ranges over the named graphs: the documents (and the inferred graph).
         """
         import pyoxigraph as ox
 
@@ -254,6 +267,11 @@ class Store:
         try:
             if "FROM" in upper and from_graphs(text):
                 return self._run(text, upper)  # the query names its own dataset
+            if self.default_graph != "union":
+                if self.include_inferred and self._has_inferred():
+                    with_inferred = [ox.DefaultGraph(), ox.NamedNode(INFERRED_GRAPH)]
+                    return self._run(text, upper, default_graph=with_inferred)
+                return self._run(text, upper)
             if self.include_inferred or not self._has_inferred():
                 return self._run(text, upper, use_default_graph_as_union=True)
             inferred = ox.NamedNode(INFERRED_GRAPH)
@@ -319,7 +337,13 @@ class Store:
         }
 
     def _all_quads(self) -> Iterator[Any]:
-        return iter(self._db.quads_for_pattern(None, None, None))
+        """Every stored quad; not the merged graph, which is derived from the others."""
+        found = self._db.quads_for_pattern(None, None, None)
+        if self.default_graph != "merged":
+            return iter(found)
+        import pyoxigraph as ox
+
+        return (q for q in found if type(q.graph_name) is not ox.DefaultGraph)
 
     # -- queries
 
@@ -373,7 +397,10 @@ class Store:
         return bool(result)
 
     def quads(self) -> Iterator[Quad]:
-        """Yield every quad as rdflib terms (graph ``None`` for the default graph)."""
+        """Yield every quad as rdflib terms (graph ``None`` for the default graph).
+
+        The merged graph is left out: it is derived from the document graphs (``kg.store.merged``).
+        """
         for q in self._all_quads():
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), from_ox(q.graph_name)
 
@@ -424,20 +451,80 @@ class Store:
             self._log("unchanged", doc_iri, new)
             return False
         existed = bool(old)
-        if existed or not self._insert_new(new):
+        merged = self._merged_change(g, old, new)
+        if existed or merged is not None or not self._insert_new(new):
+            # one update request: the document's graph and the merged graph change together
             body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in new)
-            update = f"DROP SILENT GRAPH {g} ;\n"
+            operations = [f"DROP SILENT GRAPH {g}"] if existed else []
             if new:
-                update += f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}"
-            self._update(update)
+                operations.append(f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
+            if merged is not None:
+                from kg.store.merged import copy_text, update_text
+
+                # the merged graph is a set: triples it holds already stay once; copied by the
+                # store from the new graph (sending or parsing the triples twice costs more)
+                operations += [copy_text(g) if new else "", update_text(merged)]
+            self._update(" ;\n".join(op for op in operations if op))
         self._log("replace" if existed else "add", doc_iri, new)
         return True
 
+    def _merged_change(self, graph: Any, old: Iterable[Any], new: Iterable[Any]) -> Change | None:
+        """What writing a document graph does to the merged graph (None: not maintained here)."""
+        from kg.store.merged import document_change, is_document_graph
+
+        if not is_document_graph(graph):
+            return None
+        self._ensure_merged()
+        if self.default_graph != "merged":
+            return None
+        return document_change(graph, old, new, lambda triples: self._others(graph, triples))
+
+    def _others(self, graph: Any, triples: list[Any]) -> list[int]:
+        """For each triple, how many document graphs other than ``graph`` hold it (indexes)."""
+        from kg.store.merged import is_document_graph
+
+        counts = []
+        for t in triples:
+            found = self._db.quads_for_pattern(t.subject, t.predicate, t.object)
+            counts.append(
+                sum(1 for q in found if q.graph_name != graph and is_document_graph(q.graph_name))
+            )
+        return counts
+
+    def _ensure_merged(self) -> None:
+        """Make sure the merged graph exists before a write (``open_store`` sees to it)."""
+
+    def rebuild_merged(self) -> None:
+        """Recompute the merged graph from the document graphs.
+
+        For a store written before the merged graph existed (``open_store`` calls it when it
+        opens one for writing, and records the new format once it is done) and for RDF files.
+        """
+        self._need_writable()
+        self._update("CLEAR SILENT DEFAULT")
+        self._copy_documents_to_default()
+        from kg.store.merged import FACT_COUNTS, fact_node_lines
+
+        lines = list(fact_node_lines(self._raw_query(FACT_COUNTS)))
+        for start in range(0, len(lines), 50_000):
+            self._update("INSERT DATA {\n" + "\n".join(lines[start : start + 50_000]) + "\n}")
+        self.default_graph = "merged"
+
+    def _copy_documents_to_default(self) -> None:
+        """Copy every document graph's triples into the default graph, one graph at a time
+        (one update over all of them would hold every triple in memory at once)."""
+        from kg.store.merged import copy_text, is_document_graph
+
+        for graph in list(self._db.named_graphs()):
+            if is_document_graph(graph):
+                self._update(copy_text(graph))
+
     def _insert_new(self, quads: list[Any]) -> bool:
-        """Add the quads of a document not in the store yet, atomically; False if not supported.
+        """Add the quads of a graph not in the store yet, atomically; False if not supported.
 
         ``pyoxigraph.Store.extend`` is one transaction (all or nothing) and about a third faster
-        than parsing the same quads as ``INSERT DATA``; nothing has to be dropped first.
+        than parsing the same quads as ``INSERT DATA``; nothing has to be dropped first. Used
+        for the graphs the merged graph does not follow (the inferred graph).
         """
         self._need_writable()
         try:
@@ -453,11 +540,16 @@ class Store:
             Whether the document was in the store.
         """
         self._need_writable()
-        existed = bool(self._match_graphs(None, None, None, _iri(doc_iri)))
-        if existed:
-            self._update(f"DROP SILENT GRAPH {to_ox(_iri(doc_iri))}")
+        g = to_ox(_iri(doc_iri))
+        old = self._graph_quads(_iri(doc_iri))
+        if old:
+            from kg.store.merged import update_text
+
+            merged = self._merged_change(g, old, [])
+            text = merged and update_text(merged)
+            self._update(f"DROP SILENT GRAPH {g}" + (f" ;\n{text}" if text else ""))
             self._log("remove", doc_iri, [])
-        return existed
+        return bool(old)
 
     def corroboration(self, s: Any, p: Any, o: Any) -> int:
         """Return how many distinct documents assert the triple ``s p o``."""
@@ -609,7 +701,8 @@ def _is_remote(location: str) -> bool:
     return location.startswith(("sparql+http://", "sparql+https://"))
 
 
-def _check_folder(path: Path, create: bool) -> None:
+def _check_folder(path: Path, create: bool) -> int:
+    """Check (or create) a store folder; return its format version."""
     if path.exists() and not path.is_dir():
         raise errors.not_a_store(str(path))
     if (path / MARKER).is_file():
@@ -617,15 +710,17 @@ def _check_folder(path: Path, create: bool) -> None:
             meta = json.loads((path / MARKER).read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
             raise errors.not_a_store(str(path)) from err
-        if meta.get("format") != STORE_FORMAT["format"]:
+        if not isinstance(meta, dict) or meta.get("format") != STORE_FORMAT["format"]:
             raise errors.not_a_store(str(path))
-        return
+        version = meta.get("version")
+        return version if isinstance(version, int) else 1
     if path.exists() and any(path.iterdir()):
         raise errors.not_a_store(str(path))
     if not create:
         raise errors.no_store(str(path))
     path.mkdir(parents=True, exist_ok=True)
     _atomic_write_text(path / MARKER, json.dumps(STORE_FORMAT) + "\n")
+    return int(STORE_FORMAT["version"])  # type: ignore[call-overload]
 
 
 # ---------------------------------------------------------------- opening (locks: kg.store.lock)
@@ -656,11 +751,17 @@ def open_store(location: str, *, read_only: bool = False, wait: float | None = N
     import pyoxigraph as ox
 
     path = Path(location)
-    _check_folder(path, create=not read_only)
+    version = _check_folder(path, create=not read_only)
     if read_only:
         writer = _WRITERS.get(os.path.realpath(path))
         if writer is not None and writer._db is not None:  # this process writes: share its db
-            return Store(writer._db, location, writable=False, folder=path)
+            return Store(
+                writer._db,
+                location,
+                writable=False,
+                folder=path,
+                default_graph=writer.default_graph,
+            )
         lock = take_read_lock(path, store_wait(wait, READER_WAIT))
     else:
         lock = take_write_lock(path, store_wait(wait, WRITER_WAIT))
@@ -675,8 +776,24 @@ def open_store(location: str, *, read_only: bool = False, wait: float | None = N
         if lock is not None:
             lock.close()
         raise errors.StoreError(f"cannot open store {location}: {err}") from err
-    store = Store(db, location, writable=not read_only, folder=path, lock=lock)
+    merged = version >= 2
+    store = Store(
+        db,
+        location,
+        writable=not read_only,
+        folder=path,
+        lock=lock,
+        default_graph="merged" if merged else "union",
+    )
     if not read_only:
+        if not merged:  # written before the merged graph: build it, then say so in the marker
+            try:
+                store.rebuild_merged()
+                store.flush()
+            except BaseException:
+                store.close()
+                raise
+            _atomic_write_text(path / MARKER, json.dumps(STORE_FORMAT) + "\n")
         _WRITERS[os.path.realpath(path)] = store
     return store
 
@@ -734,7 +851,26 @@ def load_file(graph_file: str | Path) -> Store:
         raise errors.bad_rdf(str(path), str(err)) from err
     except (OSError, ValueError) as err:
         raise errors.bad_rdf(str(path), str(err)) from err
-    return Store(db, str(path), writable=False)
+    return _file_store(db, str(path))
+
+
+def _file_store(db: ox.Store, location: str) -> Store:
+    """A read-only Store over an RDF file's quads, with the merged graph of its documents.
+
+    A dataset of document graphs (kg's TriG, N-Quads, JSON-LD) gets its merged graph computed
+    here, in memory; a file of plain triples is its own default graph; a file with both keeps
+    the union of its graphs as the default graph, as before the merged graph existed.
+    """
+    import pyoxigraph as ox
+
+    has_default = next(iter(db.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
+    if has_default is not None:
+        has_named = next(iter(db.named_graphs()), None) is not None
+        return Store(db, location, writable=False, default_graph="union" if has_named else "own")
+    store = Store(db, location, writable=True)
+    store.rebuild_merged()
+    store.writable = False
+    return store
 
 
 # ---------------------------------------------------------------- writing files
