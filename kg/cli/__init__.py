@@ -37,7 +37,7 @@ def open_source(args: argparse.Namespace) -> Any:
         raise errors.both_graph_sources()
     if not graph and not store:
         raise errors.no_graph_source()
-    from kg.store.oxigraph import open_graph
+    from kg.store import open_graph
 
     return open_graph(graph_file=graph, store=store)
 
@@ -513,7 +513,8 @@ def _add_serve(sub: Any) -> None:
         "serve",
         help="serve the graph read-only over the SPARQL 1.1 Protocol at /sparql",
         description="Start a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql (GET and "
-        "POST, JSON/XML/CSV/TSV/Turtle by content negotiation) and a query page at /.",
+        "POST; SPARQL JSON/XML/CSV/TSV results, Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads "
+        "and TriG graphs, chosen by Accept or by format=/output=) and a query page at /.",
         epilog="example:\n  kg serve --store kg-store --port 7878",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -652,7 +653,7 @@ def _add_remove(sub: Any) -> None:
 
 
 def _run_remove(args: argparse.Namespace) -> int:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
     from kg.views.export import resolve_documents
 
     with open_store(args.store) as store:
@@ -683,7 +684,7 @@ def _add_reason(sub: Any) -> None:
 
 
 def _run_reason(args: argparse.Namespace) -> int:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
     from kg.views.reason import materialise
 
     with open_store(args.store) as store:

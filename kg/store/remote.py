@@ -9,12 +9,12 @@ server applies a request as one transaction, so a failed or cut request leaves t
 version of the document in place, never half of the new one.
 
 Queries run on the server's own default graph, which kg keeps as the merged graph of the
-documents (``kg.store.merged``): each update request that writes a document also updates it.
-The server must therefore keep its default graph apart from the named graphs (Oxigraph server
-and Fuseki do by default; do not configure a union default graph). A store filled without kg
+documents (``kg.store.merged``): the update request that writes a document also updates it. The
+server must therefore keep its default graph apart from the named graphs (Oxigraph server and
+Fuseki do by default; do not configure a union default graph). A store filled without kg
 (bulk-loaded N-Quads shards) has no merged graph: it is read as the union of its named graphs
 (Oxigraph's ``union-default-graph`` parameter; add ``union=server`` to the URL for a server that
-shows the union by itself), and the first kg write builds the merged graph.
+shows the union by itself), and kg's first write to it builds the merged graph.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from typing import Any
 
 from kg import errors
 from kg.rdf.sparql import INFERRED_GRAPH, from_graphs, query_form, with_prologue
+from kg.rdf.terms import to_ox
 from kg.rdf.vocab import DOCUMENT
-from kg.store.oxigraph import Store, to_ox
+from kg.store.base import Store
 
 TIMEOUT_S = 300.0
 _USER_AGENT = "kg (SPARQL 1.1 client)"
@@ -39,14 +40,8 @@ class RemoteStore(Store):
     """The ``Store`` API over the SPARQL 1.1 Protocol."""
 
     def __init__(self, location: str, writable: bool = True, timeout: float = TIMEOUT_S) -> None:
-        self.location = location
-        self.writable = writable
-        self._folder = None
-        self._lock = None
-        self._db = None  # type: ignore[assignment]  # no local database: all over HTTP
+        super().__init__(location, writable, default_graph="")  # found on first use
         self.timeout = timeout
-        self._inferred: bool | None = None
-        self.default_graph = ""  # "merged" or "union", found on first use (_merged_state)
         url = urllib.parse.urlsplit(location.removeprefix("sparql+"))
         if not url.hostname:
             raise errors.StoreError(
@@ -103,8 +98,8 @@ class RemoteStore(Store):
             pass  # the server's default graph is the merged graph
         elif union and self.default_graph == "merged":
             # with the inferred graph: the protocol cannot name the server's default graph, so
-            # the document graphs and the inferred graph stand in for it (each fact once per
-            # document, as before the merged graph)
+            # the document graphs and the inferred graph stand in for it (each fact then comes
+            # once per document, as before the merged graph)
             names = self._graph_names()
             params += [("default-graph-uri", g) for g in names]
             params += [("named-graph-uri", g) for g in names]
@@ -167,19 +162,17 @@ class RemoteStore(Store):
         self._need_writable()
         facts = "\n".join(fact_node_lines(self._raw_query(FACT_COUNTS, union=False)))
         self._update(
-            "CLEAR SILENT DEFAULT ;\n"
-            "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER (STRSTARTS(STR(?g), {_DOC_NS})) }}"
+            f"CLEAR SILENT DEFAULT ;\n{_COPY_DOCUMENTS}"
             + (f" ;\nINSERT DATA {{\n{facts}\n}}" if facts else "")
         )
         self.default_graph = "merged"
 
-    def _others(self, graph: Any, triples: list[Any]) -> list[int]:
-        """For each triple, how many document graphs other than ``graph`` hold it.
+    def _copy_documents_to_default(self) -> None:
+        self._update(_COPY_DOCUMENTS)
 
-        One request per 100 triples; each triple is a block of constants (answered from the
-        server's indexes, where a VALUES binding would make Oxigraph scan the store).
-        """
+    def _others(self, graph: Any, triples: list[Any]) -> list[int]:
+        """One request per 100 triples; each triple is a block of constants (answered from the
+        server's indexes, where a VALUES binding would make Oxigraph scan the store)."""
         counts: list[int] = []
         for start in range(0, len(triples), 100):
             chunk = triples[start : start + 100]
@@ -199,21 +192,6 @@ class RemoteStore(Store):
     def _graph_names(self) -> list[str]:
         rows = self._raw_query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
         return [row["g"].value for row in rows]
-
-    def replace_document(self, doc_iri: Any, quads: Any) -> bool:
-        changed = super().replace_document(doc_iri, quads)
-        if str(doc_iri) == INFERRED_GRAPH:
-            self._inferred = None
-        return changed
-
-    def remove_document(self, doc_iri: Any) -> bool:
-        existed = super().remove_document(doc_iri)
-        if str(doc_iri) == INFERRED_GRAPH:
-            self._inferred = None
-        return existed
-
-    def _insert_new(self, quads: list[Any]) -> bool:
-        return False  # always one SPARQL update request: the server's transaction
 
     def _update(self, text: str) -> None:
         self._need_writable()
@@ -256,17 +234,18 @@ class RemoteStore(Store):
         """Raise ``StoreError`` if the server does not answer a trivial query."""
         self._raw_query("ASK { }", union=False)
 
-    def flush(self) -> None:
-        return None
-
     def close(self) -> None:
-        self._db = None  # type: ignore[assignment]
+        return None  # nothing held between requests
 
     def __repr__(self) -> str:
         return f"<kg RemoteStore {self.location}>"
 
 
 _DOC_NS = f'"{DOCUMENT}"'
+_COPY_DOCUMENTS = (
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+    f"FILTER (STRSTARTS(STR(?g), {_DOC_NS})) }}"
+)
 
 
 class _Triples(list[Any]):
@@ -276,3 +255,10 @@ class _Triples(list[Any]):
 def results_json(data: bytes) -> dict[str, Any]:
     """Decode SPARQL JSON results (for tests and debugging)."""
     return json.loads(data.decode("utf-8"))
+
+
+def open_remote(
+    location: str, *, read_only: bool = False, wait: float | None = None
+) -> RemoteStore:
+    """Open a store on a SPARQL 1.1 server (``wait`` does not apply: the server has no locks)."""
+    return RemoteStore(location, writable=not read_only)

@@ -49,6 +49,7 @@ from typing import Any
 
 from kg import errors
 from kg.errors import Refused
+from kg.views.formats import GRAPH_MEDIA, RESULT_MEDIA, choose
 from kg.views.webapp import Request, Response, WebApp, static_file
 from kg.views.webguard import Guard
 
@@ -62,32 +63,6 @@ RETRY_AFTER = 2  # seconds, for clients turned away while a writer works on the 
 BUSY_MESSAGE = (
     f"the store is being written (kg build, remove or reason): try again in {RETRY_AFTER} s"
 )
-RESULT_TYPES = {  # SELECT and ASK
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {  # CONSTRUCT and DESCRIBE
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdf",
-}
-_SHORT = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-
 
 # ---------------------------------------------------------------- checks (no evaluation)
 
@@ -107,35 +82,6 @@ def check_query(text: str, graphs: set[str], dataset: list[str]) -> str:
         if iri not in graphs:
             raise Refused(403, f"FROM <{iri}> names a graph that is not in this store")
     return form
-
-
-def negotiate(accept: str, form: str, override: str | None = None) -> str | None:
-    """Return the media type to answer with, or None when nothing acceptable is offered."""
-    offered = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
-    if override:
-        media = _SHORT.get(override.lower(), override)
-        return media if media in offered else None
-    choices: list[tuple[float, int, str]] = []
-    for i, part in enumerate((accept or "*/*").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media, q = fields[0].lower(), 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            choices.append((-q, i, media))
-    for _, _, media in sorted(choices):
-        if media in offered:
-            return media
-        if media in ("*/*", "application/*", "text/*"):
-            default = next(iter(offered))
-            if media == "*/*" or default.startswith(media[:-1]):
-                return default
-            return next((m for m in offered if m.startswith(media[:-1])), None)
-    return None
 
 
 # ---------------------------------------------------------------- worker processes
@@ -194,18 +140,25 @@ def run_limited(source: Any, text: str, media: str, max_rows: int, max_bytes: in
             triples.append(
                 t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object)
             )
+        kind = GRAPH_MEDIA[media]
         fmt = {
             "ttl": ox.RdfFormat.TURTLE,
             "nt": ox.RdfFormat.N_TRIPLES,
             "jsonld": ox.RdfFormat.JSON_LD,
             "rdf": ox.RdfFormat.RDF_XML,
-        }[GRAPH_TYPES[media]]
+            "nq": ox.RdfFormat.N_QUADS,
+            "trig": ox.RdfFormat.TRIG,
+        }[kind]
         from kg.rdf.sparql import PREFIXES
 
-        if fmt == ox.RdfFormat.TURTLE:
+        if kind in ("nq", "trig"):  # the constructed triples, in the default graph
+            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+            prefixes = PREFIXES if kind == "trig" else None
+            return _within(ox.serialize(quads, format=fmt, prefixes=prefixes) or b"", max_bytes)
+        if kind == "ttl":
             return _within(ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b"", max_bytes)
         return _within(ox.serialize(triples, format=fmt) or b"", max_bytes)
-    kind = RESULT_TYPES[media]
+    kind = RESULT_MEDIA[media]
     if kind == "json":
         return _within(data, max_bytes)
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
@@ -230,8 +183,9 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
     """
+    from kg.store import open_graph
+    from kg.store import scheme as _is_remote
     from kg.store.lock import writer_waiting
-    from kg.store.oxigraph import _is_remote, open_graph
 
     folder = Path(store) if store and not _is_remote(store) else None
     source: Any = None
@@ -395,14 +349,7 @@ def answer_query(
     form = query_form(text)
     if form == "UPDATE":
         raise Refused(403, "updates are not allowed: this endpoint is read-only")
-    override = params["format"][0] if params.get("format") else None
-    media = negotiate(accept, form or "SELECT", override)
-    if media is None:
-        raise Refused(
-            406,
-            "no acceptable result format: use JSON, XML, CSV, TSV "
-            "(SELECT, ASK) or Turtle, N-Triples, JSON-LD, RDF/XML (CONSTRUCT)",
-        )
+    media = choose(params, accept, form or "SELECT")
     status, answer = pool.run(
         (text, media, limits.max_rows, limits.max_bytes, dataset), limits.timeout
     )
@@ -485,7 +432,7 @@ class Server:
         if store and not store.startswith(("sparql+http://", "sparql+https://")):
             # fail early, in this process, with the store's own message; a writer at work is
             # no reason not to start (the workers open the store once it is done)
-            from kg.store.oxigraph import open_graph
+            from kg.store import open_graph
 
             with contextlib.suppress(errors.StoreBusy):
                 open_graph(store=store, wait=0).close()

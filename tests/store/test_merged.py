@@ -28,7 +28,8 @@ from test_store_kit import (  # noqa: F401 - fixtures
 
 from kg.rdf.sparql import INFERRED_GRAPH
 from kg.store.merged import FACT_PROPERTIES, fact_lines, is_document_graph
-from kg.store.oxigraph import MARKER, Store, load_file, open_store, write_quads
+from kg.store import load_file, open_store, write_quads
+from kg.store.oxigraph import MARKER, OxigraphStore
 
 PAIRS = "SELECT ?a ?b WHERE { ?a kg:trainsWith ?b }"
 COUNT = (
@@ -112,7 +113,7 @@ def test_replace_and_remove_keep_the_merged_graph_in_step(any_store: Any) -> Non
 def test_random_writes_keep_the_merged_graph_equal_to_a_rebuild() -> None:
     """Adds, replacements (with other facts) and removals in a seeded random order."""
     rng = random.Random(12)
-    store = Store()
+    store = OxigraphStore()
     names = ["US Special Forces", "FOES", "Lima", "Peru"]
     props = ["trainsWith", "basedIn", "affiliatedWith", "partOf"]
     for step in range(40):
@@ -135,7 +136,7 @@ def test_the_inferred_graph_stays_out_of_the_merged_graph() -> None:
 
     from kg.rdf.vocab import KG
 
-    store = Store()
+    store = OxigraphStore()
     _write(store, _document(0))
     s, _, _ = _trains_terms()
     g = URIRef(INFERRED_GRAPH)
@@ -225,6 +226,6 @@ def test_a_server_filled_without_kg_is_read_as_a_union_then_merged_by_the_first_
 
 
 def _ox(term: Any) -> str:
-    from kg.store.oxigraph import to_ox
+    from kg.rdf.terms import to_ox
 
     return str(to_ox(term))
