@@ -103,9 +103,15 @@ def document_change(graph: Any, old: Iterable[Any], new: Iterable[Any], holding:
     the number of document graphs that hold it once the write is done.
     """
     old_triples = {q.triple for q in old}
-    new_triples = {q.triple for q in new}
-    gone = old_triples - new_triples
-    facts = sorted((t for t in gone | (new_triples - old_triples) if is_fact(t)), key=str)
+    if old_triples:
+        new_triples = {q.triple for q in new}
+        gone = old_triples - new_triples
+        changed: Iterable[Any] = gone | (new_triples - old_triples)
+    else:  # a new document (the common case): only its facts matter
+        new_triples = {q.triple for q in new if q.predicate.value in FACT_PROPERTIES}
+        gone = set()
+        changed = new_triples
+    facts = sorted((t for t in changed if is_fact(t)), key=str)
     ask = sorted({t for t in gone if not _only_here(t, graph)} | set(facts), key=str)
     others = dict(zip(ask, holding(ask), strict=True)) if ask else {}
     change = Change()
