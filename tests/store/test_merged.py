@@ -27,8 +27,8 @@ from test_store_kit import (  # noqa: F401 - fixtures
 )
 
 from kg.rdf.sparql import INFERRED_GRAPH
-from kg.store.merged import FACT_PROPERTIES, fact_lines, is_document_graph
 from kg.store import load_file, open_store, write_quads
+from kg.store.merged import FACT_PROPERTIES, fact_lines, is_document_graph
 from kg.store.oxigraph import MARKER, OxigraphStore
 
 PAIRS = "SELECT ?a ?b WHERE { ?a kg:trainsWith ?b }"
