@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kg.rdf.vocab import BASE, DOCUMENT, ENTITY, KG, PROV, STATEMENT
+from kg.rdf.vocab import BASE, DOCUMENT, ENTITY, FACT, KG, PROV, STATEMENT
 
 #: Prefixes every kg query may use without declaring them.
 PREFIXES: dict[str, str] = {
@@ -22,6 +22,7 @@ PREFIXES: dict[str, str] = {
     "id": str(ENTITY),
     "doc": str(DOCUMENT),
     "stmt": str(STATEMENT),
+    "fact": str(FACT),
     "prov": str(PROV),
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
