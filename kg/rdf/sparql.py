@@ -38,7 +38,7 @@ INFERRED_GRAPH = BASE + "graph/inferred"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TOKEN = re.compile(
     r"""
-    (?P<comment>\#[^\n]*)
+    (?P<comment>\#[^\r\n]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
       |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -74,7 +74,7 @@ def keywords(text: str) -> list[str]:
 
 
 _FAST_FORM = re.compile(
-    r"(?:\s+|\#[^\n]*|(?:PREFIX\s+[^\s:<>]*:|BASE)\s*<[^<>\"{}|^`\\\x00-\x20]*>)*"
+    r"(?:\s+|\#[^\r\n]*|(?:PREFIX\s+[^\s:<>]*:|BASE)\s*<[^<>\"{}|^`\\\x00-\x20]*>)*"
     r"(SELECT|CONSTRUCT|ASK|DESCRIBE)\b",
     re.IGNORECASE,
 )

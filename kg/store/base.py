@@ -171,13 +171,13 @@ class Store(ABC):
 
     def raw(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
         """Run ``sparql`` with ``bindings``; return pyoxigraph's result object (fastest path)."""
-        _screen(sparql)
         text = sparql
         if bindings:
             try:
                 text = bind(sparql, bindings)
             except ValueError as err:
                 raise errors.bad_query(self.location, str(err)) from err
+        _screen(text)  # the text that runs, bound values included
         try:
             return self._raw_query(text)
         except errors.QueryError:
