@@ -264,14 +264,6 @@ def unknown_entity(name: str) -> InputError:
     )
 
 
-def unknown_document(value: str, known: list[str]) -> InputError:
-    shown = ", ".join(known[:10]) + (", …" if len(known) > 10 else "")
-    return InputError(
-        f"no document {value!r} in the graph. Give a document id, title or file name "
-        f"(documents: {shown or 'none'})."
-    )
-
-
 def bad_date(parameter: str, value: str) -> ArgumentError:
     return ArgumentError(
         parameter, "invalid date for ", f": {value!r}. Use YYYY-MM-DD, e.g. 2026-01-31."
@@ -282,10 +274,11 @@ def out_of_range(parameter: str, value: object, expected: str) -> ArgumentError:
     return ArgumentError(parameter, "", f" must be {expected}, got {value}.")
 
 
-def no_document(name: str, store: str) -> InputError:
+def no_document(name: str, where: str, known: list[str]) -> InputError:
+    shown = ", ".join(known[:10]) + (", …" if len(known) > 10 else "")
     return InputError(
-        f"no document {name!r} in {store}. Give a document IRI, its id, or the source it was "
-        "built from (kg query --store STORE documents lists them)."
+        f"no document {name!r} in {where}. Give a document IRI, id, title or the file it was "
+        f"built from (documents: {shown or 'none'})."
     )
 
 

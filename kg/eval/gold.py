@@ -28,6 +28,7 @@ from typing import Any
 from kg import errors
 from kg.rdf.vocab import PROPERTIES, SYMMETRIC_PROPERTIES
 from kg.records import Document, Extraction
+from kg.run.extraction import extract_documents
 
 THRESHOLDS: tuple[float, ...] = tuple(round(i / 10, 1) for i in range(10))
 
@@ -401,8 +402,6 @@ def evaluate_files(gold_paths: list[str], article_paths: list[str]) -> Report:
     Both lists may hold files, folders and glob patterns; gold files are paired with articles by
     the ``document`` and ``text_sha256`` they give (``pair_gold``), not by position.
     """
-    from kg.run.extraction import extract_documents
-
     golds = [load_gold(p) for p in expand_paths(gold_paths, ".json")]
     docs = [read_article(p) for p in expand_paths(article_paths, ".txt")]
     if not golds:
