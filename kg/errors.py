@@ -131,6 +131,29 @@ def bad_gold(path: str, detail: str) -> InputError:
     )
 
 
+def gold_without_article(path: str, document: str) -> InputError:
+    return InputError(
+        f"gold file {path} is for {document}, which is not among the articles given. "
+        "Add that article, or leave the gold file out."
+    )
+
+
+def gold_mismatch(path: str, gold_sha: str, article: str, article_sha: str) -> InputError:
+    return InputError(
+        f"gold file {path} was written for a text with sha256 {gold_sha[:12]}…, but {article} "
+        f"has sha256 {article_sha[:12]}…: the article changed or is another one. Give the "
+        "article the gold was written for, or update the gold's text_sha256."
+    )
+
+
+def article_without_gold(articles: list[str]) -> InputError:
+    shown = ", ".join(articles[:5]) + (", …" if len(articles) > 5 else "")
+    return InputError(
+        f"no gold file for {shown}: no gold names it (document) or its text (text_sha256). "
+        "Give its gold file, or leave the article out."
+    )
+
+
 # ---------------------------------------------------------------- CoNLL04 (kg eval conll04)
 
 
