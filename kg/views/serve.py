@@ -178,7 +178,10 @@ def _within(data: bytes, max_bytes: int) -> bytes:
 
 
 def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
-    """Worker loop: open the source, answer (text, media, max_rows, max_bytes, dataset) requests.
+    """Worker loop: open the source, answer requests.
+
+    A request is a query ``(text, media, max_rows, max_bytes, dataset)`` or a page of the
+    explorer ``("view", name, arguments)`` (``kg.views.explorer.data``).
 
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
@@ -189,9 +192,11 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
     folder = Path(store) if store and not _is_remote(store) else None
     source: Any = None
     graphs: set[str] = set()
+    views: Any = None  # the explorer's data for this opening of the store (its label index)
 
     def open_source() -> None:
-        nonlocal source, graphs
+        nonlocal source, graphs, views
+        views = None
         source = open_graph(graph_file=graph_file, store=store, wait=0)
         graphs = {
             str(r["g"]) for r in source.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -219,11 +224,17 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
             request = conn.recv()
         except EOFError:
             return
-        text, media, max_rows, max_bytes, dataset = request
         try:
             give_way()
             if source is None:
                 open_source()
+            if len(request) == 3 and request[0] == "view":
+                from kg.views.explorer.data import Views
+
+                views = views or Views(source)
+                conn.send(("ok", views.answer(request[1], request[2])))
+                continue
+            text, media, max_rows, max_bytes, dataset = request
             check_query(text, graphs, dataset)
             if dataset:
                 raise Refused(
@@ -368,7 +379,7 @@ DEFAULT_QUERY = (
 
 
 def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response]:
-    """Return the handler of ``/``: a form, and the result of its query as an HTML table."""
+    """Return the handler of ``/query``: a form, and the result of its query as a table."""
     from kg.views.explorer import render
 
     def handle(request: Request) -> Response:
@@ -459,7 +470,11 @@ class Server:
         # the guard needs the real port (port 0 picks one)
         self.app.guard = Guard.for_server(host, self.address[1], allow_hosts, token)
         self.app.route("/sparql", sparql_protocol(self.pool, self.limits), ("GET", "HEAD", "POST"))
-        self.app.route("/", query_page(self.pool, self.limits), navigable=True)
+        from kg.views.explorer.pages import install
+
+        page = query_page(self.pool, self.limits)
+        self.app.route("/query", page, navigable=True)
+        install(self.app, self.pool, timeout, page)
         self.app.route("/static/", lambda r: static_file(EXPLORER, r.path[len("/static/") :]))
 
     @property

@@ -1,0 +1,63 @@
+"""The explorer in real Chromium (Playwright, nothing outside the server's origin reachable).
+
+Flow: search by alias → entity page → the evidence sentence → its document; no console error,
+no request leaving the origin, hostile labels and sentences shown as text (issue 14).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import viz_sample as sample
+from browser_kit import browser, require_browser
+
+from kg.rdf import quads as graph
+from kg.store.oxigraph import open_store
+from kg.views.serve import Server
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    require_browser()
+    location = str(tmp_path_factory.mktemp("explorer-browser") / "store")
+    with open_store(location) as s:
+        for ex in sample.extractions():
+            s.replace_document(graph.document_iri(ex.document.id), list(graph.extraction_quads(ex)))
+    with Server(None, location, port=0, timeout=20, workers=1) as srv:
+        yield srv
+
+
+def test_search_entity_evidence_document(server: Server) -> None:
+    with browser((server.url,)) as (context, rec):
+        page = rec.watch(context.new_page())
+        page.goto(server.url + "/")
+        page.fill("input[name=q]", "naval special")
+        page.press("input[name=q]", "Enter")
+        page.wait_for_selector("#result-count")
+        assert page.locator("#result-count").inner_text().startswith("1 entity")
+        page.click("table.results a.entity")
+        page.wait_for_selector("#entity-label")
+        assert page.locator("#entity-label").inner_text() == "FOES"
+        assert page.url == server.url + "/entity/FOES"
+        fact = page.locator("li.fact[data-property=trainsWith]")
+        assert sample.TRAIN_SENTENCE in fact.locator("blockquote").first.inner_text()
+        assert fact.locator("blockquote mark").first.inner_text() in ("FOES", "U.S. Special Forces")
+        assert fact.locator("blockquote b").count() == 0  # the article's <b> is text
+        fact.locator("a.doc").first.click()
+        page.wait_for_selector("#document-title")
+        assert page.locator("#document-title").inner_text() == sample.SCRIPT_TITLE
+        target = page.evaluate("location.hash")
+        assert page.locator(f"p.sentence{target}").inner_text().endswith(sample.TRAIN_SENTENCE)
+        page.go_back()
+        page.wait_for_selector("#entity-label")
+        assert page.locator("#entity-label").inner_text() == "FOES"
+        # the hostile label: shown as text, nothing runs
+        page.goto(server.url + "/entity/Intruder")
+        assert page.locator("#entity-label").inner_text() == sample.XSS_LABEL
+        assert page.locator("img").count() == 0
+        assert rec.dialogs == [] and rec.errors == []
+        assert [m for m in rec.console if m[0] in ("error", "warning")] == []
+        assert rec.foreign == []
