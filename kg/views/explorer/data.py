@@ -14,9 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.rdf.vocab import DOCUMENT, ENTITY, KG
+from kg.rdf.vocab import DOCUMENT, ENTITY, ENTITY_CLASSES, KG
 
 KG_NS = str(KG._NS)
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 ENTITY_NS = str(ENTITY)
 DOCUMENT_NS = str(DOCUMENT)
 PAGE_SIZE = 50  # facts on an entity page, results on a search page
@@ -79,6 +80,46 @@ def _select(source: Any, text: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _quads(source: Any, s: str | None, p: str | None, o: Any = None) -> Any:
+    """Quads matching a pattern (all graphs), straight from the store's indexes when it has
+    them (the embedded store and files); None for a store reached over SPARQL."""
+    import pyoxigraph as ox
+
+    db = getattr(source, "_db", None)
+    if db is None or not hasattr(db, "quads_for_pattern"):
+        return None
+    return db.quads_for_pattern(
+        ox.NamedNode(s) if s else None, ox.NamedNode(p) if p else None, o, None
+    )
+
+
+def _describe(source: Any, subjects: list[str]) -> dict[str, dict[str, Any]]:
+    """Each subject's properties, ``{subject: {property: value, "graph": g}}`` (one value per
+    property), by index lookups; over SPARQL, one query with the subjects as constants."""
+    import pyoxigraph as ox
+
+    out: dict[str, dict[str, Any]] = {}
+    if not subjects:
+        return out
+    if _quads(source, subjects[0], None) is not None:
+        for subject in subjects:
+            props: dict[str, Any] = {}
+            for q in _quads(source, subject, None):
+                props.setdefault(q.predicate.value, q.object.value)
+                props.setdefault("graph", q.graph_name.value)
+            if props:
+                out[subject] = props
+        return out
+    blocks = " UNION ".join(
+        f"{{ GRAPH ?g {{ {ox.NamedNode(x)} ?p ?v }} BIND ({ox.NamedNode(x)} AS ?x) }}"
+        for x in subjects
+    )
+    for r in _select(source, f"SELECT ?x ?g ?p ?v WHERE {{ {blocks} }}"):
+        props = out.setdefault(r["x"], {"graph": r["g"]})
+        props.setdefault(r["p"], r["v"])
+    return out
+
+
 def _number(value: Any, default: float = 0.0) -> float:
     try:
         return float(value)
@@ -87,6 +128,41 @@ def _number(value: Any, default: float = 0.0) -> float:
 
 
 # ---------------------------------------------------------------- labels and search
+
+
+def _all_statements(source: Any) -> Any:
+    """Yield (statement, graph, subject, property, object, confidence) of every statement.
+
+    On a store with indexes: four scans by property (much faster than the SPARQL join); over
+    SPARQL: one query.
+    """
+    subjects = _quads(source, None, _RDF + "subject")
+    if subjects is None:
+        for sol in source.raw(
+            "SELECT ?st ?g ?s ?p ?o ?c WHERE { GRAPH ?g { ?st rdf:subject ?s ; "
+            "rdf:predicate ?p ; rdf:object ?o . OPTIONAL { ?st kg:confidence ?c } } }"
+        ):
+            conf = _number(sol["c"].value) if sol["c"] is not None else 0.0
+            yield (
+                sol["st"].value,
+                sol["g"].value,
+                sol["s"].value,
+                sol["p"].value,
+                sol["o"].value,
+                conf,
+            )
+        return
+    found: dict[tuple[str, str], list[Any]] = {}
+    for q in subjects:
+        found[(q.subject.value, q.graph_name.value)] = [q.object.value, None, None, 0.0]
+    for index, prop in ((1, _RDF + "predicate"), (2, _RDF + "object"), (3, KG_NS + "confidence")):
+        for q in _quads(source, None, prop):
+            entry = found.get((q.subject.value, q.graph_name.value))
+            if entry is not None:
+                entry[index] = _number(q.object.value) if index == 3 else q.object.value
+    for (st, g), (s, p, o, conf) in found.items():
+        if p is not None and o is not None:
+            yield st, g, s, p, o, conf
 
 
 @dataclass
@@ -126,9 +202,11 @@ class LabelIndex:
             "GROUP BY ?e",
         ):
             index.documents[r["e"]] = int(_number(r["n"]))
-        for r in _select(source, "SELECT DISTINCT ?e ?c WHERE { GRAPH ?g { ?e a ?c } }"):
-            if r["c"].startswith(KG_NS) and r["c"] != KG_NS + "Document":
-                index.classes.setdefault(r["e"], []).append(local(r["c"]))
+        for cls_name in ENTITY_CLASSES:  # one query per class: rdf:type alone is mostly statements
+            for r in _select(
+                source, f"SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e a kg:{cls_name} }} }}"
+            ):
+                index.classes.setdefault(r["e"], []).append(cls_name)
         for names in index.classes.values():
             names.sort()
         for r in _select(
@@ -151,24 +229,19 @@ class LabelIndex:
         """One pass over every statement: per fact its documents, best confidence and the
         statements to show first, so that an entity page needs no aggregate query."""
         docs: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-        result = source.raw(
-            "SELECT ?st ?g ?s ?p ?o ?c WHERE { GRAPH ?g { ?st rdf:subject ?s ; "
-            "rdf:predicate ?p ; rdf:object ?o . OPTIONAL { ?st kg:confidence ?c } } }"
-        )
-        for sol in result:
-            key = (sol["s"].value, sol["p"].value, sol["o"].value)
-            conf = _number(sol["c"].value) if sol["c"] is not None else 0.0
+        for st, g, s, p, o, conf in _all_statements(source):
+            key = (s, p, o)
             entry = self.facts.get(key)
             if entry is None:
                 entry = self.facts[key] = [0, 0, 0.0, []]
                 for e in (key[0], key[2]):
                     if e.startswith(ENTITY_NS):
                         self.by_entity.setdefault(e, []).append(key)
-            docs[key].add(sol["g"].value)
+            docs[key].add(g)
             entry[1] += 1
             entry[2] = max(entry[2], conf)
             best = entry[3]
-            best.append((conf, sol["st"].value))
+            best.append((conf, st))
             if len(best) > EVIDENCE_SHOWN:
                 best.sort(reverse=True)
                 del best[EVIDENCE_SHOWN:]
@@ -224,35 +297,27 @@ class LabelIndex:
 # ---------------------------------------------------------------- documents
 
 
+_DC = "http://purl.org/dc/terms/"
+
+
 def documents_info(source: Any, iris: list[str]) -> dict[str, dict[str, Any]]:
-    """Title, date, source, URL and author of each document graph in ``iris``."""
-    if not iris:
-        return {}
-    rows = _select(
-        source,
-        "SELECT ?g ?title ?date ?source ?url ?author WHERE { "
-        + _values(["g"], [(i,) for i in iris])
-        + " GRAPH ?g { ?g a kg:Document . OPTIONAL { ?g dcterms:title ?title } "
-        "OPTIONAL { ?g dcterms:date ?date } OPTIONAL { ?g dcterms:source ?source } "
-        "OPTIONAL { ?g <https://schema.org/url> ?url } OPTIONAL { ?g dcterms:creator ?author } } }",
-    )
+    """Title, date, source, URL and authors of each document in ``iris`` (that exists)."""
     out: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        info = out.setdefault(
-            r["g"],
-            {
-                "iri": r["g"],
-                "id": document_id(r["g"]),
-                "title": r["title"],
-                "date": r["date"],
-                "source": r["source"],
-                "url": r["url"],
-                "outlet": urllib.parse.urlsplit(r["url"]).hostname if r["url"] else None,
-                "authors": [],
-            },
-        )
-        if r["author"] and r["author"] not in info["authors"]:
-            info["authors"].append(r["author"])
+    for iri, props in _describe(source, iris).items():
+        if props.get("graph") != iri:
+            continue
+        url = props.get("https://schema.org/url")
+        out[iri] = {
+            "iri": iri,
+            "id": document_id(iri),
+            "title": props.get(_DC + "title"),
+            "date": props.get(_DC + "date"),
+            "source": props.get(_DC + "source"),
+            "url": url,
+            "outlet": urllib.parse.urlsplit(url).hostname if url else None,
+            "authors": [props[_DC + "creator"]] if props.get(_DC + "creator") else [],
+            "hash": props.get(KG_NS + "contentHash"),
+        }
     return out
 
 
@@ -286,26 +351,20 @@ def document_page(source: Any, index: LabelIndex, doc_id: str) -> dict[str, Any]
     info = documents_info(source, [iri]).get(iri)
     if info is None:
         return None
-    info["hash"] = next(
-        (
-            r["h"]
-            for r in _select(
-                source,
-                "SELECT ?h WHERE { "
-                + _values(["g"], [(iri,)])
-                + " GRAPH ?g { ?g kg:contentHash ?h } }",
-            )
-        ),
-        None,
-    )
+    import pyoxigraph as ox
+
+    # the graph as a constant (serialised by pyoxigraph): Oxigraph then reads just that graph
+    in_graph = f"GRAPH {ox.NamedNode(iri)}"
     rows = _select(
         source,
-        "SELECT ?st ?g ?s ?p ?o ?sentence ?start ?end ?c ?mod ?attr ?edate ?rule WHERE { "
-        + _values(["g"], [(iri,)])
-        + " GRAPH ?g { "
+        "SELECT ?st ?s ?p ?o ?sentence ?start ?end ?c ?mod ?attr ?edate ?rule WHERE { "
+        + in_graph
+        + " { "
         + _EVIDENCE_FIELDS
         + " } }",
     )
+    for r in rows:
+        r["g"] = iri
     sentences: dict[tuple[int, int, str], dict[str, Any]] = {}
     entities: set[str] = set()
     for r in rows:
@@ -334,9 +393,7 @@ def document_page(source: Any, index: LabelIndex, doc_id: str) -> dict[str, Any]
         sentence["segments"] = highlight(sentence["text"], labels)
     mentioned = _select(
         source,
-        "SELECT DISTINCT ?e WHERE { "
-        + _values(["g"], [(iri,)])
-        + " GRAPH ?g { ?e skos:prefLabel ?l } }",
+        "SELECT DISTINCT ?e WHERE { " + in_graph + " { ?e skos:prefLabel ?l } }",
     )
     info["sentences"] = ordered
     info["facts"] = len(rows)
@@ -413,18 +470,23 @@ def _statements(
 ) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
     """The given statements with their evidence, by fact, most confident first."""
     out: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    if not statements:
-        return out
-    rows = _select(
-        source,
-        "SELECT ?s ?p ?o ?st ?g ?sentence ?start ?end ?c ?mod ?attr ?edate ?rule WHERE { "
-        + _values(["st"], [(st,) for st in statements])
-        + " GRAPH ?g { "
-        + _EVIDENCE_FIELDS
-        + " } }",
-    )
-    for r in rows:
-        out[(r["s"], r["p"], r["o"])].append(_evidence(r))
+    for st, props in _describe(source, statements).items():
+        if KG_NS + "sentence" not in props:
+            continue
+        row = {
+            "st": st,
+            "g": props["graph"],
+            "sentence": props[KG_NS + "sentence"],
+            "start": props.get(KG_NS + "startOffset"),
+            "end": props.get(KG_NS + "endOffset"),
+            "c": props.get(KG_NS + "confidence"),
+            "mod": props.get(KG_NS + "modality"),
+            "attr": props.get(KG_NS + "attributedTo"),
+            "edate": props.get(KG_NS + "eventDate"),
+            "rule": props.get(KG_NS + "extractor"),
+        }
+        key = (props[_RDF + "subject"], props[_RDF + "predicate"], props[_RDF + "object"])
+        out[key].append(_evidence(row))
     for evs in out.values():
         evs.sort(key=lambda e: -e["confidence"])
     return out
