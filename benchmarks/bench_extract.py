@@ -205,7 +205,7 @@ def profile(corpus: Path, tmp: Path, nlp: Any, words: int) -> None:
         ("spaCy (Language.pipe)", "spacy/language.py", "pipe", False),
         ("kg.extract.extract_document", "kg/extract/extractor.py", "extract_document", False),
         ("kg.rdf.quads.extraction_quads", "kg/rdf/quads.py", "extraction_quads", False),
-        ("rdflib → pyoxigraph terms (ox_quad)", "kg/store/oxigraph.py", "ox_quad", False),
+        ("rdflib → pyoxigraph terms (ox_quad)", "kg/rdf/terms.py", "ox_quad", False),
         (
             "pyoxigraph.serialize (own time)",
             "~",

@@ -72,7 +72,7 @@ def generate(n_triples: int, path: Path, seed: int = 7) -> dict[str, object]:
     """Write synthetic documents as N-Quads; return what the queries need to know."""
     from kg.rdf import quads as graph
     from kg.records import Document, Entity, Evidence, Extraction, Relation
-    from kg.store.oxigraph import write_quads
+    from kg.store import write_quads
 
     rng = random.Random(seed)
     n_entities = max(200, n_triples // 50)
@@ -147,7 +147,8 @@ def load_kg(nq: str, folder: str) -> dict[str, float]:
     """
     import pyoxigraph as ox
 
-    from kg.store.oxigraph import from_ox, open_store
+    from kg.rdf.terms import from_ox
+    from kg.store import open_store
 
     started = time.perf_counter()
     docs = 0
@@ -246,12 +247,12 @@ def run_queries(folder: str, nq: str, info: dict[str, object], reps: int, rdflib
     import pyoxigraph as ox
     from rdflib import Dataset
 
-    from kg.rdf import quads as graph
-    from kg.store.oxigraph import open_graph
+    from kg.rdf import terms
+    from kg.store import open_graph
     from kg.views.query import run_query
 
-    lookups = [str(graph.entity_iri(k)) for k in info["lookup_keys"]]  # type: ignore[attr-defined]
-    countries = [str(graph.entity_iri(k)) for k in info["countries"]]  # type: ignore[attr-defined]
+    lookups = [str(terms.entity_iri(k)) for k in info["lookup_keys"]]  # type: ignore[attr-defined]
+    countries = [str(terms.entity_iri(k)) for k in info["countries"]]  # type: ignore[attr-defined]
 
     def text(name: str, i: int) -> str:
         return PROLOGUE + QUERIES[name] % {

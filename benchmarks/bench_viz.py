@@ -138,8 +138,10 @@ def main() -> int:
     )
     args = ap.parse_args()
 
-    from kg.rdf.quads import document_iri, extraction_quads
-    from kg.store.oxigraph import Store, open_graph
+    from kg.rdf.quads import extraction_quads
+    from kg.rdf.terms import document_iri
+    from kg.store import open_graph
+    from kg.store.oxigraph import OxigraphStore as Store
     from kg.views import analytics, viz
     from kg.views import network as netgraph
 

@@ -21,7 +21,7 @@ def build(*args: Any, **kwargs: Any) -> Any:
 
 
 def open_store(*args: Any, **kwargs: Any) -> Any:
-    """Open a store; see :func:`kg.store.oxigraph.open_store`."""
-    from kg.store.oxigraph import open_store as _open
+    """Open a store; see :func:`kg.store.open_store`."""
+    from kg.store import open_store as _open
 
     return _open(*args, **kwargs)

@@ -57,8 +57,9 @@ def make_extraction(
 def doc_quads(extraction: Extraction) -> tuple[object, list[tuple[object, ...]]]:
     """Return (document IRI, quads) of an extraction."""
     from kg.rdf import quads as graph
+    from kg.rdf import terms
 
-    return graph.document_iri(extraction.document.id), list(graph.extraction_quads(extraction))
+    return terms.document_iri(extraction.document.id), list(graph.extraction_quads(extraction))
 
 
 def _free_port() -> int:
@@ -130,7 +131,7 @@ def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def any_store(store_location: str) -> Iterator[object]:
     """An open, empty, writable store of each backend."""
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
 
     with open_store(store_location) as store:
         yield store

@@ -37,7 +37,7 @@ def open_source(args: argparse.Namespace) -> Any:
         raise errors.both_graph_sources()
     if not graph and not store:
         raise errors.no_graph_source()
-    from kg.store.oxigraph import open_graph
+    from kg.store import open_graph
 
     return open_graph(graph_file=graph, store=store)
 
@@ -653,7 +653,7 @@ def _add_remove(sub: Any) -> None:
 
 
 def _run_remove(args: argparse.Namespace) -> int:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
     from kg.views.export import resolve_documents
 
     with open_store(args.store) as store:
@@ -684,7 +684,7 @@ def _add_reason(sub: Any) -> None:
 
 
 def _run_reason(args: argparse.Namespace) -> int:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
     from kg.views.reason import materialise
 
     with open_store(args.store) as store:

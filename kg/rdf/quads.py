@@ -20,132 +20,30 @@ same article twice gives the same quads):
 from __future__ import annotations
 
 import functools
-import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
-from rdflib import RDF, XSD, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, Literal
 from rdflib.namespace import DCTERMS, SKOS
 
+from kg.rdf.terms import (
+    SCHEMA,
+    Quad,
+    clean_text,
+    confidence_literal,
+    date_literal,
+    document_iri,
+    entity_iri,
+    property_iri,
+    safe_url,
+    statement_iri,
+)
 from kg.rdf.vocab import DOCUMENT, ENTITY, KG, PROV, STATEMENT, SYMMETRIC_PROPERTIES
 from kg.records import Extraction, Relation
 
 if TYPE_CHECKING:
     from rdflib import Dataset
     from rdflib.term import Node
-
-Quad = tuple["Node", "Node", "Node", URIRef]
-
-_CONTROL = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
-)
-_MAX_SLUG = 120
-SCHEMA = Namespace("https://schema.org/")
-# characters an IRI may not hold (RFC 3987) besides controls: a URL read from a page is
-# untrusted text and must never break out of <…> in Turtle, N-Quads or SPARQL
-_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f]')
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def clean_text(text: str) -> str:
-    """Return ``text`` NFC-normalised, without control or bidi characters or lone surrogates."""
-    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
-    return _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
-
-
-def _has_surrogate(text: str) -> bool:
-    return _SURROGATE.search(text) is not None  # a regex: a per-character loop costs 1 µs/50 chars
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def slug(name: str) -> str:
-    """Return a stable IRI path segment for ``name``.
-
-    NFC-normalised, whitespace folded to ``_``, every character outside the unreserved ASCII set
-    percent-encoded (so the IRI is valid in Turtle, N-Triples and SPARQL). Long names keep a
-    prefix and a hash so that different names never share a segment.
-    """
-    text = re.sub(r"\s+", " ", clean_text(name)).strip()
-    if not text:
-        raise ValueError("cannot make an IRI from an empty name")
-    encoded = quote(text.replace(" ", "_"), safe="-._~")
-    if len(encoded) > _MAX_SLUG:
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-        encoded = encoded[:_MAX_SLUG].rsplit("%", 1)[0] + "-" + digest
-    return encoded
-
-
-def safe_url(url: str | None) -> URIRef | None:
-    """Return ``url`` as an IRI when it is an absolute ``http(s)`` URL with a host and no character
-    an IRI may not hold (spaces, ``<>"{}|^`\\``, controls); None otherwise (then it is left out:
-    ``dcterms:source`` still records where the article came from)."""
-    from urllib.parse import urlsplit
-
-    if not url or len(url) > 2000 or _IRI_UNSAFE.search(url) or _CONTROL.search(url):
-        return None
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises on a malformed port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if _has_surrogate(url):
-        return None
-    return URIRef(url)
-
-
-def _date_literal(value: str | None) -> Literal | None:
-    """An ``xsd:date`` literal for an ISO date string (None for anything else)."""
-    from datetime import date
-
-    if not value or not _ISO_DATE.fullmatch(value):
-        return None
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return None
-    return Literal(value, datatype=XSD.date)
-
-
-@functools.lru_cache(maxsize=4096)  # names recur across documents; slug() is ~10 µs
-def entity_iri(key: str) -> URIRef:
-    """Return the IRI of the entity whose canonical name is ``key``."""
-    return ENTITY[slug(key)]
-
-
-def document_iri(doc_id: str) -> URIRef:
-    """Return the IRI of a document, which is also the name of its graph."""
-    return DOCUMENT[slug(doc_id)]
-
-
-@functools.lru_cache(maxsize=256)
-def property_iri(local_name: str) -> URIRef:
-    """Return the ontology property for ``local_name`` (fails on a name not in the ontology)."""
-    return URIRef(getattr(KG, local_name))
-
-
-def statement_iri(doc_id: str, relation: Relation) -> URIRef:
-    ev = relation.evidence
-    key = "\x1f".join(
-        [
-            doc_id,
-            relation.subject,
-            relation.predicate,
-            relation.object,
-            str(relation.literal),
-            str(ev.start),
-            str(ev.end),
-            ev.rule,
-        ]
-    )
-    return STATEMENT[hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]]
 
 
 def _object_term(relation: Relation) -> Node:
@@ -197,7 +95,6 @@ _END = KG.endOffset
 _XSD_INTEGER = XSD.integer
 _EXTRACTOR = KG.extractor
 _CONFIDENCE = KG.confidence
-_XSD_DECIMAL = XSD.decimal
 _MODALITY = KG.modality
 _ATTRIBUTED_TO = KG.attributedTo
 
@@ -230,7 +127,7 @@ def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
             yield e, _ALT_LABEL, Literal(alias), g
         for why in sorted({clean_text(m) for m in ent.merges}):
             yield e, _MERGE_EVIDENCE, Literal(why), g
-        when = _date_literal(ent.event_date) if ent.cls == "Event" else None
+        when = date_literal(ent.event_date) if ent.cls == "Event" else None
         if when is not None:
             yield e, _EVENT_DATE, when, g
 
@@ -252,11 +149,11 @@ def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
         yield st, _END, Literal(ev.end, datatype=_XSD_INTEGER), g
         yield st, _EXTRACTOR, _plain_literal(ev.rule), g
         score = ev.confidence if ev.confidence == ev.confidence else 0.0  # NaN: no confidence
-        yield st, _CONFIDENCE, _confidence_literal(score), g
+        yield st, _CONFIDENCE, confidence_literal(score), g
         yield st, _MODALITY, _plain_literal(ev.modality), g
         if ev.attributed_to:
             yield st, _ATTRIBUTED_TO, Literal(clean_text(ev.attributed_to)), g
-        when = _date_literal(ev.event_date)
+        when = date_literal(ev.event_date)
         if when is not None:
             yield st, _EVENT_DATE, when, g
             if ev.event_date_text:
@@ -265,12 +162,6 @@ def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
 
 # rule ids, modalities and confidences take few values: their literals are made once each
 _plain_literal = functools.lru_cache(maxsize=4096)(Literal)
-
-
-@functools.lru_cache(maxsize=4096)
-def _confidence_literal(score: float) -> Literal:
-    conf = Decimal(str(round(min(max(score, 0.0), 1.0), 4)))
-    return Literal(conf, datatype=_XSD_DECIMAL)
 
 
 def to_dataset(extractions: Iterable[Extraction]) -> Dataset:

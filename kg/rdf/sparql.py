@@ -164,7 +164,7 @@ def check_name(name: str) -> str:
 
 def term_text(term: Any) -> str:
     """Serialise an RDF term (rdflib, pyoxigraph or a plain string) as escaped SPARQL syntax."""
-    from kg.store.oxigraph import to_ox
+    from kg.rdf.terms import to_ox
 
     return str(to_ox(term if not isinstance(term, str) or hasattr(term, "n3") else _literal(term)))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.rdf.terms import document_iri
 from kg.records import Document, Extraction
 
 if TYPE_CHECKING:
@@ -199,7 +200,7 @@ def build(
         sources: Files, folders, ``-``, URLs (anything
             ``kg.ingest.documents.iter_documents`` accepts).
         output: An RDF file to write (format from its extension), written atomically.
-        store: A store location for ``kg.store.oxigraph.open_store`` (a folder for the
+        store: A store location for ``kg.store.open_store`` (a folder for the
             embedded store).
         min_confidence: Statements below this confidence are not written.
         on_document: Called once per input as soon as its status is known (for progress).
@@ -226,7 +227,7 @@ def build(
     documents = ingest.iter_documents(sources, on_skip=note, options=options)
     db = None
     if store is not None:
-        from kg.store.oxigraph import open_store
+        from kg.store import open_store
 
         db = open_store(store)
     try:
@@ -239,25 +240,9 @@ def build(
             per_doc = _serial(todo, min_confidence, note)
 
         def written() -> Iterator[list[Any]]:
-            pending = session = 0
             for summary, quads in per_doc:
                 if db is not None:
-                    from kg.rdf.quads import document_iri
-
                     db.replace_document(document_iri(summary.doc_id), quads)
-                    # Oxigraph keeps writes in RocksDB memtables until flushed, and its block
-                    # caches keep every block a write has looked up until the database is
-                    # closed: flushing every so many quads, and reopening the database every
-                    # so many more, bounds both over a long build (measured in
-                    # benchmarks/bench_memory.py and docs/RESULTS.md).
-                    pending += len(quads)
-                    session += len(quads)
-                    if session >= _REOPEN_EVERY_QUADS:
-                        db.reopen()  # flushes too
-                        pending = session = 0
-                    elif pending >= _FLUSH_EVERY_QUADS:
-                        db.flush()
-                        pending = 0
                 report.words += summary.words
                 note(
                     DocumentStatus(
@@ -272,7 +257,7 @@ def build(
                 yield quads
 
         if output is not None:
-            from kg.store.oxigraph import write_quads
+            from kg.store import write_quads
 
             write_quads((q for quads in written() for q in quads), Path(output))
         else:
@@ -283,10 +268,6 @@ def build(
             db.close()
     report.seconds = time.perf_counter() - started
     return report
-
-
-_FLUSH_EVERY_QUADS = 50_000
-_REOPEN_EVERY_QUADS = 400_000  # a reopen costs ~0.2 s; 400k quads take over a minute
 
 
 def _serial(
@@ -336,8 +317,6 @@ def _sharded(
                 note(DocumentStatus(source, "failed", reason, doc_id))
             graphs = dict(parallel.shard_quads(shard))
             for summary in shard.documents:
-                from kg.rdf.quads import document_iri
-
                 yield summary, graphs.get(str(document_iri(summary.doc_id)), [])
     finally:
         if client is not None:
@@ -351,10 +330,8 @@ def _crash_reason(err: Exception) -> str:
 def _skip_unchanged(
     documents: Iterable[Document], db: object, note: Callable[[DocumentStatus], None]
 ) -> Iterator[Document]:
-    from kg.rdf import quads as graph
-
     for d in documents:
-        if db.has_document(graph.document_iri(d.id), d.sha256):  # type: ignore[attr-defined]
+        if db.has_document(document_iri(d.id), d.sha256):  # type: ignore[attr-defined]
             note(DocumentStatus(d.source, "unchanged", "same content already in the store", d.id))
             continue
         yield d

@@ -62,7 +62,7 @@ def extraction_nquads(extraction: Extraction) -> bytes:
     import pyoxigraph as ox
 
     from kg.rdf import quads as graph
-    from kg.store.oxigraph import ox_quad
+    from kg.rdf.terms import ox_quad
 
     data = ox.serialize(
         (ox_quad(q) for q in graph.extraction_quads(extraction)), format=ox.RdfFormat.N_QUADS

@@ -1,9 +1,4 @@
-"""The graph as a database: an embedded Oxigraph store in a folder, an RDF file, or a remote server.
-
-Every backend offers the same ``Store`` methods. A document is one named graph, replaced in one
-transaction (a single SPARQL update ``DROP GRAPH …; INSERT DATA …``, which Oxigraph, embedded or
-served, applies atomically), so a crash or a failed request never leaves half a document.
-Queries see the union of all named graphs as their default graph.
+"""The embedded backend: an Oxigraph (RocksDB) database in a folder, or in memory for an RDF file.
 
 Layout of a store folder::
 
@@ -20,19 +15,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
-
-from rdflib import URIRef
+from typing import TYPE_CHECKING, Any
 
 from kg import errors
-from kg.rdf.safety import MAX_QUERY_CHARS as _MAX_QUERY_CHARS
-from kg.rdf.safety import MAX_QUERY_NESTING as _MAX_QUERY_NESTING
-from kg.rdf.safety import MAX_TRIPLE_PATTERNS as _MAX_TRIPLE_PATTERNS
-from kg.rdf.sparql import INFERRED_GRAPH, PREFIXES, bind, from_graphs
+from kg.rdf.safety import check_rdf
+from kg.rdf.sparql import INFERRED_GRAPH, PREFIXES, from_graphs
+from kg.rdf.terms import to_ox
+from kg.rdf.vocab import KG
+from kg.store.base import Store
+from kg.store.files import atomic_write_text, rdf_format
 from kg.store.lock import (
     READER_WAIT,
     WRITER_WAIT,
@@ -44,184 +39,22 @@ from kg.store.lock import (
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
-    from rdflib import Graph
-    from rdflib.term import Node
-
-Quad = tuple["Node", "Node", "Node", "Node | None"]
-Row = dict[str, "Node | None"]
 
 MARKER = "kg-store.json"
 STORE_FORMAT = {"format": "kg-store", "version": 1, "backend": "oxigraph"}
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
-#: File extensions and their formats, for reading and writing RDF files.
-RDF_EXTENSIONS = (".trig", ".nq", ".ttl", ".nt", ".jsonld", ".rdf")
-_DATASET_EXTENSIONS = (".trig", ".nq", ".jsonld")
-
-
-# ---------------------------------------------------------------- terms: rdflib <-> pyoxigraph
-
-
-_CONVERT: dict[type, Any] = {}  # term type -> converter, filled on first use
 _PREFIX_USES = tuple((name + ":", name, iri) for name, iri in PREFIXES.items())
 
-
-def _converters() -> dict[type, Any]:
-    """Build the type-dispatch tables once (imports stay out of ``import kg``)."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    def literal(term: Any) -> Any:
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-
-    def ox_literal(term: Any) -> Any:
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value) if dt == XSD_STRING else Literal(term.value, datatype=URIRef(dt))
-
-    same = lambda term: term  # noqa: E731 - pyoxigraph terms pass through
-    _CONVERT.update(
-        {
-            URIRef: lambda term: ox.NamedNode(str(term)),
-            Literal: literal,
-            BNode: lambda term: ox.BlankNode(str(term)),
-            type(None): lambda term: ox.DefaultGraph(),
-            ox.NamedNode: same,
-            ox.Literal: same,
-            ox.BlankNode: same,
-            ox.DefaultGraph: same,
-        }
-    )
-    _FROM_OX.update(
-        {
-            ox.NamedNode: lambda term: URIRef(term.value),
-            ox.Literal: ox_literal,
-            ox.BlankNode: lambda term: BNode(term.value),
-            ox.DefaultGraph: lambda term: None,
-            type(None): lambda term: None,
-        }
-    )
-    return _CONVERT
+# Oxigraph keeps writes in RocksDB memtables until flushed, and its block caches keep every block
+# a write has looked up until the database is closed: a writer flushes every so many quads, and
+# reopens the database every so many more, which bounds both over a long build (measured in
+# benchmarks/bench_memory.py and docs/RESULTS.md).
+_FLUSH_EVERY_QUADS = 50_000
+_REOPEN_EVERY_QUADS = 400_000  # a reopen costs ~0.2 s; 400k quads take over a minute
 
 
-_FROM_OX: dict[type, Any] = {}
-
-
-def to_ox(term: Any) -> Any:
-    """Return the pyoxigraph term for an rdflib term (pyoxigraph terms pass through)."""
-    convert = (_CONVERT or _converters()).get(type(term))
-    if convert is None:  # a subclass of an rdflib term
-        from rdflib import BNode, Literal, URIRef
-
-        base = next((t for t in (URIRef, Literal, BNode) if isinstance(term, t)), None)
-        if base is None:
-            raise TypeError(f"not an RDF term: {term!r}")
-        convert = _CONVERT[base]
-    return convert(term)
-
-
-def from_ox(term: Any) -> Any:
-    """Return the rdflib term for a pyoxigraph term (``None`` for the default graph)."""
-    if not _FROM_OX:
-        _converters()
-    convert = _FROM_OX.get(type(term))
-    if convert is None:
-        raise TypeError(f"unsupported RDF term: {term!r}")
-    return convert(term)
-
-
-def ox_quad(quad: Iterable[Any]) -> Any:
-    """Return the pyoxigraph Quad for an rdflib 4-tuple (graph ``None``: the default graph)."""
-    import pyoxigraph as ox
-
-    s, p, o, g = quad
-    return ox.Quad(_node(s), _node(p), _node(o), _node(g))
-
-
-def _node(term: Any) -> Any:
-    """``to_ox``, with IRIs remembered: a document's quads name the same few hundred IRIs (its
-    graph, the predicates, its entities) over and over, and a build converts every quad."""
-    if type(term) is not URIRef:
-        return to_ox(term)
-    node = _IRI_NODES.get(term)
-    if node is None:
-        if len(_IRI_NODES) >= 4096:
-            # small and bounded: within a document a statement IRI recurs ~10 times and the
-            # predicates throughout, but a long build meets new IRIs forever (flat memory)
-            _IRI_NODES.clear()
-        node = _IRI_NODES[term] = to_ox(term)
-    return node
-
-
-_IRI_NODES: dict[URIRef, Any] = {}
-
-
-# ---------------------------------------------------------------- results
-
-
-class Rows(list[dict[str, Any]]):
-    """SELECT results: a list of ``{variable: rdflib term or None}`` with the column order."""
-
-    def __init__(self, variables: list[str], rows: Iterable[Row] = ()) -> None:
-        super().__init__(rows)
-        self.variables = variables
-
-    def to_dataframe(self) -> Any:
-        """Return the rows as a pandas DataFrame of Python values (needs pandas)."""
-        try:
-            import pandas as pd
-        except ImportError as err:  # pragma: no cover - depends on the environment
-            raise errors.KGError(
-                "pandas is not installed. Install it with: pip install pandas"
-            ) from err
-        return pd.DataFrame(
-            [
-                {v: (None if r.get(v) is None else r[v].toPython()) for v in self.variables}
-                for r in self
-            ],
-            columns=self.variables,
-        )
-
-    df = to_dataframe
-
-
-def _rows(solutions: Any) -> Rows:
-    names = [v.value for v in solutions.variables]
-    rows = Rows(names)
-    for sol in solutions:
-        rows.append({n: from_ox(sol[n]) for n in names})
-    return rows
-
-
-def _graph(triples: Iterable[Any]) -> Graph:
-    from rdflib import Graph
-
-    from kg.rdf.quads import bind_prefixes
-
-    g = Graph()
-    bind_prefixes(g)  # type: ignore[arg-type]
-    for t in triples:
-        g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
-    return g
-
-
-# ---------------------------------------------------------------- the store
-
-
-class Store:
-    """A kg graph behind SPARQL: embedded Oxigraph (a folder, or in memory for an RDF file).
-
-    Subclasses (``kg.store.remote.RemoteStore``) override the ``_raw_*`` and ``_update`` primitives.
-    """
-
-    location: str = ""
-    writable: bool = False
-    include_inferred: bool = False  # let queries see the inferred graph too
+class OxigraphStore(Store):
+    """A kg graph in an embedded Oxigraph database (a store folder, or in memory)."""
 
     def __init__(
         self,
@@ -233,14 +66,14 @@ class Store:
     ) -> None:
         import pyoxigraph as ox
 
+        super().__init__(location, writable)
         self._db = db if db is not None else ox.Store()
-        self.location = location
-        self.writable = writable
         self._folder = folder
         self._lock = lock
-        self._inferred: bool | None = None  # see _has_inferred
+        self._pending = 0  # quads written since the last flush
+        self._session = 0  # quads written since the database was opened
 
-    # -- primitives (overridden by the remote backend)
+    # -- primitives
 
     def _raw_query(self, text: str) -> Any:
         """Run a query; return pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
@@ -321,118 +154,6 @@ class Store:
     def _all_quads(self) -> Iterator[Any]:
         return iter(self._db.quads_for_pattern(None, None, None))
 
-    # -- queries
-
-    def raw(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
-        """Run ``sparql`` with ``bindings``; return pyoxigraph's result object (fastest path)."""
-        _screen(sparql)
-        text = sparql
-        if bindings:
-            try:
-                text = bind(sparql, bindings)
-            except ValueError as err:
-                raise errors.bad_query(self.location, str(err)) from err
-        try:
-            return self._raw_query(text)
-        except errors.QueryError:
-            # a query parser never runs an update or LOAD; say why it was refused, precisely
-            from kg.rdf import safety
-
-            safety.check_sparql(sparql, source="the query", strict=False)
-            raise
-
-    def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Rows:
-        """Run a SELECT query; return its rows with rdflib terms (``None`` for unbound)."""
-        result = self.raw(sparql, bindings)
-        if not hasattr(result, "variables"):
-            raise errors.bad_query(self.location, "expected a SELECT query")
-        return _rows(result)
-
-    def ask(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> bool:
-        """Run an ASK query."""
-        return bool(self.raw(sparql, bindings))
-
-    def construct(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Graph:
-        """Run a CONSTRUCT or DESCRIBE query; return an rdflib Graph."""
-        result = self.raw(sparql, bindings)
-        if (
-            hasattr(result, "variables")
-            or isinstance(result, bool)
-            or not hasattr(result, "__iter__")
-        ):
-            raise errors.bad_query(self.location, "expected a CONSTRUCT or DESCRIBE query")
-        return _graph(result)
-
-    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Rows | bool | Graph:
-        """Run any query: rows for SELECT (``.to_dataframe()``), bool for ASK, a Graph otherwise."""
-        result = self.raw(sparql, bindings)
-        if hasattr(result, "variables"):
-            return _rows(result)
-        if hasattr(result, "__iter__"):
-            return _graph(result)
-        return bool(result)
-
-    def quads(self) -> Iterator[Quad]:
-        """Yield every quad as rdflib terms (graph ``None`` for the default graph)."""
-        for q in self._all_quads():
-            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), from_ox(q.graph_name)
-
-    def __len__(self) -> int:
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(rows[0]["n"].toPython()) if rows else 0
-
-    # -- documents
-
-    def documents(self) -> Rows:
-        """Return the committed documents: graph, source, content hash, title (ingest order)."""
-        return self.select(
-            "SELECT ?document ?source ?sha256 ?title WHERE { GRAPH ?document {"
-            " ?document a kg:Document ; kg:contentHash ?sha256 ."
-            " OPTIONAL { ?document dcterms:source ?source }"
-            " OPTIONAL { ?document dcterms:title ?title } } } ORDER BY ?document"
-        )
-
-    def has_document(self, doc_iri: Any, sha256: str) -> bool:
-        """Return whether the document's graph is committed with this content hash."""
-        from rdflib import Literal, URIRef
-
-        from kg.rdf.vocab import KG
-
-        g = URIRef(str(doc_iri))
-        return bool(self._match_graphs(g, KG.contentHash, Literal(sha256), g))
-
-    def replace_document(self, doc_iri: Any, quads: Iterable[Quad]) -> bool:
-        """Replace the document's named graph with ``quads`` in one transaction.
-
-        Args:
-            doc_iri: The document's IRI, which names its graph.
-            quads: rdflib 4-tuples, all in the graph ``doc_iri``.
-
-        Returns:
-            Whether anything changed (False: the same quads were already there).
-        """
-        self._need_writable()
-        g = to_ox(_iri(doc_iri))
-        new = []
-        for quad in quads:
-            q = ox_quad(quad)
-            if q.graph_name != g:
-                raise ValueError(f"quad outside the document's graph {doc_iri}: {quad!r}")
-            new.append(q)
-        old = self._graph_quads(_iri(doc_iri))
-        if set(new) == old:
-            self._log("unchanged", doc_iri, new)
-            return False
-        existed = bool(old)
-        if existed or not self._insert_new(new):
-            body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in new)
-            update = f"DROP SILENT GRAPH {g} ;\n"
-            if new:
-                update += f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}"
-            self._update(update)
-        self._log("replace" if existed else "add", doc_iri, new)
-        return True
-
     def _insert_new(self, quads: list[Any]) -> bool:
         """Add the quads of a document not in the store yet, atomically; False if not supported.
 
@@ -446,36 +167,10 @@ class Store:
             raise errors.StoreError(f"cannot write to store {self.location}: {err}") from err
         return True
 
-    def remove_document(self, doc_iri: Any) -> bool:
-        """Delete a document's graph (its facts, and entities no other document mentions).
-
-        Returns:
-            Whether the document was in the store.
-        """
-        self._need_writable()
-        existed = bool(self._match_graphs(None, None, None, _iri(doc_iri)))
-        if existed:
-            self._update(f"DROP SILENT GRAPH {to_ox(_iri(doc_iri))}")
-            self._log("remove", doc_iri, [])
-        return existed
-
-    def corroboration(self, s: Any, p: Any, o: Any) -> int:
-        """Return how many distinct documents assert the triple ``s p o``."""
-        return len(self._match_graphs(s, p, o) - {INFERRED_GRAPH})
-
-    # -- lifecycle
-
-    def _need_writable(self) -> None:
-        if not self.writable:
-            raise errors.StoreError(
-                f"store {self.location} is open read-only. Open it with kg.open_store to write."
-            )
-
-    def _log(self, action: str, doc_iri: Any, quads: list[Any]) -> None:
+    def _committed(self, action: str, doc_iri: Any, quads: list[Any]) -> None:
+        """Append the change to the folder's ingest log, and bound the database's memory."""
         if self._folder is None:
             return
-        from kg.rdf.vocab import KG
-
         sha = next(
             (q.object.value for q in quads if q.predicate.value == str(KG.contentHash)), None
         )
@@ -491,6 +186,20 @@ class Store:
         # no fsync: the store, not this log, is the truth about what is committed
         with open(self._folder / "ingest.log", "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
+        if action != "remove":
+            self._bound_memory(len(quads))
+
+    def _bound_memory(self, written: int) -> None:
+        """Flush every ``_FLUSH_EVERY_QUADS`` quads written, reopen every ``_REOPEN_EVERY_QUADS``
+        (counted from the last reopen)."""
+        self._pending += written
+        self._session += written
+        if self._session >= _REOPEN_EVERY_QUADS:
+            self.reopen()  # flushes too
+            self._pending = self._session = 0
+        elif self._pending >= _FLUSH_EVERY_QUADS:
+            self.flush()
+            self._pending = 0
 
     def flush(self) -> None:
         if self.writable and self._folder is not None:
@@ -505,16 +214,14 @@ class Store:
         number of documents written (writing 10,000 generated documents: peak +37 MB from the
         1,000th document to the last, +11 MB when reopened every 1,000 documents, the rest
         being the indexes RocksDB keeps per file, in proportion to the data); a fresh handle
-        starts with empty caches. Opening takes about 0.2 s, so ``kg.run.build.build`` does it
-        every few hundred thousand quads.
+        starts with empty caches. Opening takes about 0.2 s, so a writer does it every few hundred
+        thousand quads (``_REOPEN_EVERY_QUADS``).
 
         Returns:
             Whether the database was reopened: False for an in-memory, read-only or remote
             store, and while a reader in this process shares the handle (``open_store`` gives
             same-process readers the writer's database; they keep using it undisturbed).
         """
-        import sys
-
         import pyoxigraph as ox
 
         if not self.writable or self._folder is None or self._db is None:
@@ -551,62 +258,11 @@ class Store:
             if _WRITERS.get(key) is self:
                 del _WRITERS[key]
 
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"<kg Store {self.location}{'' if self.writable else ' (read-only)'}>"
 
 
-def _screen(sparql: str) -> None:
-    """Refuse SERVICE, FROM outside the store, and oversized or too deeply nested text.
-
-    Updates and LOAD need no screening: ``raw`` only sends text to a query parser, which
-    refuses them (``raw`` then asks ``check_sparql`` for the precise message).
-
-    ``kg.rdf.safety.check_sparql`` parses the query with rdflib's grammar (about a millisecond); it
-    runs whenever SERVICE, FROM or a \\u escape appears anywhere in the text, or cheap counts
-    say the text may be too long, too nested or have too many triple patterns, so ordinary
-    queries do not pay for the parse (about a microsecond instead: this runs on every query).
-    """
-    upper = sparql.upper()  # substring tests: an IGNORECASE regex costs ~50 µs on a query
-    opening = sparql.count("{")
-    if (
-        "SERVICE" in upper
-        or "FROM" in upper
-        or "\\U" in upper  # SPARQL decodes \\u escapes before parsing: \\u0053ERVICE is SERVICE
-        or len(sparql) > _MAX_QUERY_CHARS
-        # consecutive triple patterns are separated by . ; or , (an upper bound on their number);
-        # many triple patterns: pyoxigraph's join planning takes minutes past ~150 of them
-        or sparql.count(".") + sparql.count(";") + sparql.count(",") + opening
-        > _MAX_TRIPLE_PATTERNS
-        # the nesting depth is at most the number of opening brackets, counted at C speed
-        or opening + sparql.count("(") + sparql.count("[") > _MAX_QUERY_NESTING
-        and _deeper_than_allowed(sparql)
-    ):
-        from kg.rdf import safety
-
-        safety.check_sparql(sparql, source="the query")
-
-
-def _deeper_than_allowed(sparql: str) -> bool:
-    from kg.rdf import safety
-
-    return safety.bracket_depth(sparql) > _MAX_QUERY_NESTING
-
-
-def _iri(value: Any) -> Any:
-    return value if isinstance(value, URIRef) else URIRef(str(value))
-
-
 # ---------------------------------------------------------------- opening
-
-
-def _is_remote(location: str) -> bool:
-    return location.startswith(("sparql+http://", "sparql+https://"))
 
 
 def _check_folder(path: Path, create: bool) -> None:
@@ -625,20 +281,19 @@ def _check_folder(path: Path, create: bool) -> None:
     if not create:
         raise errors.no_store(str(path))
     path.mkdir(parents=True, exist_ok=True)
-    _atomic_write_text(path / MARKER, json.dumps(STORE_FORMAT) + "\n")
+    atomic_write_text(path / MARKER, json.dumps(STORE_FORMAT) + "\n")
 
 
-# ---------------------------------------------------------------- opening (locks: kg.store.lock)
-
-_WRITERS: dict[str, Store] = {}  # this process's open writers, by real path of the folder
+_WRITERS: dict[str, OxigraphStore] = {}  # this process's open writers, by real path of the folder
 
 
-def open_store(location: str, *, read_only: bool = False, wait: float | None = None) -> Store:
-    """Open (or create) a store.
+def open_folder(
+    location: str, *, read_only: bool = False, wait: float | None = None
+) -> OxigraphStore:
+    """Open (or create) the store in a folder.
 
     Args:
-        location: A folder for the embedded store (created if missing), or
-            ``sparql+http://host:port/path`` for a SPARQL 1.1 server (see ``kg.store.remote``).
+        location: The folder (created with its marker file when missing, unless ``read_only``).
         read_only: Open for reading: no write lock, but a shared lock that keeps writers out
             while the store is open (close it soon; a writer waits for it).
         wait: Seconds to wait for a busy store (a reader for the writer, the writer for the
@@ -648,11 +303,6 @@ def open_store(location: str, *, read_only: bool = False, wait: float | None = N
         StoreError: the folder is not a kg store, or another process writes to it.
         StoreBusy: the store stayed busy for ``wait`` seconds (see "readers and the writer").
     """
-    location = str(location)
-    if _is_remote(location):
-        from kg.store.remote import RemoteStore
-
-        return RemoteStore(location, writable=not read_only)
     import pyoxigraph as ox
 
     path = Path(location)
@@ -660,14 +310,14 @@ def open_store(location: str, *, read_only: bool = False, wait: float | None = N
     if read_only:
         writer = _WRITERS.get(os.path.realpath(path))
         if writer is not None and writer._db is not None:  # this process writes: share its db
-            return Store(writer._db, location, writable=False, folder=path)
+            return OxigraphStore(writer._db, location, writable=False, folder=path)
         lock = take_read_lock(path, store_wait(wait, READER_WAIT))
     else:
         lock = take_write_lock(path, store_wait(wait, WRITER_WAIT))
     try:
         if read_only:
             if not (path / "oxigraph").is_dir():  # created, still empty; a writer may come
-                return Store(ox.Store(), location, writable=False, lock=lock)
+                return OxigraphStore(ox.Store(), location, writable=False, lock=lock)
             db = ox.Store.read_only(str(path / "oxigraph"))
         else:
             db = ox.Store(str(path / "oxigraph"))
@@ -675,47 +325,13 @@ def open_store(location: str, *, read_only: bool = False, wait: float | None = N
         if lock is not None:
             lock.close()
         raise errors.StoreError(f"cannot open store {location}: {err}") from err
-    store = Store(db, location, writable=not read_only, folder=path, lock=lock)
+    store = OxigraphStore(db, location, writable=not read_only, folder=path, lock=lock)
     if not read_only:
         _WRITERS[os.path.realpath(path)] = store
     return store
 
 
-def open_graph(
-    graph_file: str | None = None, store: str | None = None, *, wait: float | None = None
-) -> Store:
-    """Open the graph a reading command works on: an RDF file (in memory) or a store (read-only).
-
-    ``wait``: seconds to wait for a writer of the store to finish (see ``open_store``).
-    """
-    if graph_file and store:
-        raise errors.both_graph_sources()
-    if store:
-        return open_store(store, read_only=True, wait=wait)
-    if not graph_file:
-        raise errors.no_graph_source()
-    return load_file(graph_file)
-
-
-def rdf_format(path: str | Path) -> Any:
-    """Return the pyoxigraph RdfFormat for a file name, or raise ``unknown_format``."""
-    import pyoxigraph as ox
-
-    formats = {
-        ".trig": ox.RdfFormat.TRIG,
-        ".nq": ox.RdfFormat.N_QUADS,
-        ".ttl": ox.RdfFormat.TURTLE,
-        ".nt": ox.RdfFormat.N_TRIPLES,
-        ".jsonld": ox.RdfFormat.JSON_LD,
-        ".rdf": ox.RdfFormat.RDF_XML,
-    }
-    ext = Path(path).suffix.lower()
-    if ext not in formats:
-        raise errors.unknown_format(str(path), list(RDF_EXTENSIONS))
-    return formats[ext]
-
-
-def load_file(graph_file: str | Path) -> Store:
+def load_file(graph_file: str | Path) -> OxigraphStore:
     """Load an RDF file into an in-memory store (triples of .ttl/.nt go to the default graph)."""
     import pyoxigraph as ox
 
@@ -724,8 +340,6 @@ def load_file(graph_file: str | Path) -> Store:
     if not path.is_file():
         raise errors.no_such_input(str(path))
     if fmt == ox.RdfFormat.RDF_XML:  # pyoxigraph expands internal XML entities ("billion laughs")
-        from kg.rdf.safety import check_rdf
-
         check_rdf(path.read_bytes(), fmt, source=str(path))
     db = ox.Store()
     try:
@@ -734,84 +348,4 @@ def load_file(graph_file: str | Path) -> Store:
         raise errors.bad_rdf(str(path), str(err)) from err
     except (OSError, ValueError) as err:
         raise errors.bad_rdf(str(path), str(err)) from err
-    return Store(db, str(path), writable=False)
-
-
-# ---------------------------------------------------------------- writing files
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    with _atomic(path) as fh:
-        fh.write(text.encode("utf-8"))
-
-
-@contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[IO[bytes]]:
-    """Yield a binary file that replaces ``path`` only when the block completes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-
-
-def write_quads(quads: Iterable[Quad], path: str | Path) -> int:
-    """Write quads to an RDF file atomically; the format comes from the extension.
-
-    .trig, .nq and .jsonld keep the named graphs; .ttl and .nt merge them into one graph.
-    N-Quads and N-Triples are streamed; the other formats are grouped by pyoxigraph first.
-
-    Returns:
-        The number of quads (or, for merged formats, distinct triples) written.
-    """
-    import pyoxigraph as ox
-
-    path = Path(path)
-    fmt = rdf_format(path)
-    keep_graphs = path.suffix.lower() in _DATASET_EXTENSIONS
-    count = 0
-
-    def items() -> Iterator[Any]:
-        nonlocal count
-        seen: set[str] = set()
-        for quad in quads:
-            q = ox_quad(quad)
-            if keep_graphs:
-                count += 1
-                yield q
-            else:
-                t = ox.Triple(q.subject, q.predicate, q.object)
-                key = str(t)
-                if key not in seen:
-                    seen.add(key)
-                    count += 1
-                    yield t
-
-    data: Iterable[Any] = items()
-    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD):
-        data = sorted(data, key=_sort_key)  # grouped by graph and subject: compact, stable output
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
-    with _atomic(path) as fh:
-        if prefixes:
-            ox.serialize(data, fh, format=fmt, prefixes=prefixes)
-        else:
-            ox.serialize(data, fh, format=fmt)
-    return count
-
-
-def _sort_key(item: Any) -> tuple[str, str, str, str]:
-    graph = str(getattr(item, "graph_name", ""))
-    return graph, str(item.subject), str(item.predicate), str(item.object)
+    return OxigraphStore(db, str(path), writable=False)

@@ -24,7 +24,8 @@ from typing import Any
 
 from kg import errors
 from kg.rdf.sparql import INFERRED_GRAPH, from_graphs, query_form, with_prologue
-from kg.store.oxigraph import Store, to_ox
+from kg.rdf.terms import to_ox
+from kg.store.base import Store
 
 TIMEOUT_S = 300.0
 _USER_AGENT = "kg (SPARQL 1.1 client)"
@@ -34,13 +35,8 @@ class RemoteStore(Store):
     """The ``Store`` API over the SPARQL 1.1 Protocol."""
 
     def __init__(self, location: str, writable: bool = True, timeout: float = TIMEOUT_S) -> None:
-        self.location = location
-        self.writable = writable
-        self._folder = None
-        self._lock = None
-        self._db = None  # type: ignore[assignment]  # no local database: all over HTTP
+        super().__init__(location, writable)
         self.timeout = timeout
-        self._inferred: bool | None = None
         url = urllib.parse.urlsplit(location.removeprefix("sparql+"))
         if not url.hostname:
             raise errors.StoreError(
@@ -128,21 +124,6 @@ class RemoteStore(Store):
         rows = self._raw_query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
         return [row["g"].value for row in rows]
 
-    def replace_document(self, doc_iri: Any, quads: Any) -> bool:
-        changed = super().replace_document(doc_iri, quads)
-        if str(doc_iri) == INFERRED_GRAPH:
-            self._inferred = None
-        return changed
-
-    def remove_document(self, doc_iri: Any) -> bool:
-        existed = super().remove_document(doc_iri)
-        if str(doc_iri) == INFERRED_GRAPH:
-            self._inferred = None
-        return existed
-
-    def _insert_new(self, quads: list[Any]) -> bool:
-        return False  # always one SPARQL update request: the server's transaction
-
     def _update(self, text: str) -> None:
         self._need_writable()
         with self._post(
@@ -184,11 +165,8 @@ class RemoteStore(Store):
         """Raise ``StoreError`` if the server does not answer a trivial query."""
         self._raw_query("ASK { }", union=False)
 
-    def flush(self) -> None:
-        return None
-
     def close(self) -> None:
-        self._db = None  # type: ignore[assignment]
+        return None  # nothing held between requests
 
     def __repr__(self) -> str:
         return f"<kg RemoteStore {self.location}>"
@@ -201,3 +179,10 @@ class _Triples(list[Any]):
 def results_json(data: bytes) -> dict[str, Any]:
     """Decode SPARQL JSON results (for tests and debugging)."""
     return json.loads(data.decode("utf-8"))
+
+
+def open_remote(
+    location: str, *, read_only: bool = False, wait: float | None = None
+) -> RemoteStore:
+    """Open a store on a SPARQL 1.1 server (``wait`` does not apply: the server has no locks)."""
+    return RemoteStore(location, writable=not read_only)

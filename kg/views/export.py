@@ -66,7 +66,7 @@ def resolve_documents(source: Any, wanted: Sequence[str]) -> list[Any]:
     """
     from rdflib import URIRef
 
-    from kg.rdf.quads import document_iri
+    from kg.rdf.terms import document_iri
 
     docs = source.documents()
     present = {str(r["document"]) for r in docs}
@@ -185,7 +185,7 @@ def export(source: Any, path: str | Path, filters: Filters | None = None) -> str
     if ext == ".graphml":
         nodes, edges = write_graphml(quads, path)
         return f"{nodes} entities, {edges} facts → {path}"
-    from kg.store.oxigraph import write_quads
+    from kg.store import write_quads
 
     count = write_quads(quads, path)
     unit = "triples" if ext in (".ttl", ".nt") else "quads"
@@ -252,7 +252,7 @@ def write_graphml(quads: Iterable[tuple[Any, Any, Any, Any]], path: Path) -> tup
     """Write the entity network as GraphML, atomically; return (nodes, edges)."""
     import networkx as nx
 
-    from kg.store.oxigraph import _atomic
+    from kg.store.files import atomic as _atomic
 
     g = to_networkx(quads)
     with _atomic(path) as fh:

@@ -85,7 +85,7 @@ def run_query(
     params: dict[str, Any] | None = None,
     origin: str = "the query text",
 ) -> str:
-    """Run ``text`` on ``source`` (a ``kg.store.oxigraph.Store``); the formatted results."""
+    """Run ``text`` on ``source`` (a ``kg.store.Store``); the formatted results."""
     if fmt not in FORMATS:
         raise errors.unknown_choice("format", fmt, list(FORMATS))
     try:

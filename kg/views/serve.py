@@ -186,8 +186,9 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
     """
+    from kg.store import open_graph
+    from kg.store import scheme as _is_remote
     from kg.store.lock import writer_waiting
-    from kg.store.oxigraph import _is_remote, open_graph
 
     folder = Path(store) if store and not _is_remote(store) else None
     source: Any = None
@@ -442,7 +443,7 @@ class Server:
         if store and not store.startswith(("sparql+http://", "sparql+https://")):
             # fail early, in this process, with the store's own message; a writer at work is
             # no reason not to start (the workers open the store once it is done)
-            from kg.store.oxigraph import open_graph
+            from kg.store import open_graph
 
             with contextlib.suppress(errors.StoreBusy):
                 open_graph(store=store, wait=0).close()

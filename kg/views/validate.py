@@ -97,7 +97,7 @@ def data_graph(source: Any) -> Any:
 
 
 def validate(source: Any, shapes: str | None = None) -> ValidationResult:
-    """Validate ``source`` (a ``kg.store.oxigraph.Store``) against the SHACL shapes.
+    """Validate ``source`` (a ``kg.store.Store``) against the SHACL shapes.
 
     Args:
         source: The graph to check.

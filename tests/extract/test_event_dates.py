@@ -186,6 +186,7 @@ def _dates(ex, predicate: str) -> list[str | None]:
 @pytest.mark.slow
 def test_extracted_training_on_thursday_is_dated_in_the_graph(nlp) -> None:
     from kg.rdf import quads as graph
+    from kg.rdf import terms
     from kg.rdf.vocab import KG
 
     ex = _extract(
@@ -193,7 +194,7 @@ def test_extracted_training_on_thursday_is_dated_in_the_graph(nlp) -> None:
     )
     (rel,) = [r for r in ex.relations if r.predicate == "trainsWith"]
     assert rel.evidence.event_date == "2026-11-19"
-    st = graph.statement_iri("t", rel)
+    st = terms.statement_iri("t", rel)
     quads = {(s, p, o) for s, p, o, _ in graph.extraction_quads(ex)}
     assert (st, KG.eventDate, Literal("2026-11-19", datatype=XSD.date)) in quads
     assert (st, KG.eventDateText, Literal("Thursday")) in quads

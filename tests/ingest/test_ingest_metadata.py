@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS
 from kg.ingest.documents import IngestOptions, iter_documents, url_id
 from kg.ingest.feeds import parse_fields
 from kg.rdf import quads as graph
+from kg.rdf import terms
 from kg.records import Document, Extraction
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
@@ -40,10 +41,10 @@ def test_html_page_gives_author_and_canonical_url_in_the_document_graph(tmp_path
     # tracking parameter, fragment and trailing slash dropped: the canonical form
     assert doc.url == "https://news.example.org/2026/11/navies-train"
     assert doc.id == url_id(doc.url)  # the stable id still comes from the canonical URL
-    g = graph.document_iri(doc.id)
+    g = terms.document_iri(doc.id)
     quads = _quads(doc)
     assert (g, DCTERMS.creator, Literal("Ana Torres")) in quads
-    assert (g, graph.SCHEMA.url, URIRef("https://news.example.org/2026/11/navies-train")) in quads
+    assert (g, terms.SCHEMA.url, URIRef("https://news.example.org/2026/11/navies-train")) in quads
     assert (g, DCTERMS.source, Literal(str(f))) in quads  # where it was read stays the source
 
 
@@ -134,14 +135,14 @@ def test_plain_text_has_no_author_or_url(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Headline\n\nThe Army trained.\n", "utf-8")
     (doc,) = iter_documents([str(tmp_path)])
     assert (doc.author, doc.url) == (None, None)
-    assert not {p for _, p, _ in _quads(doc)} & {DCTERMS.creator, graph.SCHEMA.url}
+    assert not {p for _, p, _ in _quads(doc)} & {DCTERMS.creator, terms.SCHEMA.url}
 
 
 @pytest.mark.slow
 def test_built_page_has_author_url_and_dated_training_and_conforms(tmp_path: Path) -> None:
     from kg.rdf.vocab import KG
     from kg.run.build import build
-    from kg.store.oxigraph import open_graph
+    from kg.store import open_graph
     from kg.views.validate import validate
 
     (tmp_path / "in").mkdir()
@@ -150,12 +151,12 @@ def test_built_page_has_author_url_and_dated_training_and_conforms(tmp_path: Pat
     report = build([str(tmp_path / "in")], output=out)
     assert report.count("ok") == 1
     g = Dataset().parse(str(out), format="trig")
-    doc = graph.document_iri(url_id("https://news.example.org/2026/11/navies-train"))
+    doc = terms.document_iri(url_id("https://news.example.org/2026/11/navies-train"))
     triples = {(s, p, o) for s, p, o, _ in g.quads()}
     assert (doc, DCTERMS.creator, Literal("Ana Torres")) in triples
     assert (
         doc,
-        graph.SCHEMA.url,
+        terms.SCHEMA.url,
         URIRef("https://news.example.org/2026/11/navies-train"),
     ) in triples
     # "trained with the Chilean Navy off Callao on Thursday", published Friday 2026-11-20

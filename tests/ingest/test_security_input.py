@@ -26,7 +26,7 @@ from test_store_kit import doc_quads, make_extraction
 from kg import errors
 from kg.rdf import safety
 from kg.run.build import DocumentStatus
-from kg.store.oxigraph import open_graph, open_store
+from kg.store import open_graph, open_store
 
 SECRET = "TOP-SECRET-4711"
 
@@ -164,7 +164,7 @@ def test_shapes_file_is_checked_before_rdflib_parses_it(tmp_path: Path, listener
     from kg.views.validate import validate
 
     data = tmp_path / "g.trig"
-    from kg.store.oxigraph import write_quads
+    from kg.store import write_quads
 
     write_quads(doc_quads(make_extraction())[1], data)
     cases = {

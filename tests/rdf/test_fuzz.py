@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from strategies import article_text, entity_names, hostile_text
 
 from kg.rdf import quads as graph
+from kg.rdf import terms
 from kg.rdf.vocab import MODALITIES
 from kg.records import Document, Entity, Evidence, Extraction, Relation
 
@@ -39,7 +40,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def _usable(name: str) -> bool:
-    return bool("".join(graph.clean_text(name).split()))
+    return bool("".join(terms.clean_text(name).split()))
 
 
 @st.composite
@@ -61,7 +62,7 @@ def extractions(draw: st.DrawFn) -> Extraction:
         title=draw(st.none() | surface),
         published=draw(st.none() | st.dates().map(lambda d: d.isoformat())),
     )
-    keys = draw(st.lists(surface, min_size=5, max_size=5, unique_by=graph.slug))
+    keys = draw(st.lists(surface, min_size=5, max_size=5, unique_by=terms.slug))
     roles = dict(zip(("unit1", "unit2", "place", "country", "person"), keys, strict=True))
     classes = {
         "unit1": "MilitaryUnit",
@@ -104,7 +105,8 @@ def extractions(draw: st.DrawFn) -> Extraction:
 
 def check_file_invariants(path: Path, expected: set[str] | None = None) -> None:
     """The file validates against the SHACL shapes and re-exports to every format identically."""
-    from kg.store.oxigraph import load_file, ox_quad, write_quads
+    from kg.rdf.terms import ox_quad
+    from kg.store import load_file, write_quads
     from kg.views.validate import validate
 
     with load_file(path) as source:
@@ -126,7 +128,8 @@ def check_file_invariants(path: Path, expected: set[str] | None = None) -> None:
 def test_graph_of_any_extraction_validates_and_round_trips(
     ex: Extraction, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    from kg.store.oxigraph import ox_quad, write_quads
+    from kg.rdf.terms import ox_quad
+    from kg.store import write_quads
 
     quads = list(graph.extraction_quads(ex))
     for q in quads:  # confidences stay numbers in [0, 1] whatever the extractor said

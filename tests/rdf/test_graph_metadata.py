@@ -9,6 +9,7 @@ from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from kg.rdf import quads as graph
+from kg.rdf import terms
 from kg.rdf.vocab import KG
 from kg.records import Document, Entity, Evidence, Extraction, Relation
 
@@ -58,7 +59,7 @@ def _triples(ex: Extraction) -> set[tuple[object, object, object]]:
 )
 def test_only_well_formed_http_iris_become_schema_url(url: str, kept: bool) -> None:
     triples = _triples(_extraction(url=url))
-    urls = [o for _, p, o in triples if p == graph.SCHEMA.url]
+    urls = [o for _, p, o in triples if p == terms.SCHEMA.url]
     assert urls == ([URIRef(url)] if kept else [])
 
 
@@ -75,10 +76,10 @@ def test_document_graph_serialises_and_parses_back_with_hostile_metadata() -> No
 def test_fact_statement_carries_its_event_date_and_expression() -> None:
     ex = _extraction()
     triples = _triples(ex)
-    st = graph.statement_iri("d1", ex.relations[0])
+    st = terms.statement_iri("d1", ex.relations[0])
     assert (st, KG.eventDate, Literal("2026-11-19", datatype=XSD.date)) in triples
     assert (st, KG.eventDateText, Literal("Thursday")) in triples
-    undated = graph.statement_iri("d1", ex.relations[1])
+    undated = terms.statement_iri("d1", ex.relations[1])
     assert not [o for s, p, o in triples if s == undated and p == KG.eventDate]
 
 
@@ -86,8 +87,8 @@ def test_event_entity_carries_its_date_and_other_classes_never_do() -> None:
     ex = _extraction()
     ex.entities[0].event_date = "2026-11-19"  # a unit is no event, whatever a stage says
     dated = {s for s, p, _ in _triples(ex) if p == KG.eventDate}
-    assert graph.entity_iri("UNITAS") in dated
-    assert graph.entity_iri("7th Brigade") not in dated
+    assert terms.entity_iri("UNITAS") in dated
+    assert terms.entity_iri("7th Brigade") not in dated
 
 
 @pytest.mark.parametrize("bad", ["2026-02-30", "Thursday", "2026-11-19T10:00", "20261119"])
@@ -101,7 +102,7 @@ def test_a_malformed_date_is_left_out(bad: str) -> None:
 
 
 def _validate(ds: Dataset, tmp_path: Path):  # -> kg.views.validate.ValidationResult
-    from kg.store.oxigraph import open_graph, write_quads
+    from kg.store import open_graph, write_quads
     from kg.views.validate import validate
 
     path = tmp_path / "g.trig"
@@ -120,11 +121,11 @@ def test_dated_graph_with_metadata_conforms_to_the_shapes(tmp_path: Path) -> Non
 def test_shapes_reject_a_bad_event_date(tmp_path: Path) -> None:
     ex = _extraction()
     ds = graph.to_dataset([ex])
-    g = ds.graph(graph.document_iri("d1"))
-    st = graph.statement_iri("d1", ex.relations[0])
+    g = ds.graph(terms.document_iri("d1"))
+    st = terms.statement_iri("d1", ex.relations[0])
     g.add((st, KG.eventDate, Literal("2026-11-18", datatype=XSD.date)))  # two dates
-    g.add((graph.entity_iri("UNITAS"), KG.eventDate, Literal("Thursday")))  # not an xsd:date
-    g.add((graph.entity_iri("7th Brigade"), KG.eventDate, Literal("2026-11-19", datatype=XSD.date)))
+    g.add((terms.entity_iri("UNITAS"), KG.eventDate, Literal("Thursday")))  # not an xsd:date
+    g.add((terms.entity_iri("7th Brigade"), KG.eventDate, Literal("2026-11-19", datatype=XSD.date)))
     result = _validate(ds, tmp_path)
     assert not result.conforms
     messages = {f.message for f in result.violations}

@@ -23,7 +23,7 @@ from strategies import INJECTION_NAMES, NASTY_CHARS, entity_names, hostile_text,
 from test_store_kit import any_store, sparql_server, store_location  # noqa: F401
 
 from kg.rdf import quads as graph
-from kg.rdf import safety
+from kg.rdf import safety, terms
 from kg.rdf.vocab import ENTITY
 from kg.records import Document, Entity, Evidence, Extraction, Relation
 
@@ -43,8 +43,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def _usable(name: str) -> bool:
-    """Names that clean to nothing have no IRI (graph.slug raises ValueError, tested apart)."""
-    return bool(re.sub(r"\s+", "", graph.clean_text(name)))
+    """Names that clean to nothing have no IRI (terms.slug raises ValueError, tested apart)."""
+    return bool(re.sub(r"\s+", "", terms.clean_text(name)))
 
 
 def hostile_extraction(names: list[str], text: str = "", doc_id: str = "doc one") -> Extraction:
@@ -64,7 +64,7 @@ def hostile_extraction(names: list[str], text: str = "", doc_id: str = "doc one"
 
 
 def _ox_set(quads: object) -> set[str]:
-    from kg.store.oxigraph import ox_quad
+    from kg.rdf.terms import ox_quad
 
     return {str(ox_quad(q)) for q in quads}  # type: ignore[attr-defined]
 
@@ -79,9 +79,9 @@ def test_any_name_gives_a_valid_iri_or_a_clear_refusal(name: str) -> None:
 
     if not _usable(name):
         with pytest.raises(ValueError, match="empty name"):
-            graph.entity_iri(name)
+            terms.entity_iri(name)
         return
-    iri = str(graph.entity_iri(name))
+    iri = str(terms.entity_iri(name))
     assert iri.startswith(str(ENTITY))
     assert _IRI_SEGMENT.match(iri[len(str(ENTITY)) :]), iri
     ox.NamedNode(iri)  # pyoxigraph validates IRIs strictly: raises ValueError on a bad one
@@ -90,14 +90,14 @@ def test_any_name_gives_a_valid_iri_or_a_clear_refusal(name: str) -> None:
 
 @pytest.mark.parametrize("char", [c for c in NASTY_CHARS if not c.isspace()])
 def test_each_nasty_character_is_encoded_in_the_iri(char: str) -> None:
-    iri = str(graph.entity_iri("Acme" + char + "Corp"))
+    iri = str(terms.entity_iri("Acme" + char + "Corp"))
     assert _IRI_SEGMENT.match(iri[len(str(ENTITY)) :]), iri
 
 
 def test_distinct_names_give_distinct_iris() -> None:
     # Percent-encoding must not merge names that differ only in a character it encodes.
     names = ["a<b", "a>b", "a%3Cb", "a b", "a_b", "a/b", "a?b", "a#b"]
-    iris = {str(graph.entity_iri(n)) for n in names}
+    iris = {str(terms.entity_iri(n)) for n in names}
     # "a b" and "a_b" are the one documented fold (whitespace becomes "_").
     assert len(iris) == len(names) - 1
 
@@ -108,19 +108,19 @@ def test_nfc_and_nfd_forms_are_one_entity(pair: tuple[str, str]) -> None:
     nfc, nfd = pair
     if not _usable(nfc):
         return
-    assert graph.entity_iri(nfc) == graph.entity_iri(nfd)
-    assert graph.clean_text(nfd) == graph.clean_text(nfc)
+    assert terms.entity_iri(nfc) == terms.entity_iri(nfd)
+    assert terms.clean_text(nfd) == terms.clean_text(nfc)
 
 
 def test_nfc_and_nfd_documents_merge_in_a_store(tmp_path: Path) -> None:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
 
     nfc = unicodedata.normalize("NFC", "José Jerí")
     nfd = unicodedata.normalize("NFD", nfc)
     with open_store(str(tmp_path / "s")) as store:
         for doc_id, name in (("a", nfc), ("b", nfd)):
             ex = hostile_extraction([name, "Peru"], doc_id=doc_id)
-            store.replace_document(graph.document_iri(doc_id), graph.extraction_quads(ex))
+            store.replace_document(terms.document_iri(doc_id), graph.extraction_quads(ex))
         rows = store.select(
             "SELECT DISTINCT ?e ?l WHERE { ?e a kg:Organization ; skos:prefLabel ?l }"
         )
@@ -145,7 +145,7 @@ def test_sanitized_text_is_legal_in_xml_and_stable(text: str) -> None:
 @FUZZ
 @given(hostile_text(80))
 def test_graph_literals_are_legal_in_xml(text: str) -> None:
-    clean = graph.clean_text(text)
+    clean = terms.clean_text(text)
     assert not _XML_ILLEGAL.search(clean), repr(clean)
     clean.encode("utf-8")
 
@@ -171,7 +171,7 @@ def _check_rdflib_round_trip(ex: Extraction) -> None:
     from rdflib.compare import isomorphic
 
     ds = graph.to_dataset([ex])
-    gname = graph.document_iri(ex.document.id)
+    gname = terms.document_iri(ex.document.id)
     for fmt in RDFLIB_DATASET_FORMATS:
         data = ds.serialize(format=fmt, encoding="utf-8")
         back = Dataset().parse(data=data, format=fmt)
@@ -187,7 +187,7 @@ def _check_rdflib_round_trip(ex: Extraction) -> None:
 def _check_oxigraph_round_trip(ex: Extraction) -> None:
     import pyoxigraph as ox
 
-    from kg.store.oxigraph import ox_quad
+    from kg.rdf.terms import ox_quad
 
     quads = [ox_quad(q) for q in graph.extraction_quads(ex)]
     expected = {str(q) for q in quads}
@@ -206,7 +206,7 @@ def _check_cross_round_trip(ex: Extraction) -> None:
     import pyoxigraph as ox
     from rdflib import Dataset
 
-    from kg.store.oxigraph import ox_quad
+    from kg.rdf.terms import ox_quad
 
     ds = graph.to_dataset([ex])
     expected = _ox_set(graph.extraction_quads(ex))
@@ -240,12 +240,12 @@ def test_every_nasty_character_round_trips_through_every_serializer() -> None:
 def test_every_export_format_round_trips_on_both_stores(
     any_store: object, ext: str, tmp_path: Path
 ) -> None:
-    from kg.store.oxigraph import load_file
+    from kg.store import load_file
     from kg.views.export import export
 
     ex = hostile_extraction(["Acme" + c + "Corp" for c in NASTY_CHARS] + list(INJECTION_NAMES))
     store = any_store
-    store.replace_document(graph.document_iri(ex.document.id), graph.extraction_quads(ex))  # type: ignore[attr-defined]
+    store.replace_document(terms.document_iri(ex.document.id), graph.extraction_quads(ex))  # type: ignore[attr-defined]
     out = tmp_path / ("export" + ext)
     export(store, out)
     with load_file(out) as back:
@@ -266,20 +266,20 @@ def test_injection_names_are_stored_verbatim_and_change_nothing_else(
 ) -> None:
     store = any_store
     bystander = hostile_extraction(["Peru", "Lima"], doc_id="bystander")
-    store.replace_document(graph.document_iri("bystander"), graph.extraction_quads(bystander))  # type: ignore[attr-defined]
+    store.replace_document(terms.document_iri("bystander"), graph.extraction_quads(bystander))  # type: ignore[attr-defined]
     before = _ox_set(store.quads())  # type: ignore[attr-defined]
 
     ex = hostile_extraction([payload, "Acme"], doc_id=payload)
-    doc_iri = graph.document_iri(payload)
+    doc_iri = terms.document_iri(payload)
     store.replace_document(doc_iri, graph.extraction_quads(ex))  # type: ignore[attr-defined]
     after = _ox_set(store.quads())  # type: ignore[attr-defined]
     assert before <= after  # the bystander document is intact
     assert after - before == _ox_set(graph.extraction_quads(ex))  # exactly the new document
 
     rows = store.select(  # type: ignore[attr-defined]
-        "SELECT ?e WHERE { ?e skos:prefLabel ?label }", {"label": graph.clean_text(payload)}
+        "SELECT ?e WHERE { ?e skos:prefLabel ?label }", {"label": terms.clean_text(payload)}
     )
-    assert [str(r["e"]) for r in rows] == [str(graph.entity_iri(payload))]
+    assert [str(r["e"]) for r in rows] == [str(terms.entity_iri(payload))]
 
     store.remove_document(doc_iri)  # type: ignore[attr-defined]
     assert _ox_set(store.quads()) == before  # type: ignore[attr-defined]
@@ -287,13 +287,13 @@ def test_injection_names_are_stored_verbatim_and_change_nothing_else(
 
 def test_injection_through_kg_query_param_is_data(tmp_path: Path) -> None:
     from kg.cli import main
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
 
     location = str(tmp_path / "s")
     payload = INJECTION_NAMES[0]
     with open_store(location) as store:
         ex = hostile_extraction([payload, "Acme"])
-        store.replace_document(graph.document_iri("doc one"), graph.extraction_quads(ex))
+        store.replace_document(terms.document_iri("doc one"), graph.extraction_quads(ex))
         size = len(store)
     query = tmp_path / "by-label.rq"
     query.write_text("SELECT ?e WHERE { ?e skos:prefLabel ?label }\n", encoding="utf-8")
@@ -315,6 +315,6 @@ def test_injection_through_kg_query_param_is_data(tmp_path: Path) -> None:
             ]
         )
     assert code == 0
-    assert str(graph.entity_iri(payload)) in out.getvalue()
+    assert str(terms.entity_iri(payload)) in out.getvalue()
     with open_store(location) as store:
         assert len(store) == size

@@ -1,6 +1,6 @@
 """Flat memory in long store builds: reopening the database mid-build changes nothing stored.
 
-``Store.reopen`` (called by ``kg.run.build.build`` every ``_REOPEN_EVERY_QUADS`` quads) drops
+``OxigraphStore.reopen`` (a writer calls it every ``_REOPEN_EVERY_QUADS`` quads written) drops
 RocksDB's block caches; these tests check that it keeps the contents, the write lock and
 same-process readers intact. The memory figures themselves come from
 ``benchmarks/bench_memory.py``, not from tests.
@@ -15,10 +15,11 @@ import pytest
 from test_store_kit import doc_quads, make_extraction
 
 from kg import errors
-from kg.store.oxigraph import Store, open_store
+from kg.store import open_store, oxigraph
+from kg.store.oxigraph import OxigraphStore
 
 
-def _contents(store: Store) -> set[str]:
+def _contents(store: OxigraphStore) -> set[str]:
     return {str(q) for q in store._db.quads_for_pattern(None, None, None)}  # noqa: SLF001
 
 
@@ -54,7 +55,7 @@ def test_reopen_keeps_the_contents_and_the_write_lock(tmp_path: Path) -> None:
 def test_reopen_does_nothing_without_a_folder_or_while_a_reader_shares_it(
     tmp_path: Path,
 ) -> None:
-    assert Store().reopen() is False  # in memory: nothing to release
+    assert OxigraphStore().reopen() is False  # in memory: nothing to release
     doc, quads = _two_documents()[0]
     location = str(tmp_path / "s")
     with open_store(location) as store:
@@ -92,14 +93,14 @@ def test_build_reopening_every_few_documents_stores_the_same_graph(
     _generator().write_corpus(corpus, 12, words=120, seed=5)
     one = pipeline.build([str(corpus)], store=str(tmp_path / "one"))
     reopened: list[bool] = []
-    real_reopen = Store.reopen
+    real_reopen = OxigraphStore.reopen
 
-    def counting(self: Store) -> bool:
+    def counting(self: OxigraphStore) -> bool:
         reopened.append(real_reopen(self))
         return reopened[-1]
 
-    monkeypatch.setattr(Store, "reopen", counting)
-    monkeypatch.setattr(pipeline, "_REOPEN_EVERY_QUADS", 150)  # every document or two
+    monkeypatch.setattr(OxigraphStore, "reopen", counting)
+    monkeypatch.setattr(oxigraph, "_REOPEN_EVERY_QUADS", 150)  # every document or two
     many = pipeline.build([str(corpus)], store=str(tmp_path / "many"))
     assert len(reopened) >= 5 and all(reopened)
     assert many.count("ok") == one.count("ok") == 12

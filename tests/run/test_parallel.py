@@ -38,7 +38,7 @@ def _quads(path: Path) -> set[str]:
 
 
 def _store_quads(location: Path) -> set[str]:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
 
     with open_store(str(location), read_only=True) as db:
         return {str(q) for q in db._db.quads_for_pattern(None, None, None)}  # noqa: SLF001
@@ -175,7 +175,7 @@ def flaky_run_shard(documents: list[Document], min_confidence: float = 0.0) -> p
 def test_retried_and_reloaded_shards_never_duplicate_or_lose(
     corpus: Path, dask_client: Any, tmp_path: Path
 ) -> None:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
 
     paths = [str(p) for p in sorted(corpus.glob("*.txt"))[:12]]
     docs = list(iter_documents(paths))
@@ -244,7 +244,7 @@ def test_memory_zone_does_not_change_results(nlp: Any, corpus: Path) -> None:
 
 @pytest.mark.slow
 def test_shards_dir_without_workers_writes_loadable_shards(corpus: Path, tmp_path: Path) -> None:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
 
     subset = [str(p) for p in sorted(corpus.glob("*.txt"))[:5]]
     out = tmp_path / "g.nq"

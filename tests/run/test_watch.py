@@ -89,7 +89,7 @@ def test_bad_interval_is_a_clear_error() -> None:
 def test_watch_ingests_only_new_or_changed_and_survives_errors(
     feed_server: str, tmp_path: Path
 ) -> None:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
 
     lines: list[str] = []
 

@@ -24,15 +24,15 @@ from pathlib import Path
 from test_security_kit import ROOT, run_kg
 from test_store_kit import doc_quads, make_extraction
 
-from kg.rdf import quads as graph
-from kg.store.oxigraph import open_graph, open_store
+from kg.rdf import terms
+from kg.store import open_graph, open_store
 
 WRITER = """
 import sys
 sys.path.insert(0, {tests!r})
 from test_store_kit import doc_quads, make_extraction
 from kg import errors
-from kg.store.oxigraph import open_store
+from kg.store import open_store
 try:
     with open_store({location!r}) as store:
         for i in range({count}):
@@ -51,7 +51,7 @@ def _expected(i: int) -> set[str]:
 
 
 def _ox(quads: object) -> list[object]:
-    from kg.store.oxigraph import ox_quad
+    from kg.rdf.terms import ox_quad
 
     return [ox_quad(q) for q in quads]  # type: ignore[attr-defined]
 
@@ -113,4 +113,4 @@ def test_second_kg_build_is_told_the_store_is_locked(tmp_path: Path) -> None:
             "Wait for that process to finish, then retry.\n"
         )
         assert len(store) == size
-        assert not store.has_document(graph.document_iri("a"), "")
+        assert not store.has_document(terms.document_iri("a"), "")

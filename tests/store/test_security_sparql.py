@@ -32,7 +32,7 @@ from test_store_kit import (  # noqa: F401
 
 from kg import errors
 from kg.rdf import safety
-from kg.store.oxigraph import open_store
+from kg.store import open_store
 
 
 def hostile_queries(url: str) -> list[tuple[str, str]]:
@@ -283,7 +283,7 @@ def test_cartesian_product_hits_the_row_limit_or_timeout_and_the_endpoint_stays_
 
 def test_sparql_in_a_shapes_file_never_reaches_out(tmp_path: Path, listener: Listener) -> None:
     # SHACL-SPARQL constraints are queries too: kg validate --shapes FILE runs them with rdflib.
-    from kg.store.oxigraph import load_file, write_quads
+    from kg.store import load_file, write_quads
     from kg.views.validate import validate
 
     data = tmp_path / "g.trig"

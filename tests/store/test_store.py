@@ -19,14 +19,14 @@ from test_store_kit import (  # noqa: F401 - fixtures
 )
 
 from kg import errors
-from kg.rdf import quads as graph
+from kg.rdf import terms
 from kg.rdf.sparql import INFERRED_GRAPH
 from kg.rdf.vocab import KG
-from kg.store.oxigraph import open_graph, open_store, write_quads
+from kg.store import open_graph, open_store, write_quads
 
 
 def _iri(key: str) -> URIRef:
-    return graph.entity_iri(key)
+    return terms.entity_iri(key)
 
 
 def _labels(store: object, key: str) -> set[str]:
@@ -87,13 +87,13 @@ def test_remove_deletes_facts_and_orphaned_entities_only(any_store: object) -> N
     )
     for ex in (a, b):
         any_store.replace_document(*doc_quads(ex))
-    assert any_store.remove_document(graph.document_iri("doc-a")) is True
-    assert any_store.remove_document(graph.document_iri("doc-a")) is False
+    assert any_store.remove_document(terms.document_iri("doc-a")) is True
+    assert any_store.remove_document(terms.document_iri("doc-a")) is False
     left = _entities(any_store)
     assert str(_iri("FOES")) in left  # doc-b still names it
     assert str(_iri("Lima")) not in left and str(_iri("US Special Forces")) not in left
     assert not any_store.ask("ASK { ?s kg:trainsWith ?o }", {"s": _iri("US Special Forces")})
-    assert [str(r["document"]) for r in any_store.documents()] == [str(graph.document_iri("doc-b"))]
+    assert [str(r["document"]) for r in any_store.documents()] == [str(terms.document_iri("doc-b"))]
 
 
 def test_corroboration_and_labels_follow_add_replace_remove(any_store: object) -> None:
@@ -116,7 +116,7 @@ def test_corroboration_and_labels_follow_add_replace_remove(any_store: object) -
     any_store.replace_document(*doc_quads(b2))
     assert any_store.corroboration(*fact) == 1
     assert _labels(any_store, "FOES") == {"FOES", "Naval Special Operations Forces"}
-    any_store.remove_document(graph.document_iri("doc-a"))
+    any_store.remove_document(terms.document_iri("doc-a"))
     assert any_store.corroboration(*fact) == 0
     assert _labels(any_store, "FOES") == {"Naval Special Operations Forces"}
 
@@ -248,7 +248,7 @@ def test_second_writer_is_told_who_holds_the_lock(tmp_path: Path) -> None:
     with open_store(location) as s:
         s.replace_document(*doc_quads(make_extraction()))
         code = (
-            "import sys\nfrom kg import errors\nfrom kg.store.oxigraph import open_store\n"
+            "import sys\nfrom kg import errors\nfrom kg.store import open_store\n"
             f"try:\n    open_store({location!r})\nexcept errors.StoreError as e:\n"
             "    print(e); sys.exit(3)\n"
         )
@@ -273,11 +273,11 @@ def test_ingest_log_records_each_commit(tmp_path: Path) -> None:
     with open_store(str(location)) as s:
         s.replace_document(*doc_quads(ex))
         s.replace_document(*doc_quads(ex))
-        s.remove_document(graph.document_iri(ex.document.id))
+        s.remove_document(terms.document_iri(ex.document.id))
     lines = [json.loads(x) for x in (location / "ingest.log").read_text().splitlines()]
     assert [x["action"] for x in lines] == ["add", "unchanged", "remove"]
     assert lines[0]["sha256"] == ex.document.sha256
-    assert lines[0]["document"] == str(graph.document_iri(ex.document.id))
+    assert lines[0]["document"] == str(terms.document_iri(ex.document.id))
 
 
 def test_store_survives_reopening(tmp_path: Path) -> None:
@@ -361,7 +361,7 @@ def test_from_clause_limits_the_dataset(any_store: object) -> None:
         )
     )
     q = "SELECT (COUNT(DISTINCT ?e) AS ?n) FROM <{}> WHERE {{ ?e skos:prefLabel ?l }}"
-    assert int(any_store.select(q.format(graph.document_iri("doc-b")))[0]["n"]) == 1
+    assert int(any_store.select(q.format(terms.document_iri("doc-b")))[0]["n"]) == 1
     assert (
         int(
             any_store.select("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e skos:prefLabel ?l }")[0][

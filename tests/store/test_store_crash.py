@@ -15,8 +15,8 @@ import pytest
 from test_store_kit import clear_server, doc_quads, make_extraction, sparql_server  # noqa: F401
 
 from kg import errors
-from kg.rdf import quads as graph
-from kg.store.oxigraph import open_graph, open_store
+from kg.rdf import terms
+from kg.store import open_graph, open_store
 from kg.views.validate import validate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ WRITER = """
 import sys
 sys.path.insert(0, {tests!r})
 from test_store_kit import doc_quads, make_extraction
-from kg.store.oxigraph import open_store
+from kg.store import open_store
 
 with open_store({location!r}) as store:
     for i in range({count}):
@@ -67,7 +67,7 @@ def test_kill_9_mid_build_leaves_whole_documents_and_a_rerun_completes(tmp_path:
         docs = [str(r["document"]) for r in store.documents()]
         assert len(docs) >= 8
         for i in range(count):
-            iri = graph.document_iri(f"doc-{i}")
+            iri = terms.document_iri(f"doc-{i}")
             got = {q for q in store.quads() if q[3] == iri}
             assert got in (set(), _expected(i)), f"doc-{i} is partial"
         result = validate(store)

@@ -25,9 +25,9 @@ from test_security_kit import run_kg
 from test_store_kit import doc_quads, make_extraction
 
 from kg import errors
-from kg.rdf import quads as graph
+from kg.rdf import terms
+from kg.store import open_graph, open_store
 from kg.store.lock import WAITING_FILE
-from kg.store.oxigraph import open_graph, open_store
 from kg.views.serve import BUSY_MESSAGE, RETRY_AFTER, Server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 _HOLD = """
 import sys
 sys.path[:0] = [{root!r}, {tests!r}]
-from kg.store.oxigraph import open_store
+from kg.store import open_store
 store = open_store({location!r}, read_only={read_only!r}, wait=60)
 if {doc!r}:
     from test_store_kit import doc_quads, make_extraction
@@ -103,7 +103,7 @@ def test_reader_makes_the_writer_wait_then_fail(tmp_path: Path) -> None:
         assert not (Path(location) / WAITING_FILE).exists()  # the marker went with the writer
     with open_store(location, wait=0) as s:  # the failed writer released kg.lock too
         s.replace_document(*doc_quads(make_extraction("doc-b")))
-    assert _documents(location) == {str(graph.document_iri(d)) for d in ("doc-a", "doc-b")}
+    assert _documents(location) == {str(terms.document_iri(d)) for d in ("doc-a", "doc-b")}
 
 
 def test_writer_gets_in_when_the_reader_closes_within_its_wait(tmp_path: Path) -> None:
@@ -132,7 +132,7 @@ def test_writer_gets_in_when_the_reader_closes_within_its_wait(tmp_path: Path) -
         writer.join(120)
     assert outcome == ["written"]
     assert not marker.exists()
-    assert str(graph.document_iri("doc-b")) in _documents(location)
+    assert str(terms.document_iri("doc-b")) in _documents(location)
 
 
 def test_a_running_kg_serve_is_named_to_a_blocked_writer(tmp_path: Path) -> None:

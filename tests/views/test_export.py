@@ -11,9 +11,9 @@ from test_store_kit import doc_quads, make_extraction
 
 from kg import errors
 from kg.cli import main
-from kg.rdf import quads as graph
+from kg.rdf import terms
 from kg.rdf.vocab import KG
-from kg.store.oxigraph import open_graph, open_store
+from kg.store import open_graph, open_store
 from kg.views.export import Filters, export, to_networkx
 from kg.views.validate import validate
 
@@ -86,9 +86,9 @@ def test_graphml_for_networkx(store: str, tmp_path: Path) -> None:
     out = tmp_path / "net.graphml"
     assert main(["export", "--store", store, "-o", str(out)]) == 0
     g = nx.read_graphml(out)
-    foes = str(graph.entity_iri("FOES"))
+    foes = str(terms.entity_iri("FOES"))
     assert g.nodes[foes]["label"] == "FOES" and g.nodes[foes]["cls"] == "MilitaryUnit"
-    hugo = str(graph.entity_iri("Hugo de Zela"))
+    hugo = str(terms.entity_iri("Hugo de Zela"))
     assert g.nodes[hugo]["titles"] == "Foreign Minister"
     edges = {
         (u.rsplit("/", 1)[1], d["label"], v.rsplit("/", 1)[1], d["documents"])
@@ -134,7 +134,7 @@ def test_document_filter(store: str, tmp_path: Path) -> None:
     out = tmp_path / "b.nq"
     assert main(["export", "--store", store, "--document", "doc-b", "-o", str(out)]) == 0
     with open_graph(str(out)) as g:
-        assert [str(r["document"]) for r in g.documents()] == [str(graph.document_iri("doc-b"))]
+        assert [str(r["document"]) for r in g.documents()] == [str(terms.document_iri("doc-b"))]
     with open_graph(store=store) as s, pytest.raises(errors.InputError) as exc:
         export(s, out, Filters(documents=["nope"]))
     assert str(exc.value).startswith(f"no document 'nope' in {store}.")
@@ -165,14 +165,14 @@ def test_unknown_type_and_format(
 
 def test_remove_command(store: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["remove", "--store", store, "doc-b.txt"]) == 0  # by the source it was built from
-    assert capsys.readouterr().out.strip() == f"removed {graph.document_iri('doc-b')}"
+    assert capsys.readouterr().out.strip() == f"removed {terms.document_iri('doc-b')}"
     with open_graph(store=store) as s:
         assert not s.ask("ASK { ?x kg:hasTitle ?t }")
         assert not s.ask("ASK { id:Hugo_de_Zela ?p ?o }")  # no other document names him
         assert s.ask("ASK { id:FOES ?p ?o }")
         assert (
             s.corroboration(
-                graph.entity_iri("US Special Forces"), KG.trainsWith, graph.entity_iri("FOES")
+                terms.entity_iri("US Special Forces"), KG.trainsWith, terms.entity_iri("FOES")
             )
             == 1
         )

@@ -14,7 +14,7 @@ from kg import errors
 from kg.cli import main
 from kg.rdf.sparql import bind, from_graphs, query_form, where_brace
 from kg.resources import queries_dir
-from kg.store.oxigraph import open_graph, open_store, write_quads
+from kg.store import open_graph, open_store, write_quads
 from kg.views.query import parse_params, read_query, run_query, saved_queries
 
 

@@ -18,6 +18,7 @@ import pytest
 from strategies import INJECTION_NAMES
 
 from kg.rdf import quads as graph
+from kg.rdf import terms
 from kg.records import Document, Entity, Evidence, Extraction, Relation
 
 PAYLOADS = [
@@ -84,7 +85,7 @@ def test_labels_arrive_verbatim_as_data(page: str) -> None:
     assert "</" not in m.group(1)  # the data block cannot close its own script element
     text = json.dumps(json.loads(m.group(1)), ensure_ascii=False)
     for payload in PAYLOADS[:7]:
-        assert json.dumps(graph.clean_text(payload), ensure_ascii=False)[1:-1] in text, payload
+        assert json.dumps(terms.clean_text(payload), ensure_ascii=False)[1:-1] in text, payload
 
 
 def test_no_javascript_links(page: str) -> None:
@@ -95,13 +96,13 @@ def test_no_javascript_links(page: str) -> None:
 
 
 def test_serve_query_page_escapes_results(tmp_path: Path) -> None:
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
     from kg.views.serve import Server
 
     location = str(tmp_path / "s")
     ex = hostile_extraction()
     with open_store(location) as store:
-        store.replace_document(graph.document_iri("xss"), graph.extraction_quads(ex))
+        store.replace_document(terms.document_iri("xss"), graph.extraction_quads(ex))
     query = "SELECT ?label WHERE { ?e skos:prefLabel ?label }"
     with Server(None, location, port=0, timeout=10) as server:
         url = server.url + "/?" + urllib.parse.urlencode({"query": query})

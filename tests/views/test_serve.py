@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from test_store_kit import doc_quads, make_extraction
 
-from kg.rdf import quads as graph
-from kg.store.oxigraph import open_store
+from kg.rdf import terms
+from kg.store import open_store
 from kg.views.formats import negotiate
 from kg.views.serve import Server
 
-DOC_A = str(graph.document_iri("doc-a"))
+DOC_A = str(terms.document_iri("doc-a"))
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_rdflib_sparqlstore_as_a_client(server: Server) -> None:
             "<https://w3id.org/newskg/ontology#basedIn> ?o }"
         )
     )
-    assert [r[0] for r in rows] == [URIRef(graph.entity_iri("Lima"))]
+    assert [r[0] for r in rows] == [URIRef(terms.entity_iri("Lima"))]
 
 
 @pytest.mark.parametrize(

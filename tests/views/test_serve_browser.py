@@ -16,7 +16,7 @@ import pytest
 from browser_kit import browser, require_browser
 from test_store_kit import doc_quads, make_extraction
 
-from kg.store.oxigraph import open_store
+from kg.store import open_store
 from kg.views.serve import Server
 
 pytestmark = pytest.mark.slow

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from test_store_kit import doc_quads, make_extraction
 
-from kg.store.oxigraph import open_store
+from kg.store import open_store
 from kg.views.formats import choose
 from kg.views.serve import Server
 

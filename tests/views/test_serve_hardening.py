@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 from test_store_kit import doc_quads, make_extraction
 
-from kg.store.oxigraph import open_store
+from kg.store import open_store
 from kg.views.serve import Server
 
 ASK = "ASK { ?s ?p ?o }"

@@ -11,16 +11,16 @@ from rdflib.namespace import SKOS
 from test_store_kit import doc_quads, make_extraction
 
 from kg.cli import main
-from kg.rdf import quads as graph
+from kg.rdf import terms
 from kg.rdf.vocab import KG, PROV
-from kg.store.oxigraph import open_graph, open_store, write_quads
+from kg.store import open_graph, open_store, write_quads
 from kg.views.validate import validate
 
-DOC = graph.document_iri("peru-1")
+DOC = terms.document_iri("peru-1")
 
 
 def _iri(key: str) -> URIRef:
-    return graph.entity_iri(key)
+    return terms.entity_iri(key)
 
 
 def _check(quads: list, tmp_path: Path):

@@ -89,7 +89,7 @@ def test_evidence_carries_sentence_document_and_date(G: nx.MultiDiGraph) -> None
 
 
 def test_store_and_construct_results_give_the_same_graph(trig: Path, G: nx.MultiDiGraph) -> None:
-    from kg.store.oxigraph import open_graph
+    from kg.store import open_graph
 
     store = open_graph(graph_file=str(trig))
     try:
@@ -429,7 +429,8 @@ def test_cli_viz_document_and_dates(
 
 
 def test_event_date_of_a_fact_reaches_the_evidence_and_the_tooltip() -> None:
-    from kg.rdf.quads import entity_iri, extraction_quads
+    from kg.rdf.quads import extraction_quads
+    from kg.rdf.terms import entity_iri
     from kg.records import Document, Entity, Evidence, Extraction, Relation
 
     sentence = "On Thursday the Iron Brigade trained with the Coastal Guard."
