@@ -36,7 +36,7 @@ MODALITIES = ["asserted"] * 8 + ["reported", "planned"]
 def make_store(folder: Path, documents: int, seed: int = 11) -> None:
     from kg.rdf import quads as graph
     from kg.records import Document, Entity, Evidence, Extraction, Relation
-    from kg.store.oxigraph import open_store
+    from kg.store import open_store
 
     rng = random.Random(seed)
     countries = [f"Country {i}" for i in range(60)]

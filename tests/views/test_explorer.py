@@ -16,7 +16,7 @@ import pytest
 import viz_sample as sample
 
 from kg.rdf import quads as graph
-from kg.store.oxigraph import open_store
+from kg.store import open_store
 from kg.views.explorer.data import fold, highlight
 from kg.views.serve import Server
 

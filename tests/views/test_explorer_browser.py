@@ -13,7 +13,7 @@ import viz_sample as sample
 from browser_kit import browser, require_browser
 
 from kg.rdf import quads as graph
-from kg.store.oxigraph import open_store
+from kg.store import open_store
 from kg.views.serve import Server
 
 pytestmark = pytest.mark.slow
