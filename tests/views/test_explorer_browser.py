@@ -61,3 +61,38 @@ def test_search_entity_evidence_document(server: Server) -> None:
         assert rec.dialogs == [] and rec.errors == []
         assert [m for m in rec.console if m[0] in ("error", "warning")] == []
         assert rec.foreign == []
+
+
+def screenshots(out: str) -> None:
+    """Save PNGs of the search, entity and document pages on the bundled sample's graph.
+
+    ``python tests/views/test_explorer_browser.py docs/img`` (builds ``data/articles`` first).
+    """
+    import tempfile
+    from pathlib import Path
+
+    import kg
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = str(Path(tmp) / "store")
+        kg.build(["data/articles"], store=store)
+        with (
+            Server(None, store, port=0, timeout=60, workers=1) as srv,
+            browser((srv.url,), viewport=(1280, 900)) as (context, _),
+        ):
+            page = context.new_page()
+            for name, path in [
+                ("explorer-search", "/search?q=marines"),
+                ("explorer-entity", "/entity/Colombian_Marines"),
+                ("explorer-document", "/document/01-colombia-us-riverine-drills"),
+            ]:
+                page.goto(srv.url + path)
+                page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+
+
+if __name__ == "__main__":
+    import sys
+
+    screenshots(sys.argv[1])
