@@ -63,6 +63,54 @@ def test_search_entity_evidence_document(server: Server) -> None:
         assert rec.foreign == []
 
 
+def test_network_legend_filters_focus_and_panel(server: Server) -> None:
+    with browser((server.url,), viewport=(1400, 900)) as (context, rec):
+        page = rec.watch(context.new_page())
+        page.goto(server.url + "/entity/FOES")
+        page.click("#to-network")
+        page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        assert page.url == server.url + "/network?entity=FOES&depth=1"
+        total = page.evaluate("kgEdges.length")
+        assert total >= 3
+
+        def shown() -> int:
+            return int(page.evaluate("kgEdges.get({filter: e => !e.hidden}).length"))
+
+        assert shown() == total
+        page.click("#legend-properties button[data-value=trainsWith]")  # hide a property
+        assert shown() == total - len(
+            page.evaluate("kgEdges.get({filter: e => e.label === 'trainsWith'})")
+        )
+        page.click("#legend-properties button[data-value=trainsWith]")  # and show it again
+        assert shown() == total
+        page.fill("#f-confidence", "0.9")
+        page.dispatch_event("#f-confidence", "input")
+        assert shown() < total  # only the 0.92 training survives
+        page.fill("#f-confidence", "0")
+        page.dispatch_event("#f-confidence", "input")
+        # the side panel: the hostile-free FOES node, its facts as text
+        page.evaluate("kgNetwork.selectNodes(['FOES'])")
+        page.evaluate("kgNetwork.body.emitter.emit('selectNode', {nodes: ['FOES']})")
+        page.wait_for_selector("#panel h2 a")
+        assert page.locator("#panel h2").inner_text() == "FOES"
+        # focus with depth 2 is a new, shareable URL; back returns
+        page.select_option("#f-depth", "2")
+        page.click("#focus")
+        page.wait_for_url("**/network?entity=FOES&depth=2")
+        page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        assert page.evaluate("kgNodes.length") >= 4
+        page.go_back()
+        page.wait_for_url("**/network?entity=FOES&depth=1")
+        # the hostile label is drawn as text on the canvas, nothing runs
+        page.goto(server.url + "/network?entity=Intruder")
+        page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        labels = page.evaluate("kgNodes.get().map(n => n.label)")
+        assert sample.XSS_LABEL in labels and page.locator("img").count() == 0
+        assert rec.dialogs == [] and rec.errors == []
+        assert [m for m in rec.console if m[0] in ("error", "warning")] == []
+        assert rec.foreign == []
+
+
 def screenshots(out: str) -> None:
     """Save PNGs of the search, entity and document pages on the bundled sample's graph.
 
@@ -87,8 +135,11 @@ def screenshots(out: str) -> None:
                 ("explorer-search", "/search?q=marines"),
                 ("explorer-entity", "/entity/Colombian_Marines"),
                 ("explorer-document", "/document/01-colombia-us-riverine-drills"),
+                ("explorer-network", "/network?entity=Colombian_Marines&depth=2"),
             ]:
                 page.goto(srv.url + path)
+                if "network" in path:
+                    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
                 page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
 

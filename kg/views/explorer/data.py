@@ -548,4 +548,110 @@ class Views:
             return entity_page(self.source, self.index, args["slug"], args.get("page", 1))
         if name == "document":
             return document_page(self.source, self.index, args["id"])
+        if name == "network":
+            return network(
+                self.source, self.index, args.get("slug"), args.get("id"), args.get("depth", 1)
+            )
         raise ValueError(f"no such view: {name}")
+
+
+# ---------------------------------------------------------------- network
+
+
+NODE_BUDGET = 150  # nodes drawn at most: past it the page would be a hairball
+
+
+def network(
+    source: Any, index: LabelIndex, slug: str | None, doc_id: str | None, depth: int = 1
+) -> dict[str, Any] | None:
+    """Nodes and edges around an entity (``depth`` 1–3) or of one document, within the budget.
+
+    Each edge is a fact with its corroboration, best confidence and the evidence loaded for it
+    (the most confident statements: their confidence, modality, date and document), which the
+    page's filters use.
+    """
+    keys: list[tuple[str, str, str]] = []
+    title = "network"
+    if slug:
+        start = entity_iri(slug)
+        if start not in index.label_sets:
+            return None
+        title = index.name(start)
+        seen = {start}
+        frontier = [start]
+        for _ in range(max(1, min(depth, 3))):
+            nxt: list[str] = []
+            for node in frontier:
+                for key in index.by_entity.get(node, []):
+                    if not key[2].startswith(ENTITY_NS):
+                        continue
+                    other = key[2] if key[0] == node else key[0]
+                    if other not in seen:
+                        if len(seen) >= NODE_BUDGET:
+                            continue
+                        seen.add(other)
+                        nxt.append(other)
+                    keys.append(key)
+            frontier = nxt
+        keys = sorted(set(k for k in keys if k[0] in seen and k[2] in seen))
+    elif doc_id:
+        page = document_page(source, index, doc_id)
+        if page is None:
+            return None
+        title = page["title"] or doc_id
+        keys = sorted(
+            {
+                (f["subject"]["iri"], KG_NS + f["property"], f["object"]["iri"])
+                for s in page["sentences"]
+                for f in s["facts"]
+                if f["object"].get("iri")
+            }
+        )
+    statements = [st for k in keys for _, st in index.facts.get(k, [0, 0, 0, []])[3]]
+    evidence = _statements(source, statements)
+    docs = documents_info(source, sorted({e["document"] for v in evidence.values() for e in v}))
+    nodes: dict[str, dict[str, Any]] = {}
+    edges = []
+    for k in keys:
+        for e in (k[0], k[2]):
+            if e not in nodes:
+                item = index.entity(e)
+                nodes[e] = {
+                    "id": item["slug"],
+                    "label": item["label"],
+                    "cls": (item["classes"] or ["Entity"])[0],
+                    "documents": item["documents"],
+                }
+        fact = index.facts.get(k, [0, 0, 0.0, []])
+        edges.append(
+            {
+                "from": nodes[k[0]]["id"],
+                "to": nodes[k[2]]["id"],
+                "property": local(k[1]),
+                "documents": fact[0],
+                "confidence": round(fact[2], 3),
+                "evidence": [
+                    {
+                        "confidence": ev["confidence"],
+                        "modality": ev["modality"],
+                        "date": ev["eventDate"] or docs.get(ev["document"], {}).get("date"),
+                        "document": document_id(ev["document"]),
+                        "sentence": ev["sentence"],
+                    }
+                    for ev in evidence.get(k, [])
+                ],
+            }
+        )
+    return {
+        "title": title,
+        "entity": slug,
+        "document": doc_id,
+        "depth": depth,
+        "budget": NODE_BUDGET,
+        "nodes": list(nodes.values()),
+        "edges": edges,
+        "documents": sorted(
+            ({"id": d["id"], "title": d["title"] or d["id"]} for d in docs.values()),
+            key=lambda d: d["id"] or "",
+        ),
+    }

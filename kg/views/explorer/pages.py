@@ -4,6 +4,9 @@
     /search?q=TEXT&page=N  entities by label or alias, accent- and case-insensitive
     /entity/SLUG?page=N    an entity: classes, labels, merges, facts with evidence
     /document/ID           a document: its sentences with the facts read from each
+    /network?entity=SLUG&depth=N | ?document=ID
+                           the network around an entity or of a document, with a clickable
+                           legend, in-page filters, focus and a side panel (vis-network)
 
 Add ``format=json`` (or send ``Accept: application/json``) for the same data as JSON. The data
 comes from the worker processes (``kg.views.explorer.data``), with the endpoint's time limit.
@@ -12,6 +15,7 @@ comes from the worker processes (``kg.views.explorer.data``), with the endpoint'
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -83,6 +87,43 @@ class Explorer:
             return self.not_found(request, f"no document {doc_id!r} in this graph")
         return self.respond(request, "document.html", data)
 
+    def network(self, request: Request) -> Response:
+        slug, doc_id = request.param("entity"), request.param("document")
+        depth = request.param("depth", "1")
+        if depth not in ("1", "2", "3"):
+            raise Refused(400, f"invalid depth {depth!r}: give 1, 2 or 3")
+        if not slug and not doc_id:
+            return self.respond(
+                request,
+                "notfound.html",
+                {"error": "give an entity (?entity=SLUG) or a document (?document=ID)"},
+                status=400,
+            )
+        data = self.view("network", slug=slug or None, id=doc_id or None, depth=int(depth))
+        if data is None:
+            return self.not_found(request, "no such entity or document in this graph")
+        query = urllib.parse.urlencode(
+            {k: v for k, v in (("entity", slug), ("document", doc_id), ("depth", depth)) if v}
+        )
+        return self.respond(request, "network.html", data, json_url=f"/network?{query}&format=json")
+
+
+def vendor(name: str) -> Callable[[Request], Response]:
+    """vis-network's script or style, as pyvis ships it (no CDN, no source map)."""
+
+    def handle(request: Request) -> Response:
+        from kg.views.viz import _vis_assets
+
+        js, css = _vis_assets()
+        if name.endswith(".js"):
+            return Response(200, js.encode(), "text/javascript; charset=utf-8", _CACHE)
+        return Response(200, css.encode(), "text/css; charset=utf-8", _CACHE)
+
+    return handle
+
+
+_CACHE = {"Cache-Control": "max-age=86400"}
+
 
 class _Answer(Exception):
     """A response decided deep inside a route (a worker's refusal), passed up as is."""
@@ -115,3 +156,6 @@ def install(
     app.route("/search", _catching(explorer.search), navigable=True)
     app.route("/entity/", _catching(explorer.entity), navigable=True)
     app.route("/document/", _catching(explorer.document), navigable=True)
+    app.route("/network", _catching(explorer.network), navigable=True)
+    app.route("/static/vendor/vis-network.min.js", vendor("vis-network.min.js"))
+    app.route("/static/vendor/vis-network.css", vendor("vis-network.css"))
