@@ -380,20 +380,48 @@ DEFAULT_QUERY = (
 
 
 def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response]:
-    """Return the handler of ``/query``: a form, and the result of its query as a table."""
+    """Return the handler of ``/query``: an editor, the saved queries as forms, a result table
+    whose entities and documents link to their pages, and CSV/JSON downloads of the result."""
     from kg.views.explorer import render
+    from kg.views.explorer.saved import saved
 
     def handle(request: Request) -> Response:
-        from kg.rdf.sparql import query_form
+        from rdflib import Literal
 
-        query = request.param("query")
-        context: dict[str, Any] = {"query": query or DEFAULT_QUERY}
-        if query:
+        from kg.rdf.sparql import bind, query_form
+
+        queries = saved()
+        name = request.param("name")
+        chosen = queries.get(name) if name else None
+        if name and chosen is None:
+            raise Refused(404, f"no saved query {name!r}; the saved queries are listed at /query")
+        query = request.param("query") or (chosen.text if chosen else "")
+        values = {
+            p.name: request.param("p." + p.name).strip()
+            for p in (chosen.parameters if chosen else [])
+        }
+        context: dict[str, Any] = {
+            "query": query or DEFAULT_QUERY,
+            "saved": list(queries.values()),
+            "chosen": chosen,
+            "values": values,
+        }
+        run = bool(request.param("query")) or (chosen is not None and "run" in request.params)
+        if chosen is not None and run:
+            missing = [p.name for p in chosen.parameters if p.required and not values[p.name]]
+            if missing:
+                context["error"] = f"give a value for {', '.join(missing)}"
+                run = False
+            else:
+                given = {k: Literal(v) for k, v in values.items() if v}
+                query = bind(chosen.text, given) if given else chosen.text
+        if query and run:
             graph_result = query_form(query) in ("CONSTRUCT", "DESCRIBE")
             media = "text/turtle" if graph_result else "application/sparql-results+json"
             status, answer = pool.run(
                 (query, media, limits.max_rows, limits.max_bytes, []), limits.timeout
             )
+            context["download"] = urllib.parse.urlencode({"query": query})
             if status != "ok":
                 context["error"] = answer[1]
             elif graph_result:
@@ -406,12 +434,27 @@ def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response
                     names = doc["head"]["vars"]
                     context["names"] = names
                     context["rows"] = [
-                        [b[n]["value"] if n in b else "" for n in names]
-                        for b in doc["results"]["bindings"]
+                        [_cell(b.get(n)) for n in names] for b in doc["results"]["bindings"]
                     ]
         return Response.html(render("query.html", **context))
 
     return handle
+
+
+def _cell(term: dict[str, str] | None) -> dict[str, str]:
+    """A result cell: its text and, for an entity or a document, the explorer page to link."""
+    from kg.views.explorer.data import document_id, entity_slug
+
+    if term is None:
+        return {"text": ""}
+    value = term["value"]
+    if term["type"] == "uri":
+        slug, doc = entity_slug(value), document_id(value)
+        if slug:
+            return {"text": value, "href": "/entity/" + slug}
+        if doc:
+            return {"text": value, "href": "/document/" + doc}
+    return {"text": value}
 
 
 # ---------------------------------------------------------------- the server

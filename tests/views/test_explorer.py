@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 import viz_sample as sample
+from test_explorer_kit import DATED_SENTENCE, dated_extraction
 
 from kg.rdf import quads as graph
 from kg.store import open_store
@@ -25,7 +26,7 @@ from kg.views.serve import Server
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     location = str(tmp_path_factory.mktemp("explorer") / "store")
     with open_store(location) as s:
-        for ex in sample.extractions():
+        for ex in [*sample.extractions(), dated_extraction()]:
             s.replace_document(graph.document_iri(ex.document.id), list(graph.extraction_quads(ex)))
     with Server(None, location, port=0, timeout=10, workers=1) as srv:
         yield srv
@@ -51,7 +52,7 @@ def test_search_by_alias_without_accents_or_case(server: Server) -> None:
     assert [r["label"] for r in data["results"]] == ["FOES"]
     assert data["results"][0]["matched"] == "Naval Special Operations Forces"
     assert data["results"][0]["classes"] == ["MilitaryUnit"]
-    assert data["results"][0]["documents"] == 2
+    assert data["results"][0]["documents"] == 3  # peru-1, peru-2, dated-1
     data = _json(server, "/search?q=" + urllib.parse.quote("hugo de zelá"))
     assert [r["slug"] for r in data["results"]] == ["Hugo_de_Zela"]
     assert _json(server, "/search?q=zzzz")["total"] == 0
@@ -111,6 +112,38 @@ def test_pages_carry_a_strict_csp(server: Server) -> None:
         csp = resp.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "default-src 'none'" in csp
+
+
+def test_timeline_lists_dated_facts_and_publications(server: Server) -> None:
+    data = _json(server, "/timeline")
+    dates = [(i["date"], i["kind"]) for i in data["items"]]
+    assert dates[:2] == [("2026-03-05", "published"), ("2026-03-03", "event")]
+    event = data["items"][1]
+    assert (event["subject"]["slug"], event["property"], event["object"]["slug"]) == (
+        "FOES",
+        "trainsWith",
+        "US_Special_Forces",
+    )
+    assert event["sentence"] == DATED_SENTENCE and event["doc"]["title"] == "Dated drill"
+    only = _json(server, "/timeline?entity=Hugo_de_Zela")
+    assert [(i["date"], i["kind"]) for i in only["items"]] == [("2026-01-10", "published")]
+    assert _get(server, "/timeline?entity=Nobody")[0] == 404
+
+
+def test_saved_query_as_a_form_with_links_and_downloads(server: Server) -> None:
+    status, _, page = _get(server, "/query")
+    assert status == 200 and 'href="/query?name=units-training-with"' in page
+    status, _, page = _get(server, "/query?name=units-training-with")
+    assert 'name="p.force"' in page and "required" in page
+    status, _, page = _get(server, "/query?name=units-training-with&run=1&p.force=foes")
+    assert status == 200 and 'href="/entity/US_Special_Forces"' in page
+    link = page.split('id="download-csv" download="result.csv" href="')[1].split('"')[0]
+    status, ctype, csv = _get(server, link.replace("&amp;", "&"))
+    assert (status, ctype.split(";")[0]) == (200, "text/csv")
+    assert "https://w3id.org/newskg/id/US_Special_Forces" in csv
+    status, _, page = _get(server, "/query?name=units-training-with&run=1&p.force=")
+    assert "give a value for force" in page
+    assert _get(server, "/query?name=nope")[0] == 404
 
 
 def test_fold_and_highlight() -> None:

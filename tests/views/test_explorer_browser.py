@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 import viz_sample as sample
 from browser_kit import browser, require_browser
+from test_explorer_kit import dated_extraction
 
 from kg.rdf import quads as graph
 from kg.store import open_store
@@ -24,7 +25,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     require_browser()
     location = str(tmp_path_factory.mktemp("explorer-browser") / "store")
     with open_store(location) as s:
-        for ex in sample.extractions():
+        for ex in [*sample.extractions(), dated_extraction()]:
             s.replace_document(graph.document_iri(ex.document.id), list(graph.extraction_quads(ex)))
     with Server(None, location, port=0, timeout=20, workers=1) as srv:
         yield srv
@@ -42,7 +43,7 @@ def test_search_entity_evidence_document(server: Server) -> None:
         page.wait_for_selector("#entity-label")
         assert page.locator("#entity-label").inner_text() == "FOES"
         assert page.url == server.url + "/entity/FOES"
-        fact = page.locator("li.fact[data-property=trainsWith]")
+        fact = page.locator("li.fact[data-property=trainsWith]", has_text="Callao")
         assert sample.TRAIN_SENTENCE in fact.locator("blockquote").first.inner_text()
         assert fact.locator("blockquote mark").first.inner_text() in ("FOES", "U.S. Special Forces")
         assert fact.locator("blockquote b").count() == 0  # the article's <b> is text
@@ -111,6 +112,30 @@ def test_network_legend_filters_focus_and_panel(server: Server) -> None:
         assert rec.foreign == []
 
 
+def test_saved_query_with_a_parameter_and_the_timeline(server: Server) -> None:
+    with browser((server.url,)) as (context, rec):
+        page = rec.watch(context.new_page())
+        page.goto(server.url + "/query")
+        page.click("text=Which forces train with a given force?")
+        page.fill("input[name='p.force']", "foes")
+        page.click("button[name=run]")
+        page.wait_for_selector("#row-count")
+        link = page.locator("table.results a[href='/entity/US_Special_Forces']")
+        assert link.count() == 1
+        csv = page.evaluate(
+            "fetch(document.getElementById('download-csv').href).then(r => r.text())"
+        )
+        assert csv.startswith("partner,partnerLabel")
+        link.click()
+        page.wait_for_selector("#entity-label")
+        page.click("#to-timeline")
+        page.wait_for_selector("#timeline-title")
+        assert page.locator("ol.timeline li time").first.inner_text() == "2026-03-05"
+        assert "trainsWith" in page.locator("ol.timeline li.tl-event").first.inner_text()
+        assert rec.errors == [] and rec.foreign == []
+        assert [m for m in rec.console if m[0] in ("error", "warning")] == []
+
+
 def screenshots(out: str) -> None:
     """Save PNGs of the search, entity and document pages on the bundled sample's graph.
 
@@ -136,6 +161,8 @@ def screenshots(out: str) -> None:
                 ("explorer-entity", "/entity/Colombian_Marines"),
                 ("explorer-document", "/document/01-colombia-us-riverine-drills"),
                 ("explorer-network", "/network?entity=Colombian_Marines&depth=2"),
+                ("explorer-query", "/query?name=units-training-with&run=1&p.force=marines"),
+                ("explorer-timeline", "/timeline"),
             ]:
                 page.goto(srv.url + path)
                 if "network" in path:

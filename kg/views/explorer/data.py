@@ -184,6 +184,8 @@ class LabelIndex:
     # (subject, property, object) → [documents, statements, best confidence, best statements]
     facts: dict[tuple[str, str, str], list[Any]] = field(default_factory=dict)
     by_entity: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    _events: list[tuple[str, str]] | None = None
+    _published: list[tuple[str, str]] | None = None
 
     @classmethod
     def build(cls, source: Any) -> LabelIndex:
@@ -252,6 +254,22 @@ class LabelIndex:
 
     def name(self, iri: str) -> str:
         return self.names.get(iri) or entity_slug(iri) or iri
+
+    def dated_events(self, source: Any) -> list[tuple[str, str]]:
+        """(event date, statement) of every dated statement, newest first (read once)."""
+        if self._events is None:
+            rows = _select(source, "SELECT ?st ?d WHERE { GRAPH ?g { ?st kg:eventDate ?d } }")
+            self._events = sorted(((r["d"], r["st"]) for r in rows), reverse=True)
+        return self._events
+
+    def publications(self, source: Any) -> list[tuple[str, str]]:
+        """(publication date, document) of every dated document, newest first (read once)."""
+        if self._published is None:
+            rows = _select(
+                source, "SELECT ?g ?d WHERE { GRAPH ?g { ?g a kg:Document ; dcterms:date ?d } }"
+            )
+            self._published = sorted(((r["d"], r["g"]) for r in rows), reverse=True)
+        return self._published
 
     def entity(self, iri: str) -> dict[str, Any]:
         """A link to an entity: IRI, slug, label, classes, documents."""
@@ -548,6 +566,8 @@ class Views:
             return entity_page(self.source, self.index, args["slug"], args.get("page", 1))
         if name == "document":
             return document_page(self.source, self.index, args["id"])
+        if name == "timeline":
+            return timeline(self.source, self.index, args.get("slug"), args.get("page", 1))
         if name == "network":
             return network(
                 self.source, self.index, args.get("slug"), args.get("id"), args.get("depth", 1)
@@ -654,4 +674,78 @@ def network(
             ({"id": d["id"], "title": d["title"] or d["id"]} for d in docs.values()),
             key=lambda d: d["id"] or "",
         ),
+    }
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def timeline(
+    source: Any, index: LabelIndex, slug: str | None = None, page: int = 1
+) -> dict[str, Any] | None:
+    """Dated facts (``kg:eventDate``) and publications, newest first, for one entity or all."""
+    import pyoxigraph as ox
+
+    if slug:
+        iri = entity_iri(slug)
+        if iri not in index.label_sets:
+            return None
+        node = ox.NamedNode(iri)  # a constant, serialised by pyoxigraph
+        events = [
+            (r["d"], "event", r["st"])
+            for r in _select(
+                source,
+                f"SELECT DISTINCT ?st ?d WHERE {{ GRAPH ?g {{ {{ ?st rdf:subject {node} }} "
+                f"UNION {{ ?st rdf:object {node} }} ?st kg:eventDate ?d }} }}",
+            )
+        ]
+        published = [
+            (r["d"], "published", r["g"])
+            for r in _select(
+                source,
+                f"SELECT DISTINCT ?g ?d WHERE {{ GRAPH ?g {{ {node} skos:prefLabel ?l . "
+                "?g dcterms:date ?d } }",
+            )
+        ]
+    else:
+        events = [(d, "event", st) for d, st in index.dated_events(source)]
+        published = [(d, "published", g) for d, g in index.publications(source)]
+    items = sorted(events + published, key=lambda x: (x[0], x[1] == "event", x[2]), reverse=True)
+    start = (page - 1) * PAGE_SIZE
+    shown = items[start : start + PAGE_SIZE]
+    evidence = _describe(source, [x[2] for x in shown if x[1] == "event"])
+    docs = documents_info(
+        source,
+        sorted(
+            {x[2] for x in shown if x[1] == "published"} | {p["graph"] for p in evidence.values()}
+        ),
+    )
+    out_items = []
+    for date, kind, iri in shown:
+        if kind == "published":
+            out_items.append(
+                {"date": date, "kind": kind, "doc": docs.get(iri, {"id": document_id(iri)})}
+            )
+            continue
+        props = evidence.get(iri)
+        if not props:
+            continue
+        fact = _fact(
+            index, props[_RDF + "subject"], props[_RDF + "predicate"], props[_RDF + "object"]
+        )
+        fact.update(
+            date=date,
+            kind=kind,
+            sentence=props.get(KG_NS + "sentence", ""),
+            modality=props.get(KG_NS + "modality", "asserted"),
+            confidence=round(_number(props.get(KG_NS + "confidence")), 3),
+            doc=docs.get(props["graph"], {"id": document_id(props["graph"])}),
+        )
+        out_items.append(fact)
+    return {
+        "entity": index.entity(entity_iri(slug)) if slug else None,
+        "total": len(items),
+        "page": page,
+        "pages": max(1, -(-len(items) // PAGE_SIZE)),
+        "items": out_items,
     }

@@ -7,6 +7,7 @@
     /network?entity=SLUG&depth=N | ?document=ID
                            the network around an entity or of a document, with a clickable
                            legend, in-page filters, focus and a side panel (vis-network)
+    /timeline?entity=SLUG  dated facts and publications, newest first (of one entity or all)
 
 Add ``format=json`` (or send ``Accept: application/json``) for the same data as JSON. The data
 comes from the worker processes (``kg.views.explorer.data``), with the endpoint's time limit.
@@ -87,6 +88,13 @@ class Explorer:
             return self.not_found(request, f"no document {doc_id!r} in this graph")
         return self.respond(request, "document.html", data)
 
+    def timeline(self, request: Request) -> Response:
+        slug = request.param("entity")
+        data = self.view("timeline", slug=slug or None, page=_page_number(request))
+        if data is None:
+            return self.not_found(request, f"no entity {slug!r} in this graph")
+        return self.respond(request, "timeline.html", data)
+
     def network(self, request: Request) -> Response:
         slug, doc_id = request.param("entity"), request.param("document")
         depth = request.param("depth", "1")
@@ -157,5 +165,6 @@ def install(
     app.route("/entity/", _catching(explorer.entity), navigable=True)
     app.route("/document/", _catching(explorer.document), navigable=True)
     app.route("/network", _catching(explorer.network), navigable=True)
+    app.route("/timeline", _catching(explorer.timeline), navigable=True)
     app.route("/static/vendor/vis-network.min.js", vendor("vis-network.min.js"))
     app.route("/static/vendor/vis-network.css", vendor("vis-network.css"))
