@@ -150,7 +150,8 @@ def _add_build_scale_options(p: argparse.ArgumentParser) -> None:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from kg.run.build import DocumentStatus, build
+    from kg.records import DocumentStatus
+    from kg.run.build import build
 
     if not args.output and not args.store:
         raise errors.InputError("nowhere to write. Pass -o FILE (an RDF file) or --store DIR.")
@@ -159,8 +160,8 @@ def _run_build(args: argparse.Namespace) -> int:
             f"--min-confidence must be between 0 and 1, got {args.min_confidence}."
         )
 
-    from kg.ingest.documents import IngestOptions
-    from kg.ingest.feeds import parse_fields
+    from kg.ingest import IngestOptions
+    from kg.ingest.jsonl import parse_fields
     from kg.run.progress import Progress
 
     if args.workers < 1:
@@ -743,7 +744,7 @@ def _add_watch(sub: Any) -> None:
 
 
 def _run_watch(args: argparse.Namespace) -> int:
-    from kg.ingest.documents import IngestOptions
+    from kg.ingest import IngestOptions
     from kg.run.watch import parse_interval, watch
 
     every = parse_interval(args.every)

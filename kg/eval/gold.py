@@ -331,7 +331,7 @@ def evaluate_files(gold_paths: list[str], article_paths: list[str]) -> Report:
             f"{len(gold_paths)} gold files for {len(article_paths)} articles. "
             "Pass one --gold per article, in the same order."
         )
-    from kg.run.build import extract_documents
+    from kg.run.extraction import extract_documents
 
     golds = [load_gold(p) for p in gold_paths]
     docs = [read_article(p) for p in article_paths]

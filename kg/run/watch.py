@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 from kg import errors
 
 if TYPE_CHECKING:
-    from kg.ingest.documents import IngestOptions
+    from kg.ingest import IngestOptions
     from kg.ingest.web import Fetched
-    from kg.run.build import BuildReport, DocumentStatus
+    from kg.records import DocumentStatus
+    from kg.run.report import BuildReport
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -113,7 +114,7 @@ def watch(
     """
     from dataclasses import replace
 
-    from kg.ingest.documents import IngestOptions
+    from kg.ingest import IngestOptions
     from kg.run.build import build
 
     opts = replace(options or IngestOptions(), fetcher=ConditionalFetcher())

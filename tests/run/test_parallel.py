@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 
-from kg.ingest.documents import iter_documents
+from kg.ingest import iter_documents
 from kg.nlp.chunking import split_text
-from kg.records import Document
+from kg.records import Document, DocumentStatus
 from kg.run import parallel
-from kg.run.build import BuildReport, DocumentStatus, build, extract_documents
+from kg.run.build import build
+from kg.run.extraction import extract_documents
+from kg.run.report import BuildReport
 
 ROOT = Path(__file__).resolve().parents[2]
 
