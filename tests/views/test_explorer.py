@@ -156,3 +156,7 @@ def test_fold_and_highlight() -> None:
         (".", False),
     ]
     assert highlight("<b>xy</b>", ["XY"]) == [("<b>", False), ("xy", True), ("</b>", False)]
+    assert highlight("Colombian Navy of Colombia", ["Colombia"]) == [
+        ("Colombian Navy of ", False),
+        ("Colombia", True),
+    ]

@@ -527,7 +527,10 @@ def highlight(text: str, labels: list[str]) -> list[tuple[str, bool]]:
             at = lowered.find(needle)
             while at >= 0:
                 end = at + len(needle)
-                if all(end <= a or at >= b for a, b in spans):
+                whole = (at == 0 or not text[at - 1].isalnum()) and (
+                    end == len(text) or not text[end].isalnum()
+                )  # "Colombia" is not marked inside "Colombian"
+                if whole and all(end <= a or at >= b for a, b in spans):
                     spans.append((at, end))
                 at = lowered.find(needle, end)
     spans.sort()
