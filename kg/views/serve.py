@@ -197,8 +197,10 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
 
     def open_source() -> None:
         nonlocal source, graphs, views
-        views = None
         source = open_graph(graph_file=graph_file, store=store, wait=0)
+        from kg.views.explorer.data import Views
+
+        views = Views(source)  # starts reading the explorer's index in the background
         graphs = {
             str(r["g"]) for r in source.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         }
@@ -206,6 +208,8 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
     def give_way() -> None:
         nonlocal source
         if source is not None and folder is not None and writer_waiting(folder) is not None:
+            if views is not None:
+                views.stop()  # no thread may read the database once it is closed
             source.close()  # releases the shared lock: the writer gets in
             source = None
 
@@ -230,10 +234,13 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
             if source is None:
                 open_source()
             if len(request) == 3 and request[0] == "view":
-                from kg.views.explorer.data import Views
+                from kg.views.explorer.data import Indexing, Views
 
                 views = views or Views(source)
-                conn.send(("ok", views.answer(request[1], request[2])))
+                try:
+                    conn.send(("ok", views.answer(request[1], request[2])))
+                except Indexing as wait:
+                    conn.send(("busy", (503, str(wait))))
                 continue
             text, media, max_rows, max_bytes, dataset = request
             check_query(text, graphs, dataset)

@@ -8,6 +8,7 @@ documents whose graph holds a statement of it.
 
 from __future__ import annotations
 
+import time
 import unicodedata
 import urllib.parse
 from collections import defaultdict
@@ -22,6 +23,10 @@ ENTITY_NS = str(ENTITY)
 DOCUMENT_NS = str(DOCUMENT)
 PAGE_SIZE = 50  # facts on an entity page, results on a search page
 EVIDENCE_SHOWN = 3  # sentences shown per fact on an entity page (the rest are counted)
+
+
+class Indexing(Exception):
+    """The index is still being built (first use after the store was opened), or stopped."""
 
 
 # ---------------------------------------------------------------- IRIs and URLs
@@ -66,12 +71,23 @@ def _values(names: list[str], rows: list[tuple[str, ...]]) -> str:
     return "VALUES (" + " ".join("?" + n for n in names) + ") { " + body + " }"
 
 
+_STOPPING = __import__("threading").local()  # the index thread's stop flag (see Views.stop)
+
+
+def _check_stop() -> None:
+    stop = getattr(_STOPPING, "event", None)
+    if stop is not None and stop.is_set():
+        raise Indexing("stopped: the store is being closed")
+
+
 def _select(source: Any, text: str) -> list[dict[str, Any]]:
     """Run a SELECT; rows as dicts of plain values (IRIs and literals as strings)."""
     result = source.raw(text)
     names = [v.value for v in result.variables]
     rows = []
-    for solution in result:
+    for i, solution in enumerate(result):
+        if i % 4096 == 0:
+            _check_stop()
         row: dict[str, Any] = {}
         for n in names:
             term = solution[n]
@@ -153,10 +169,14 @@ def _all_statements(source: Any) -> Any:
             )
         return
     found: dict[tuple[str, str], list[Any]] = {}
-    for q in subjects:
+    for i, q in enumerate(subjects):
+        if i % 4096 == 0:
+            _check_stop()
         found[(q.subject.value, q.graph_name.value)] = [q.object.value, None, None, 0.0]
     for index, prop in ((1, _RDF + "predicate"), (2, _RDF + "object"), (3, KG_NS + "confidence")):
-        for q in _quads(source, None, prop):
+        for i, q in enumerate(_quads(source, None, prop)):
+            if i % 4096 == 0:
+                _check_stop()
             entry = found.get((q.subject.value, q.graph_name.value))
             if entry is not None:
                 entry[index] = _number(q.object.value) if index == 3 else q.object.value
@@ -549,17 +569,53 @@ def highlight(text: str, labels: list[str]) -> list[tuple[str, bool]]:
 # ---------------------------------------------------------------- the worker's entry point
 
 
+INDEX_WAIT = 5.0  # seconds a page waits for the index before answering 503 + Retry-After
+
+
 class Views:
-    """The explorer's data over one open store; the label index is built at the first use."""
+    """The explorer's data over one open store.
+
+    The label and fact index is built in a background thread as soon as the worker opens the
+    store (seconds for thousands of documents), so that no request runs into the query
+    timeout while it is built: a page asked for before it is ready waits a few seconds, then
+    gets 503 with Retry-After (``Indexing``).
+    """
 
     def __init__(self, source: Any) -> None:
+        import threading
+
         self.source = source
         self._index: LabelIndex | None = None
+        self._error: BaseException | None = None
+        self._ready = threading.Event()
+        self._stop = threading.Event()
+        self._started = time.monotonic()
+        self._thread = threading.Thread(target=self._build, daemon=True, name="kg-index")
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop building (within milliseconds) before the store is closed under the thread."""
+        self._stop.set()
+        self._thread.join()
+
+    def _build(self) -> None:
+        _STOPPING.event = self._stop
+        try:
+            self._index = LabelIndex.build(self.source)
+        except BaseException as err:  # noqa: BLE001 - reported by the next request
+            self._error = err
+        finally:
+            self._ready.set()
 
     @property
     def index(self) -> LabelIndex:
+        if not self._ready.wait(INDEX_WAIT):
+            raise Indexing(
+                "the explorer is still reading the store (first use after it was opened, "
+                f"{time.monotonic() - self._started:.0f} s so far): try again in a few seconds"
+            )
         if self._index is None:
-            self._index = LabelIndex.build(self.source)
+            raise RuntimeError(f"the explorer could not read the store: {self._error}")
         return self._index
 
     def answer(self, name: str, args: dict[str, Any]) -> Any:
