@@ -38,6 +38,22 @@ class InstallError(KGError):
     """kg's own installation is incomplete: a data file it ships with is missing."""
 
 
+class ArgumentError(InputError):
+    """A value given to a library function is out of range or malformed.
+
+    The message names the function's parameter (``min_confidence``); the CLI shows the flag it
+    maps to in its place (``--min-confidence``) through ``naming``.
+    """
+
+    def __init__(self, parameter: str, before: str, after: str) -> None:
+        super().__init__(f"{before}{parameter}{after}")
+        self.parameter, self._before, self._after = parameter, before, after
+
+    def naming(self, name: str) -> str:
+        """The message with ``name`` (a CLI flag) in place of the parameter."""
+        return f"{self._before}{name}{self._after}"
+
+
 class ValidationFailed(KGError):
     """The graph does not conform to the SHACL shapes (exit code 1, not an error of the tool)."""
 
@@ -218,8 +234,14 @@ def unknown_document(value: str, known: list[str]) -> InputError:
     )
 
 
-def bad_date(option: str, value: str) -> InputError:
-    return InputError(f"invalid date for {option}: {value!r}. Use YYYY-MM-DD, e.g. 2026-01-31.")
+def bad_date(parameter: str, value: str) -> ArgumentError:
+    return ArgumentError(
+        parameter, "invalid date for ", f": {value!r}. Use YYYY-MM-DD, e.g. 2026-01-31."
+    )
+
+
+def out_of_range(parameter: str, value: object, expected: str) -> ArgumentError:
+    return ArgumentError(parameter, "", f" must be {expected}, got {value}.")
 
 
 def no_document(name: str, store: str) -> InputError:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from kg import checks
 from kg.ingest import IngestOptions, iter_documents
 from kg.rdf.quads import extraction_quads
 from kg.rdf.terms import document_iri
@@ -56,7 +57,14 @@ def build(
 
     Returns:
         The per-document statuses and totals.
+
+    Raises:
+        ArgumentError: ``min_confidence`` outside 0..1, ``workers`` or ``shard_size`` below 1.
+        InputError: a source does not exist, or the sources hold no article.
     """
+    checks.confidence(min_confidence)
+    checks.at_least(workers, 1, "workers")
+    checks.at_least(shard_size, 1, "shard_size")
     started = time.perf_counter()
     report = BuildReport()
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg import errors
+from kg import checks, errors
 from kg.rdf.sparql import INFERRED_GRAPH
 from kg.rdf.vocab import ENTITY, KG
 
@@ -177,10 +177,8 @@ def export(source: Any, path: str | Path, filters: Filters | None = None) -> str
     ext = path.suffix.lower()
     if ext not in EXPORT_EXTENSIONS:
         raise errors.unknown_format(str(path), list(EXPORT_EXTENSIONS))
-    if filters.min_confidence is not None and not 0.0 <= filters.min_confidence <= 1.0:
-        raise errors.InputError(
-            f"--min-confidence must be between 0 and 1, got {filters.min_confidence}."
-        )
+    if filters.min_confidence is not None:
+        checks.confidence(filters.min_confidence)
     quads = filtered_quads(source, filters)
     if ext == ".graphml":
         nodes, edges = write_graphml(quads, path)

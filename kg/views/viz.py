@@ -19,11 +19,10 @@ import math
 import re
 import time
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg import errors
+from kg import checks, errors
 from kg.rdf.vocab import ENTITY_CLASSES, PROPERTIES, SYMMETRIC_PROPERTIES
 
 if TYPE_CHECKING:
@@ -170,15 +169,12 @@ def prepare_view(
     from kg.views import network as netgraph
 
     G = source if isinstance(source, nx.MultiDiGraph) else netgraph.to_networkx(source)
-    type_list = _check_choices("class", types, [*ENTITY_CLASSES, netgraph.UNKNOWN_CLASS])
-    prop_list = _check_choices("property", properties, list(PROPERTIES))
-    since_d, until_d = _check_date("--since", since), _check_date("--until", until)
-    if not 0.0 <= float(min_confidence) <= 1.0:
-        raise errors.InputError(f"--min-confidence must be between 0 and 1, got {min_confidence}.")
-    if depth < 0:
-        raise errors.InputError(f"--depth must be 0 or more, got {depth}.")
-    if max_nodes < 1:
-        raise errors.InputError(f"--max-nodes must be at least 1, got {max_nodes}.")
+    type_list = checks.choices("class", types, [*ENTITY_CLASSES, netgraph.UNKNOWN_CLASS])
+    prop_list = checks.choices("property", properties, list(PROPERTIES))
+    since_d, until_d = checks.iso_date(since, "since"), checks.iso_date(until, "until")
+    checks.confidence(min_confidence)
+    checks.at_least(depth, 0, "depth")
+    checks.at_least(max_nodes, 1, "max_nodes")
     docs = _resolve_documents(G, document)
 
     filters: list[str] = []
@@ -228,31 +224,6 @@ def prepare_view(
         "filters": filters,
         "documents": len(H.graph.get("documents", {})),
     }
-
-
-def _check_choices(what: str, values: Iterable[str] | None, valid: list[str]) -> list[str] | None:
-    if values is None:
-        return None
-    if isinstance(values, str):
-        values = values.split(",")
-    out = []
-    for v in values:
-        v = v.strip()
-        if not v:
-            continue
-        if v not in valid:
-            raise errors.unknown_choice(what, v, valid)
-        out.append(v)
-    return out or None
-
-
-def _check_date(option: str, value: str | None) -> str | None:
-    if value is None or value == "":
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise errors.bad_date(option, value) from None
 
 
 def _resolve_documents(G: nx.MultiDiGraph, wanted: str | Iterable[str] | None) -> list[str] | None:
