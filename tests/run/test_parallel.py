@@ -43,7 +43,8 @@ def _store_quads(location: Path) -> set[str]:
     from kg.store import open_store
 
     with open_store(str(location), read_only=True) as db:
-        return {str(q) for q in db._db.quads_for_pattern(None, None, None)}  # noqa: SLF001
+        # the document graphs (the merged default graph is derived from them)
+        return {str(q) for q in db._all_quads()}  # noqa: SLF001
 
 
 @pytest.fixture(scope="module")
