@@ -97,15 +97,21 @@ def _select(source: Any, text: str) -> list[dict[str, Any]]:
 
 
 def _quads(source: Any, s: str | None, p: str | None, o: Any = None) -> Any:
-    """Quads matching a pattern (all graphs), straight from the store's indexes when it has
-    them (the embedded store and files); None for a store reached over SPARQL."""
+    """Quads of the document graphs matching a pattern, straight from the store's indexes when
+    it has them (the embedded store and files); None for a store reached over SPARQL."""
     import pyoxigraph as ox
 
     db = getattr(source, "_db", None)
     if db is None or not hasattr(db, "quads_for_pattern"):
         return None
-    return db.quads_for_pattern(
+    found = db.quads_for_pattern(
         ox.NamedNode(s) if s else None, ox.NamedNode(p) if p else None, o, None
+    )
+    # the document graphs only: not the merged default graph, not the inferred graph
+    return (
+        q
+        for q in found
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(DOCUMENT_NS)
     )
 
 
