@@ -120,7 +120,7 @@ def vendor(name: str) -> Callable[[Request], Response]:
     """vis-network's script or style, as pyvis ships it (no CDN, no source map)."""
 
     def handle(request: Request) -> Response:
-        from kg.views.viz import _vis_assets
+        from kg.views.viz.render import _vis_assets
 
         js, css = _vis_assets()
         if name.endswith(".js"):

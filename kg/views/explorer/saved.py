@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_PARAM = re.compile(r"^(\w+)\s*(\(required\))?\s+-\s+(.*)$")
+# "force (required): text" (current headers) or "force (required) - text" (older ones)
+_PARAM = re.compile(r"^(\w+)\s*(?:\((required|optional)\))?\s*(?::|\s-)\s+(.*)$")
 _KEY = re.compile(r"^([A-Z][A-Za-z ]*?)(\s*\([^)]*\))?:\s*(.*)$")
 
 
@@ -57,14 +58,14 @@ def parse(name: str, text: str) -> SavedQuery:
                 param = _PARAM.match(rest)
                 if param:
                     query.parameters.append(
-                        Parameter(param.group(1), bool(param.group(2)), param.group(3))
+                        Parameter(param.group(1), param.group(2) == "required", param.group(3))
                     )
             continue
         if key == "parameters":
             param = _PARAM.match(stripped)
-            if param:
+            if param and line.startswith("   ") and not line.startswith("     "):
                 query.parameters.append(
-                    Parameter(param.group(1), bool(param.group(2)), param.group(3))
+                    Parameter(param.group(1), param.group(2) == "required", param.group(3))
                 )
             elif query.parameters:
                 query.parameters[-1].description += " " + stripped
