@@ -30,9 +30,15 @@ RANK = {
     "cli": 7,
 }
 MAX_LINES = 600
-#: Extraction modules owned by issue 11 (kg/extract, kg/eval), split there; listed so that the
-#: limit holds everywhere else. Remove a name when its module is split.
-OVER_THE_LIMIT_PENDING = {"extract/relations.py", "extract/entities.py", "eval/conll04.py"}
+#: Modules other issues are still splitting, listed so that the limit holds everywhere else:
+#: extraction and CoNLL04 (issue 11), the explorer's data (issue 14). Remove a name when its
+#: module is split.
+OVER_THE_LIMIT_PENDING = {
+    "extract/relations.py",
+    "extract/entities.py",
+    "eval/conll04.py",
+    "views/explorer/data.py",
+}
 
 
 def _module(path: Path) -> str:
