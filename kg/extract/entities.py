@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.lines import Layout, read_layout
+from kg.nlp.tokens import token_view
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -451,8 +452,6 @@ class MentionFinder:
     # ------------------------------------------------------------ public
 
     def find(self, doc: Doc) -> list[Cand]:
-        from kg.nlp.tokens import token_view
-
         doc = token_view(doc)  # the passes below revisit every token: build them once
         layout = read_layout(doc, self._is_place)
         cands: list[Cand] = []
