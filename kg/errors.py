@@ -7,6 +7,40 @@ traceback for a ``KGError``. Messages are tested word for word, so change them w
 
 from __future__ import annotations
 
+import errno
+import re
+
+# What a terminal would act on: C0 controls (ESC starts the sequences that set the window title,
+# move the cursor or clear the screen; CR and LF forge lines), DEL, C1 controls (0x9b is a CSI),
+# the bidi controls that reorder what a line shows, and lone surrogates (bytes of a file name
+# that are not UTF-8, which would make the print fail).
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(text: object, *, lines: bool = False) -> str:
+    """``text`` made safe to print on a terminal: every message that shows text from an input (a
+    file name, a URL, a title, a reason quoting them) goes through this one function.
+
+    Control characters become visible escapes (``\\x1b``, ``\\n``, ``\\u202e``), so an input
+    cannot retitle the window, clear the screen, forge a line of output or reorder one. Printable
+    text, accents and emoji included, is left alone, and escaping twice changes nothing. With
+    ``lines``, line feeds are kept (a report of several lines), everything else is escaped.
+    """
+    if lines:
+        return "\n".join(_UNSHOWABLE.sub(_escape, line) for line in str(text).split("\n"))
+    return _UNSHOWABLE.sub(_escape, str(text))
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
 
 class KGError(Exception):
     """Base class of every user-facing error; ``str(err)`` is the full message."""
@@ -241,6 +275,27 @@ def bad_every(value: str) -> InputError:
     return InputError(f"invalid interval {value!r}. Write a number with a unit: 30s, 15m, 2h.")
 
 
+# ---------------------------------------------------------------- output files (issue 15)
+
+_WRITE_FAILURES = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file is larger than this process may write (a file size limit)",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+
+
+def cannot_write(path: str, err: OSError) -> InputError:
+    reason = _WRITE_FAILURES.get(err.errno or 0) or err.strerror or str(err)
+    name = path.rsplit("/", 1)[-1]
+    return InputError(
+        f"cannot write {path}: {reason}. Nothing was written (an earlier {name} is kept as it "
+        "was); free some space or write to another folder, then run the command again."
+    )
+
+
 # ---------------------------------------------------------------- store, query, serve (issue 4)
 
 
@@ -286,6 +341,13 @@ def missing_param(name: str, origin: str, known: list[str]) -> QueryError:
     return QueryError(
         f"{origin} needs the parameter {name!r}: add --param {name}=VALUE. "
         f"Its parameters: {', '.join(known)}."
+    )
+
+
+def empty_query(source: str) -> QueryError:
+    return QueryError(
+        f"{source} holds no query, only white space or comments. Give a SELECT, ASK, CONSTRUCT "
+        "or DESCRIBE query, e.g.: SELECT * WHERE { ?s ?p ?o } LIMIT 10"
     )
 
 

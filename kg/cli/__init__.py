@@ -5,7 +5,8 @@
 ``options``. Each command has one ``add_<name>`` (its arguments) and one ``_run_<name>`` (its
 handler). Handlers raise ``KGError`` for anything the user can fix; ``main`` prints it as
 ``error: …`` (a library message naming a parameter shows the command's flag instead) and exits
-with its code, never with a traceback.
+with its code, never with a traceback. Every line that shows text from an input (a message, a
+source, a reason, a title) goes through ``kg.errors.shown``: an input never drives the terminal.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from kg.cli.eval import add_eval
 from kg.cli.network import add_stats, add_viz
 from kg.cli.query import add_export, add_query, add_serve, add_validate
 from kg.cli.store import add_reason, add_remove
+from kg.errors import shown
 
 __all__ = ["COMMANDS", "main", "make_parser"]
 
@@ -76,10 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except errors.ArgumentError as err:
         flag = flag_for(parser, args.command, err.parameter)
-        print(f"error: {err.naming(flag)}", file=sys.stderr)
+        print(f"error: {shown(err.naming(flag))}", file=sys.stderr)
         return err.exit_code
     except errors.KGError as err:
-        print(f"error: {err.message}", file=sys.stderr)
+        print(f"error: {shown(err.message)}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -10,6 +10,7 @@ from typing import Any
 from kg import errors
 from kg.cli import options
 from kg.cli.options import open_source
+from kg.errors import shown
 from kg.ingest import IngestOptions
 from kg.ingest.jsonl import parse_fields
 from kg.rdf.counts import MEANING
@@ -135,7 +136,7 @@ def _run_build(args: argparse.Namespace) -> int:
         )
         if bar.enabled:
             sys.stderr.write("\r\x1b[K")
-        print(f"  [{st.status}] {st.source}: {detail}", file=sys.stderr)
+        print(f"  [{st.status}] {shown(st.source)}: {shown(detail)}", file=sys.stderr)
 
     try:
         report = build(
@@ -160,7 +161,7 @@ def _run_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         _print_build_summary(args, report)
         if page:
-            print(f"network page: {page}")
+            print(f"network page: {shown(page)}")
     return 1 if report.failed else 0
 
 
@@ -178,7 +179,7 @@ def _print_build_summary(args: argparse.Namespace, report: BuildReport) -> None:
         print(f"  {report.words} words; {docs_s:.1f} documents/s, {words_s:,.0f} words/s")
     problems = report.problems()
     for st in problems[:20]:
-        print(f"  {st.status}: {st.source}: {st.reason}")
+        print(f"  {st.status}: {shown(st.source)}: {shown(st.reason)}")
     if len(problems) > 20:
         print(f"  … and {len(problems) - 20} more skipped or failed inputs")
 
@@ -222,6 +223,6 @@ def _run_watch(args: argparse.Namespace) -> int:
         max_polls=args.max_polls,
         options=IngestOptions(timeout=args.timeout, follow_links=args.follow_links),
         min_confidence=args.min_confidence,
-        log=lambda line: print(line, flush=True),
+        log=lambda line: print(shown(line), flush=True),
     )
     return 0

@@ -9,6 +9,7 @@ from typing import Any
 
 from kg.cli import options
 from kg.cli.options import open_source
+from kg.errors import shown
 from kg.rdf.counts import count_graph
 from kg.views.analytics import format_stats, stats
 from kg.views.network import to_networkx
@@ -96,7 +97,7 @@ def _run_viz(args: argparse.Namespace) -> int:
             size_by=args.size_by,
             title=args.title,
         )
-    print(summary)
+    print(shown(summary))  # names the page's title and path
     return 0
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from kg.cli import options
 from kg.cli.options import open_source
+from kg.errors import shown
 from kg.views.export import Filters, export
 from kg.views.query import WRAP, parse_params, read_query, run_query
 from kg.views.serve import serve
@@ -85,7 +86,7 @@ def add_validate(sub: Any) -> None:
 def _run_validate(args: argparse.Namespace) -> int:
     with open_source(args) as source:
         result = validate(source, shapes=args.shapes)
-    print(result.report)
+    print(shown(result.report, lines=True))  # quotes values of the graph
     return 0 if result.conforms else 1
 
 
@@ -198,5 +199,5 @@ def add_export(sub: Any) -> None:
 def _run_export(args: argparse.Namespace) -> int:
     filters = Filters(args.document, args.type, args.min_confidence, args.inferred)
     with open_source(args) as source:
-        print(export(source, args.output, filters))
+        print(shown(export(source, args.output, filters)))
     return 0

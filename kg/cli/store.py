@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from kg.cli import options
+from kg.errors import shown
 from kg.store import open_store
 from kg.views.documents import resolve_documents, store_documents
 from kg.views.reason import materialise
@@ -33,7 +34,7 @@ def _run_remove(args: argparse.Namespace) -> int:
     with open_store(args.store) as store:
         for doc in resolve_documents(store_documents(store), args.documents, store.location):
             store.remove_document(doc)
-            print(f"removed {doc}")
+            print(f"removed {shown(doc)}")
     return 0
 
 

@@ -200,6 +200,8 @@ def check_sparql(
         QueryError: ``query_not_allowed``, ``query_too_complex`` or ``bad_query``.
     """
     harden_rdflib()
+    if not allow_update and is_blank_query(query):  # the grammar would call it an empty update
+        raise errors.empty_query(source)
     if len(query) > MAX_QUERY_CHARS:
         raise errors.query_too_complex(source, f"{len(query)} characters, limit {MAX_QUERY_CHARS}")
     views = screen_views(query)
@@ -261,6 +263,15 @@ def check_sparql(
             "Use kg build or kg remove to change a store."
         )
     return kind
+
+
+_BLANK_QUERY = re.compile(r"(?:\s|#[^\r\n]*)*")
+
+
+def is_blank_query(text: str) -> bool:
+    """True when ``text`` holds only white space and comments (ended by CR or LF, as pyoxigraph
+    ends them): no query at all, though SPARQL's grammar reads it as an empty update."""
+    return _BLANK_QUERY.fullmatch(text) is not None
 
 
 def _resolve(term: Any, declared: dict[str, str]) -> str:

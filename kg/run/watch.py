@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from kg import checks, errors
+from kg.errors import shown
 from kg.ingest import IngestOptions
 from kg.ingest.web import Fetched, fetch
 from kg.records import DocumentStatus
@@ -75,7 +76,7 @@ class Poll:
     def line(self) -> str:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
         if self.error:
-            return f"{stamp} poll {self.number}: error: {self.error}"
+            return f"{stamp} poll {self.number}: error: {shown(self.error)}"
         return (
             f"{stamp} poll {self.number}: {self.built} new or changed, {self.unchanged} unchanged, "
             f"{self.skipped} skipped, {self.failed} failed"
@@ -131,7 +132,7 @@ def watch(
         polls.append(poll)
         log(poll.line())
         for st in poll.problems:
-            log(f"  {st.status}: {st.source}: {st.reason}")
+            log(f"  {st.status}: {shown(st.source)}: {shown(st.reason)}")
         if max_polls is not None and n >= max_polls:
             break
         sleep(max(0.0, every - (time.monotonic() - started)))

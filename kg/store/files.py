@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -36,34 +38,45 @@ def rdf_format(path: str | Path) -> Any:
     return formats[ext]
 
 
-def atomic_write_text(path: Path, text: str, *, shared: bool = False) -> None:
+def atomic_write_text(path: Path, text: str, *, shared: bool = True) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically; ``shared``: see ``atomic``."""
     with atomic(path, shared=shared) as fh:
         fh.write(text.encode("utf-8"))
 
 
+#: Errors of a write (the disk, not the data): reported as ``cannot_write`` naming the output.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
 @contextlib.contextmanager
-def atomic(path: Path, *, shared: bool = False) -> Iterator[IO[bytes]]:
+def atomic(path: Path, *, shared: bool = True) -> Iterator[IO[bytes]]:
     """Yield a binary file that replaces ``path`` only when the block completes.
 
-    The file is private to the user (as ``mkstemp`` makes it) unless ``shared``: then it gets the
-    permissions a new file would (``0666`` less the umask), as a page meant to be passed on does.
+    The new file gets the mode any new file gets (``0666`` less the umask: 0644 under umask 022),
+    or the mode of the file it replaces; ``shared=False`` makes a new file private (0600). A full
+    disk (or any failed write, flush or rename) leaves ``path`` as it was, removes the temporary
+    file and raises ``cannot_write`` naming ``path``.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _create_beside(path, 0o666 if shared else 0o600)
+    except OSError as err:
+        raise errors.cannot_write(str(path), err) from None
+    ours = False  # past the caller's block: every error is the writing's
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
+            ours = True
             fh.flush()
             os.fsync(fh.fileno())
-        if shared:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))  # a replaced file keeps its mode
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(err, OSError) and (ours or err.errno in _WRITE_ERRNOS):
+            raise errors.cannot_write(str(path), err) from None
         raise
     with contextlib.suppress(OSError):  # make the rename itself durable
         dfd = os.open(path.parent, os.O_RDONLY)
@@ -71,6 +84,19 @@ def atomic(path: Path, *, shared: bool = False) -> Iterator[IO[bytes]]:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def _create_beside(path: Path, mode: int) -> tuple[int, str]:
+    """Create a new temporary file next to ``path``; the kernel applies the umask to ``mode``
+    (``mkstemp`` would make it 0600, and reading the umask means changing it, for every thread)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, mode), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
 
 
 def write_quads(quads: Iterable[Quad], path: str | Path) -> int:

@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from kg.errors import shown
 from kg.rdf.counts import MEANING, GraphCounts
 from kg.views.network import simple_undirected
 
@@ -177,4 +178,4 @@ def format_stats(result: dict[str, Any], fmt: str = "text", *, shown: int = 8) -
 
 def _clip(text: str, width: int) -> str:
     text = " ".join(str(text).split())  # one line: labels come from articles
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return shown(text if len(text) <= width else text[: width - 1] + "…")

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from kg import errors
+from kg.errors import shown
+from kg.rdf.safety import is_blank_query
 from kg.rdf.sparql import PREFIXES, check_name, query_form, tokens
 from kg.resources import queries_dir
 
@@ -147,6 +149,8 @@ def run_query(
     """
     if fmt not in FORMATS:
         raise errors.unknown_choice("format", fmt, list(FORMATS))
+    if is_blank_query(text):
+        raise errors.empty_query(origin)
     check_params(text, params or {}, origin)
     try:
         result = source.raw(text, params or None)
@@ -208,7 +212,8 @@ def _cell(term: Any) -> str:
             if term.value.startswith(iri):
                 return f"{prefix}:{term.value[len(iri) :]}"
         return f"<{term.value}>"
-    return " ".join(term.value.split()) if isinstance(term, ox.Literal) else str(term)
+    text = " ".join(term.value.split()) if isinstance(term, ox.Literal) else str(term)
+    return shown(text)  # a literal from a hostile graph file must not drive the terminal
 
 
 def format_table(solutions: Any, wrap: int | None = WRAP) -> str:
