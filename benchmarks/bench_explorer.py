@@ -32,6 +32,13 @@ if str(ROOT) not in sys.path:
 CLASSES = ["MilitaryUnit", "MilitaryUnit", "PoliceUnit", "GovernmentBody", "Organization", "Person"]
 FACTS = ["trainsWith", "cooperatesWith", "partOf", "meetsWith", "worksFor", "deployedTo"]
 MODALITIES = ["asserted"] * 8 + ["reported", "planned"]
+FILLER = [
+    "Officials gave few details about the schedule of the visit.",
+    "The ministry said the programme had been planned for months and would continue next year.",
+    "Analysts in the region described the arrangement as routine.",
+    "Local media reported that the talks were held behind closed doors.",
+    "A spokesperson declined to comment on the number of personnel involved.",
+]
 
 
 def make_store(folder: Path, documents: int, seed: int = 11) -> None:
@@ -42,6 +49,7 @@ def make_store(folder: Path, documents: int, seed: int = 11) -> None:
     rng = random.Random(seed)
     countries = [f"Country {i}" for i in range(60)]
     pool = [(f"Unit {i}", CLASSES[i % len(CLASSES)]) for i in range(max(500, documents * 2))]
+    class_of = dict(pool)
     weights = [1 / (i + 1) ** 0.8 for i in range(len(pool))]
     cweights = [1 / (i + 1) ** 1.2 for i in range(len(countries))]
     start = date(2023, 1, 1)
@@ -55,24 +63,25 @@ def make_store(folder: Path, documents: int, seed: int = 11) -> None:
             entities = [
                 Entity(
                     n,
-                    dict(pool)[n],
+                    class_of[n],
                     n,
                     {n.replace("Unit", "U.")},
                     merges=[f"'{n.replace('Unit', 'U.')}' -> '{n}': short form of a longer name"],
                 )
                 for n in sorted(names)
             ] + [Entity(c, "Country", c) for c in sorted(places)]
-            text_parts: list[str] = []
+            text = f"Generated report {d}\n\n"  # a headline, then paragraphs
             relations = []
             keys = sorted(names)
-            for _ in range(25):
+            for i in range(25):
                 s, o = rng.sample(keys, 2)
                 prop = rng.choice(FACTS)
                 if prop == "deployedTo":
                     o = rng.choice(sorted(places))
+                text += rng.choice(FILLER) + " "  # the text between the facts' sentences
                 sentence = f"{s} and {o} were reported together ({prop}) in a long sentence here."
-                begin = sum(len(p) + 1 for p in text_parts)
-                text_parts.append(sentence)
+                begin = len(text)
+                text += sentence + ("\n\n" if i % 4 == 3 else " ")
                 ev = Evidence(
                     doc_id,
                     sentence,
@@ -90,7 +99,7 @@ def make_store(folder: Path, documents: int, seed: int = 11) -> None:
                 relations.append(Relation(n, "affiliatedWith", rng.choice(sorted(places)), ev))
             doc = Document(
                 doc_id,
-                " ".join(text_parts),
+                text.strip(),
                 f"generated/{doc_id}.txt",
                 title=f"Generated report {d}",
                 published=day.isoformat(),

@@ -4,8 +4,10 @@ Shape of a document's graph ``<doc/ID>`` (all IRIs deterministic, no blank nodes
 same article twice gives the same quads):
 
 - ``<doc/ID> a kg:Document, prov:Entity; dcterms:title; dcterms:source; dcterms:date;
-  kg:contentHash``, and when known ``dcterms:creator "author name"`` (one literal per author)
-  and ``schema:url <canonical URL>`` (only a well-formed absolute http(s) IRI; see ``safe_url``)
+  kg:contentHash; kg:text`` (the article as ingested, into which the evidence offsets count
+  characters: controls replaced one for one, never NFC-normalised), and when known
+  ``dcterms:creator "author name"`` (one literal per author) and ``schema:url <canonical URL>``
+  (only a well-formed absolute http(s) IRI; see ``safe_url``)
 - for each entity: ``<id/KEY> a kg:CLASS; skos:prefLabel "label"; skos:altLabel "alias" …;
   kg:mergeEvidence "why an alias was merged" …``; an Event the text dates also
   ``kg:eventDate "YYYY-MM-DD"^^xsd:date``
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, XSD, Literal
 from rdflib.namespace import DCTERMS, SKOS
 
+from kg.rdf.safety import sanitize_text
 from kg.rdf.terms import (
     SCHEMA,
     Quad,
@@ -74,6 +77,7 @@ _DOCUMENT = KG.Document
 _PROV_ENTITY = PROV.Entity
 _SOURCE = DCTERMS.source
 _CONTENT_HASH = KG.contentHash
+_TEXT = KG.text
 _TITLE = DCTERMS.title
 _DATE = DCTERMS.date
 _XSD_DATE = XSD.date
@@ -107,6 +111,10 @@ def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
     yield g, _TYPE, _PROV_ENTITY, g
     yield g, _SOURCE, Literal(clean_text(doc.source)), g
     yield g, _CONTENT_HASH, Literal(doc.sha256), g
+    if doc.text:
+        # the length is kept (no NFC, a control becomes a space): the offsets of the evidence
+        # (kg:startOffset, kg:endOffset) count characters into this literal
+        yield g, _TEXT, Literal(sanitize_text(doc.text, normalize=False, keep_length=True)), g
     if doc.title:
         yield g, _TITLE, Literal(clean_text(doc.title)), g
     if doc.published:

@@ -444,17 +444,19 @@ def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response
 
 def _cell(term: dict[str, str] | None) -> dict[str, str]:
     """A result cell: its text and, for an entity or a document, the explorer page to link."""
-    from kg.views.explorer.data import document_id, entity_slug
+    from kg.views.explorer.common import document_id, entity_slug, fact_id
 
     if term is None:
         return {"text": ""}
     value = term["value"]
     if term["type"] == "uri":
-        slug, doc = entity_slug(value), document_id(value)
+        slug, doc, fact = entity_slug(value), document_id(value), fact_id(value)
         if slug:
             return {"text": value, "href": "/entity/" + slug}
         if doc:
             return {"text": value, "href": "/document/" + doc}
+        if fact:
+            return {"text": value, "href": "/fact/" + fact}
     return {"text": value}
 
 
