@@ -68,9 +68,14 @@ def _ask_path(query: str = ASK) -> str:
 def _raw(server: Server, data: bytes, read_timeout: float = 20.0, half_close: bool = True) -> bytes:
     """Send ``data`` on a fresh connection (then half-close it), return all the server sends."""
     with socket.create_connection(("127.0.0.1", _port(server)), timeout=read_timeout) as sock:
-        sock.sendall(data)
-        if half_close:
-            sock.shutdown(socket.SHUT_WR)
+        try:
+            sock.sendall(data)
+            if half_close:
+                sock.shutdown(socket.SHUT_WR)
+        except (ConnectionResetError, BrokenPipeError):
+            # the server answered early (e.g. 413 on the headers) and closed while the rest
+            # of the body was on its way: its answer is still in our receive buffer
+            pass
         chunks = []
         while True:
             try:

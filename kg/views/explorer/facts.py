@@ -30,6 +30,7 @@ from kg.views.explorer.common import (
     PAGE_SIZE,
     RDF,
     document_id,
+    entity_iri,
     fact_id,
     has_fact_nodes,
     highlight,
@@ -330,8 +331,6 @@ def _with_evidence(
 
 def entity_page(source: Any, index: LabelIndex, slug: str, page: int = 1) -> dict[str, Any] | None:
     """An entity: classes, labels with merge evidence, and its facts (paged) with evidence."""
-    from kg.views.explorer.common import entity_iri
-
     iri = entity_iri(slug)
     if not index.knows(iri):
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.views.explorer.common import (
+    ENTITY_NS,
     PAGE_SIZE,
     STATEMENT_NS,
     document_id,
@@ -92,7 +93,5 @@ def timeline(
 def _object(value: str) -> Any:
     """A statement's object as a term: an entity IRI, else hasTitle's literal."""
     import pyoxigraph as ox
-
-    from kg.views.explorer.common import ENTITY_NS
 
     return ox.NamedNode(value) if value.startswith(ENTITY_NS) else ox.Literal(value)
