@@ -149,6 +149,8 @@ def test_place_and_overlapping_sentences() -> None:
     assert article.place(text, "Three  four\nfive.", 15, 31) == (15, 31)  # spaces folded
     assert article.place(text, "Three four five.", 0, 16) == (15, 31)  # by its words
     assert article.place(text, "Six seven.", 0, 10) is None
+    # offsets that take in the blank line after a headline: the highlight ends with its words
+    assert article.place("Headline\n\nBody.", "Headline", 0, 10) == (0, 8)
     sentences = [
         {"at": (0, 14), "anchor": "a", "n": 1, "labels": ["two"]},
         {"at": (4, 31), "anchor": "b", "n": 2, "labels": ["four"]},

@@ -44,8 +44,16 @@ def _same(a: str, b: str) -> bool:
 
 
 def place(text: str, sentence: str, start: int, end: int) -> tuple[int, int] | None:
-    """Where ``sentence`` is in ``text``: at its offsets, else where its words first occur."""
+    """Where ``sentence`` is in ``text``: at its offsets, else where its words first occur.
+
+    Without the white space at its ends: a headline's offsets may take in the blank line after
+    it, and the link to its facts, shown after the sentence, belongs on the sentence's line.
+    """
     if 0 <= start < end <= len(text) and _same(text[start:end], sentence):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
         return start, end
     words = [re.escape(w) for w in sentence.split()]
     if not words:
