@@ -5,9 +5,9 @@ same article twice gives the same quads):
 
 - ``<doc/ID> a kg:Document, prov:Entity; dcterms:title; dcterms:source; dcterms:date;
   kg:contentHash; kg:text`` (the article as ingested, into which the evidence offsets count
-  characters: controls replaced one for one, never NFC-normalised), and when known
-  ``dcterms:creator "author name"`` (one literal per author) and ``schema:url <canonical URL>``
-  (only a well-formed absolute http(s) IRI; see ``safe_url``)
+  characters: controls and CRs replaced one for one, never NFC-normalised; ``article_text``),
+  and when known ``dcterms:creator "author name"`` (one literal per author) and
+  ``schema:url <canonical URL>`` (only a well-formed absolute http(s) IRI; see ``safe_url``)
 - for each entity: ``<id/KEY> a kg:CLASS; skos:prefLabel "label"; skos:altLabel "alias" …;
   kg:mergeEvidence "why an alias was merged" …``; an Event the text dates also
   ``kg:eventDate "YYYY-MM-DD"^^xsd:date``
@@ -103,6 +103,17 @@ _MODALITY = KG.modality
 _ATTRIBUTED_TO = KG.attributedTo
 
 
+def article_text(text: str) -> str:
+    """A document's text as ``kg:text`` holds it, of the same length: the offsets of its
+    evidence (``kg:startOffset``, ``kg:endOffset``) count characters into it.
+
+    No NFC; a control becomes a space; a carriage return becomes a space before a line feed and
+    a line feed elsewhere, since XML formats (TriX) read a CR back as a LF.
+    """
+    text = sanitize_text(text, normalize=False, keep_length=True)
+    return text.replace("\r\n", " \n").replace("\r", "\n")
+
+
 def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
     """Yield the quads of one document's named graph."""
     doc = extraction.document
@@ -112,9 +123,7 @@ def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
     yield g, _SOURCE, Literal(clean_text(doc.source)), g
     yield g, _CONTENT_HASH, Literal(doc.sha256), g
     if doc.text:
-        # the length is kept (no NFC, a control becomes a space): the offsets of the evidence
-        # (kg:startOffset, kg:endOffset) count characters into this literal
-        yield g, _TEXT, Literal(sanitize_text(doc.text, normalize=False, keep_length=True)), g
+        yield g, _TEXT, Literal(article_text(doc.text)), g
     if doc.title:
         yield g, _TITLE, Literal(clean_text(doc.title)), g
     if doc.published:
