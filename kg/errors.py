@@ -194,6 +194,21 @@ def fetch_failed(url: str, detail: str) -> InputError:
     )
 
 
+def fetch_timed_out(url: str, seconds: float) -> InputError:
+    return InputError(
+        f"cannot fetch {url}: the whole answer did not arrive within {seconds:g} s "
+        "(the limit for the request, redirects and body included). Allow more with --timeout, "
+        "or try again later."
+    )
+
+
+def redirect_refused(url: str, target: str) -> InputError:
+    return InputError(
+        f"cannot fetch {url}: it redirects to {target}, which is not an http:// or https:// "
+        "address, and kg fetches only those. Download the document another way and pass the file."
+    )
+
+
 def too_large(source: str, limit: int) -> InputError:
     return InputError(
         f"{source} is larger than {limit} bytes. Save it to a file and pass the file, "
