@@ -216,6 +216,27 @@ def too_large(source: str, limit: int) -> InputError:
     )
 
 
+def file_too_large(path: str, limit: int) -> InputError:
+    return InputError(
+        f"{path} is larger than {limit} bytes: not read. Split it into articles, or give it as a "
+        "JSON Lines archive (one article a line), which is read line by line."
+    )
+
+
+def not_a_regular_file(path: str) -> InputError:
+    return InputError(
+        f"{path} is not a regular file (a device or a socket): not read. "
+        "Save its content to a file and pass that, or pipe it to: kg build -"
+    )
+
+
+def link_out_of_folder(link: str, target: str, folder: str) -> InputError:
+    return InputError(
+        f"{link} is a symbolic link to {target}, outside the folder {folder}: not followed. "
+        f"Pass {target} itself if it is an article to read."
+    )
+
+
 def bad_every(value: str) -> InputError:
     return InputError(f"invalid interval {value!r}. Write a number with a unit: 30s, 15m, 2h.")
 
