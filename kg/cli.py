@@ -477,6 +477,20 @@ def _add_eval(sub: Any) -> None:
         help="write per-rule confidences measured on these "
         "articles to FILE (e.g. data/lexicons/calibration.tsv)",
     )
+    p.add_argument(
+        "--cv",
+        type=int,
+        metavar="K",
+        help="article-level K-fold cross-validation: ARTICLE arguments are then folders of "
+        "annotated articles (gold/*.json beside articles/), e.g. ../shared/train; each fold's "
+        "models are trained on the other folds",
+    )
+    p.add_argument(
+        "--rules-only",
+        action="store_true",
+        help="with --cv: score the hand-written rules alone under the same folds",
+    )
+    p.add_argument("--seed", type=int, default=13, help="with --cv: how articles are dealt")
     p.set_defaults(handler=_run_eval)
 
 
@@ -490,6 +504,17 @@ def _run_eval(args: argparse.Namespace) -> int:
                 "kg eval conll04 ../shared/conll04/conll04_dev.json"
             )
         return run_cli(args.articles[1], args.predictions, fmt=args.format)
+    if args.cv is not None:
+        from kg.extract.training import cross_validate, find_annotated, format_cv, parse_all
+
+        items = find_annotated(args.articles)
+        say = _progress_printer()
+        parsed = parse_all(items, progress=say)
+        result = cross_validate(
+            parsed, args.cv, seed=args.seed, progress=say, rules_only=args.rules_only
+        )
+        sys.stdout.write(format_cv(result, fmt=args.format, errors_shown=args.errors))
+        return 0
     if not args.gold:
         raise errors.InputError("no gold file given. Pass --gold GOLD.json once per article.")
     from kg.evaluate import evaluate_files, format_report
@@ -501,6 +526,58 @@ def _run_eval(args: argparse.Namespace) -> int:
 
         Path(args.calibrate).write_text(calibration_table(report), encoding="utf-8")
         print(f"calibration → {args.calibrate}", file=sys.stderr)
+    return 0
+
+
+def _progress_printer() -> Callable[[str], None]:
+    """Progress lines on standard error (overwritten in place on a terminal)."""
+    tty = sys.stderr.isatty()
+
+    def say(msg: str) -> None:
+        if tty:
+            sys.stderr.write(f"\r\033[K{msg}")
+            sys.stderr.flush()
+        else:
+            print(msg, file=sys.stderr)
+
+    return say
+
+
+def _add_train(sub: Any) -> None:
+    p = sub.add_parser(
+        "train",
+        help="train the extractor's models on annotated articles",
+        description="Train the entity-class and relation models on annotated articles (gold "
+        "files beside the articles they name) and write them as one JSON model file. The "
+        "shipped model is trained on the 41 shared articles with the example below.",
+        epilog="example:\n  kg train ../shared/train ../shared/dev ../shared "
+        "--out kg-model.json\n  KG_MODEL=kg-model.json kg build data/articles -o out/graph.trig",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "folders",
+        nargs="+",
+        metavar="FOLDER",
+        help="folders of annotated articles (gold/*.json beside articles/ or corpus/), "
+        "or gold files",
+    )
+    p.add_argument("--out", required=True, metavar="FILE", help="the model file to write")
+    p.add_argument("--seed", type=int, default=0, help="inner cross-validation's dealing")
+    p.set_defaults(handler=_run_train)
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from kg.extract.training import find_annotated, parse_all, save_models, train_models
+
+    items = find_annotated(args.folders)
+    say = _progress_printer()
+    parsed = parse_all(items, progress=say)
+    models = train_models(parsed, progress=say, seed=args.seed)
+    save_models(models, args.out)
+    say("")
+    rel = models.relations
+    n = len(rel.properties) if rel else 0
+    print(f"trained on {len(parsed)} articles: {n} property models → {args.out}")
     return 0
 
 
@@ -736,6 +813,7 @@ def _run_watch(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- main
 
 COMMANDS: list[Callable[[Any], None]] = [_add_build, _add_query, _add_viz, _add_validate, _add_eval]
+COMMANDS.append(_add_train)
 COMMANDS.append(_add_stats)
 COMMANDS += [_add_serve, _add_export, _add_remove, _add_reason]
 COMMANDS.append(_add_watch)

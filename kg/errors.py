@@ -136,6 +136,35 @@ def no_conll04_model(path: str) -> InputError:
     )
 
 
+def missing_model(path: str) -> ExtractionError:
+    return ExtractionError(
+        f"extraction model not found: {path}. Reinstall kg, or train one with: "
+        "kg train --out FILE (see kg train --help)."
+    )
+
+
+def bad_model(path: str, detail: str) -> ExtractionError:
+    return ExtractionError(
+        f"unusable extraction model {path}: {detail}. Train it again with: "
+        "kg train --out FILE (see kg train --help)."
+    )
+
+
+def missing_data_file(path: str) -> ExtractionError:
+    return ExtractionError(
+        f"kg's data file is missing: {path}. The installation is incomplete: reinstall kg "
+        "(pip install --force-reinstall kg, or pip install -e . in a source checkout)."
+    )
+
+
+def no_training_data(paths: list[str]) -> InputError:
+    shown = ", ".join(paths) or "(none given)"
+    return InputError(
+        f"no annotated articles found in {shown}. Give folders that hold gold/*.json files "
+        "and the articles they name (in articles/ or beside them), e.g. ../shared/train."
+    )
+
+
 def cannot_write_predictions(path: str, reason: str) -> InputError:
     return InputError(
         f"cannot write predictions to {path}: {reason}. Give a file path in a writable folder."

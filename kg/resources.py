@@ -30,3 +30,7 @@ def queries_dir() -> Path:
 
 def lexicon_dir() -> Path:
     return home() / "data" / "lexicons"
+
+
+def models_dir() -> Path:
+    return home() / "data" / "models"

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from kg.extract import relations as R
     from kg.extract.entities import Cand, MentionFinder
+    from kg.extract.model import Models
 
 #: Version of the extractor as a whole, recorded nowhere else; bump when rules change.
 VERSION = "1"
@@ -115,8 +117,33 @@ def main_country(cands: list[Cand]) -> str | None:
     return max(sorted(weighted, key=lambda k: first.get(k, 1 << 30)), key=lambda k: weighted[k])
 
 
-def extract_document(sdoc: Doc, document: Document) -> Extraction:
-    """Extract resolved entities and relations with evidence from one parsed document."""
+def extract_document(sdoc: Doc, document: Document, models: Models | None = None) -> Extraction:
+    """Extract resolved entities and relations with evidence from one parsed document.
+
+    The finder and the resolver read the entities, the class model re-reads their classes,
+    the rules read facts, and the relation model decides which candidate facts to keep
+    (``models``: the shipped models by default; ``Models()`` for the rules alone).
+    """
+    if models is None:
+        from kg.extract.model import shipped_models
+
+        models = shipped_models()
+    ctx = read_entities(sdoc, document)
+    if models.classes is not None:
+        from kg.extract.decide import retype
+
+        retype(ctx, models.classes)
+    apply_rules(ctx)
+    if models.relations is None:
+        return finish(ctx, ctx.relations)
+    from kg.extract.candidates import candidates
+    from kg.extract.decide import decide
+
+    return finish(ctx, decide(ctx, candidates(ctx, ctx.relations), models.relations))
+
+
+def read_entities(sdoc: Doc, document: Document) -> R.Context:
+    """Mentions and resolved entities of one parsed document, in a fresh rule context."""
     from kg.doctokens import token_view
     from kg.extract import relations as R
     from kg.extract.lexicon import load
@@ -127,7 +154,13 @@ def extract_document(sdoc: Doc, document: Document) -> Extraction:
     cands = _finder().find(sdoc)
     default = main_country(cands)
     res = resolve(cands, document.text, lex, default)
-    ctx = R.Context(sdoc, document, lex, cands, res.keys, res.entities, res.info, default)
+    return R.Context(sdoc, document, lex, cands, res.keys, res.entities, res.info, default)
+
+
+def apply_rules(ctx: R.Context) -> R.Context:
+    """Run the relation rules over a context; their facts accumulate in ``ctx.relations``."""
+    from kg.extract import relations as R
+
     R.name_rules(ctx)
     R.title_rules(ctx)
     training = R.frame_rules(ctx)
@@ -145,7 +178,13 @@ def extract_document(sdoc: Doc, document: Document) -> Extraction:
     R.inherit_rules(ctx)
     R.deploy_country_rules(ctx)
     R.state_rules(ctx)
-    relations = _prune_titles(ctx.relations)
+    return ctx
+
+
+def finish(ctx: R.Context, relations: list[Relation]) -> Extraction:
+    """Titles pruned, event dates attached, entities kept when named or used."""
+    sdoc, document = ctx.doc, ctx.document
+    relations = _prune_titles(relations)
     # dates of events and event-like facts (kg.extract.eventdates): one pass, only when dates occur
     from kg.extract.eventdates import attach_dates
 

@@ -74,6 +74,16 @@ class Lexicon:
         return self.triggers.get((lemma.lower(), pos), set())
 
 
+def word_list(name: str) -> frozenset[str]:
+    """A one-word-per-line lexicon file, lower-cased; a missing file is an error."""
+    path = lexicon_dir() / name
+    if not path.is_file():
+        from kg import errors
+
+        raise errors.missing_data_file(str(path))
+    return frozenset(r[0].lower() for r in _rows(name))
+
+
 @functools.lru_cache(maxsize=1)
 def load() -> Lexicon:
     """Read every lexicon file once per process."""
