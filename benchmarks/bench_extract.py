@@ -118,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     modes = set(args.only.split(","))
 
-    from kg.nlp import load_base_model, load_nlp
-    from kg.pipeline import build
+    from kg.nlp.model import load_base_model
+    from kg.run.build import build
+    from kg.run.extraction import load_nlp
 
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     corpus = tmp / "corpus"
@@ -188,7 +189,7 @@ def profile(corpus: Path, tmp: Path, nlp: Any, words: int) -> None:
     import cProfile
     import pstats
 
-    from kg.pipeline import build
+    from kg.run.build import build
 
     prof = cProfile.Profile()
     with PipeTimer(nlp) as spacy_time:
@@ -204,15 +205,15 @@ def profile(corpus: Path, tmp: Path, nlp: Any, words: int) -> None:
     rows = [  # (label, file suffix, function name, own time only)
         ("spaCy (Language.pipe)", "spacy/language.py", "pipe", False),
         ("kg.extract.extract_document", "kg/extract/extractor.py", "extract_document", False),
-        ("kg.graph.extraction_quads", "kg/graph.py", "extraction_quads", False),
-        ("rdflib → pyoxigraph terms (ox_quad)", "kg/store.py", "ox_quad", False),
+        ("kg.rdf.quads.extraction_quads", "kg/rdf/quads.py", "extraction_quads", False),
+        ("rdflib → pyoxigraph terms (ox_quad)", "kg/rdf/terms.py", "ox_quad", False),
         (
             "pyoxigraph.serialize (own time)",
             "~",
             "<built-in method pyoxigraph.pyoxigraph.serialize>",
             True,
         ),
-        ("kg.ingest (read, decode, headers)", "kg/ingest.py", "_iterate", True),
+        ("kg.ingest.documents (read, decode, headers)", "kg/ingest/documents.py", "_iterate", True),
     ]
     found = dict.fromkeys((label for label, *_ in rows), 0.0)
     for (filename, _, name), (_, _, own, cum, _) in stats.stats.items():  # type: ignore[attr-defined]
@@ -230,7 +231,7 @@ def bench_dask(
 ) -> None:
     from dask.distributed import Client, LocalCluster
 
-    from kg.pipeline import build
+    from kg.run.build import build
 
     serial = results.get("build") or timed(
         "kg build -o graph.nq (serial)",

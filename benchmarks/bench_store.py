@@ -12,10 +12,11 @@ Steps, each figure printed as it is measured:
    transaction per document), in a child process so that its peak memory is its own; for reference
    also pyoxigraph's ``bulk_load`` of the same file;
 3. load the same file into rdflib's in-memory Dataset (also a child process, for its memory);
-4. in one process, run a lookup, a two-hop join and a GROUP BY count through ``kg.query.run_query``
-   (the code behind ``kg query``, CSV output), through raw pyoxigraph (``Store.query`` + CSV
-   serialisation) and through rdflib (``Dataset.query`` + CSV serialisation), and print median
-   latencies, the rdflib/kg ratio and the kg-query overhead over raw pyoxigraph. It also times
+4. in one process, run a lookup, a two-hop join and a GROUP BY count through
+   ``kg.views.query.run_query`` (the code behind ``kg query``, CSV output), through raw
+   pyoxigraph (``Store.query`` + CSV serialisation) and through rdflib (``Dataset.query`` + CSV
+   serialisation), and print median latencies, the rdflib/kg ratio and the kg-query overhead
+   over raw pyoxigraph. It also times
    whole ``kg query`` processes (interpreter start-up included) for information.
 """
 
@@ -69,7 +70,7 @@ def _peak_mb() -> float:
 
 def generate(n_triples: int, path: Path, seed: int = 7) -> dict[str, object]:
     """Write synthetic documents as N-Quads; return what the queries need to know."""
-    from kg import graph
+    from kg.rdf import quads as graph
     from kg.records import Document, Entity, Evidence, Extraction, Relation
     from kg.store import write_quads
 
@@ -146,7 +147,8 @@ def load_kg(nq: str, folder: str) -> dict[str, float]:
     """
     import pyoxigraph as ox
 
-    from kg.store import from_ox, open_store
+    from kg.rdf.terms import from_ox
+    from kg.store import open_store
 
     started = time.perf_counter()
     docs = 0
@@ -245,12 +247,12 @@ def run_queries(folder: str, nq: str, info: dict[str, object], reps: int, rdflib
     import pyoxigraph as ox
     from rdflib import Dataset
 
-    from kg import graph
-    from kg.query import run_query
+    from kg.rdf import terms
     from kg.store import open_graph
+    from kg.views.query import run_query
 
-    lookups = [str(graph.entity_iri(k)) for k in info["lookup_keys"]]  # type: ignore[attr-defined]
-    countries = [str(graph.entity_iri(k)) for k in info["countries"]]  # type: ignore[attr-defined]
+    lookups = [str(terms.entity_iri(k)) for k in info["lookup_keys"]]  # type: ignore[attr-defined]
+    countries = [str(terms.entity_iri(k)) for k in info["countries"]]  # type: ignore[attr-defined]
 
     def text(name: str, i: int) -> str:
         return PROLOGUE + QUERIES[name] % {
@@ -269,11 +271,8 @@ def run_queries(folder: str, nq: str, info: dict[str, object], reps: int, rdflib
     for name in QUERIES:
         # identical answers first: the comparison is only fair if all three compute the same thing
         a = run_query(store, text(name, 0), "csv")
-        b = (
-            raw.query(text(name, 0), use_default_graph_as_union=True)
-            .serialize(format=ox.QueryResultsFormat.CSV)
-            .decode()
-        )
+        # the store's default graph is its merged graph (kg.store.merged): the same data
+        b = raw.query(text(name, 0)).serialize(format=ox.QueryResultsFormat.CSV).decode()
         assert a == b, f"{name}: kg query and raw pyoxigraph disagree"
         c = ds.query(text(name, 0))
         assert len(c) == len(a.splitlines()) - 1 or name == "two-hop join", (
@@ -281,9 +280,7 @@ def run_queries(folder: str, nq: str, info: dict[str, object], reps: int, rdflib
         )
         kg_ms, raw_ms = _paired_ms(
             lambda i, n=name: run_query(store, text(n, i), "csv"),
-            lambda i, n=name: raw.query(text(n, i), use_default_graph_as_union=True).serialize(
-                format=ox.QueryResultsFormat.CSV
-            ),
+            lambda i, n=name: raw.query(text(n, i)).serialize(format=ox.QueryResultsFormat.CSV),
             reps,
         )
         rdf_ms = _median_ms(

@@ -6,8 +6,9 @@ Usage::
     python benchmarks/bench_viz.py --entities 20000 --facts-per-entity 3
     python benchmarks/bench_viz.py --graph out/graph.trig   # an existing graph (e.g. the sample)
 
-The synthetic graph goes through the real path: records → quads (kg.graph) → an embedded
-Oxigraph store (kg.store) → entity graph (kg.netgraph) → page (kg.viz). Prints one line per step.
+The synthetic graph goes through the real path: records → quads (kg.rdf.quads) → an embedded
+Oxigraph store (kg.store.oxigraph) → entity graph (kg.views.network) → page
+(kg.views.viz). Prints one line per step.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from kg.rdf.vocab import ENTITY_CLASSES, OBJECT_PROPERTIES  # noqa: E402
 from kg.records import Document, Entity, Evidence, Extraction, Relation  # noqa: E402
-from kg.vocab import ENTITY_CLASSES, OBJECT_PROPERTIES  # noqa: E402
 
 WORDS = (
     "joint",
@@ -137,9 +138,12 @@ def main() -> int:
     )
     args = ap.parse_args()
 
-    from kg import analytics, netgraph, viz
-    from kg.graph import document_iri, extraction_quads
-    from kg.store import Store, open_graph
+    from kg.rdf.quads import extraction_quads
+    from kg.rdf.terms import document_iri
+    from kg.store import open_graph
+    from kg.store.oxigraph import OxigraphStore as Store
+    from kg.views import analytics, viz
+    from kg.views import network as netgraph
 
     if args.graph:
         store = timed("load RDF file", open_graph, graph_file=args.graph)

@@ -1,9 +1,10 @@
 """The long fuzz run: the CI fuzz tests with many more examples, timed.
 
-CI runs ``tests/test_fuzz.py`` and the property tests of ``tests/test_security_graph.py`` with a
-few examples each (seconds). This script runs the same tests with ``KG_FUZZ_EXAMPLES`` examples
-per test (default 500 for the graph level, 40 for the spaCy pipeline level) and prints, per test,
-the examples asked for, the wall time and the outcome. Hypothesis keeps failing examples in
+CI runs ``tests/rdf/test_fuzz.py`` and the property tests of
+``tests/rdf/test_security_graph.py`` with a few examples each (seconds). This script runs the
+same tests with ``KG_FUZZ_EXAMPLES`` examples per test (default 500 for the graph level, 40 for
+the spaCy pipeline level) and prints, per test, the examples asked for, the wall time and the
+outcome. Hypothesis keeps failing examples in
 ``.hypothesis/`` so that a later ``pytest`` replays them first.
 
 Usage::
@@ -26,15 +27,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 GRAPH_LEVEL = [
-    "tests/test_fuzz.py::test_graph_of_any_extraction_validates_and_round_trips",
-    "tests/test_security_graph.py::test_any_name_gives_a_valid_iri_or_a_clear_refusal",
-    "tests/test_security_graph.py::test_nfc_and_nfd_forms_are_one_entity",
-    "tests/test_security_graph.py::test_sanitized_text_is_legal_in_xml_and_stable",
-    "tests/test_security_graph.py::test_graph_literals_are_legal_in_xml",
-    "tests/test_security_graph.py::test_hostile_documents_round_trip_through_every_serializer",
+    "tests/rdf/test_fuzz.py::test_graph_of_any_extraction_validates_and_round_trips",
+    "tests/rdf/test_security_graph.py::test_any_name_gives_a_valid_iri_or_a_clear_refusal",
+    "tests/rdf/test_security_graph.py::test_nfc_and_nfd_forms_are_one_entity",
+    "tests/rdf/test_security_graph.py::test_sanitized_text_is_legal_in_xml_and_stable",
+    "tests/rdf/test_security_graph.py::test_graph_literals_are_legal_in_xml",
+    "tests/rdf/test_security_graph.py::test_hostile_documents_round_trip_through_every_serializer",
 ]
 PIPELINE_LEVEL = [
-    "tests/test_fuzz.py::test_kg_build_of_any_articles_validates_and_round_trips",
+    "tests/rdf/test_fuzz.py::test_kg_build_of_any_articles_validates_and_round_trips",
 ]
 
 

@@ -1,9 +1,9 @@
 """Synthetic news-like articles about security cooperation, of any number and size.
 
 The text is built from this file's own sentence templates and the project's lexicons
-(``data/lexicons``: countries and demonyms, organisations, places), with a seeded random generator:
-the same arguments always give the same corpus. It is meant for throughput and memory benchmarks
-and for CI corpora, not for accuracy (no gold).
+(``kg/data/lexicons``: countries and demonyms, organisations, places), with a seeded random
+generator: the same arguments always give the same corpus. It is meant for throughput and memory
+benchmarks and for CI corpora, not for accuracy (no gold).
 
 Usage::
 
@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from kg.resources import lexicon_dir  # noqa: E402 - after the path set-up above
 
 FIRST = [
     "Ana",
@@ -171,7 +173,7 @@ class Lexicon:
 
 def load_lexicon(folder: Path | None = None) -> Lexicon:
     """Read countries, organisations and places from the project's lexicon files."""
-    folder = folder or ROOT / "data" / "lexicons"
+    folder = folder or lexicon_dir()
 
     def rows(name: str) -> Iterator[list[str]]:
         for line in (folder / name).read_text(encoding="utf-8").splitlines():

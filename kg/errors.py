@@ -34,6 +34,26 @@ class QueryError(KGError):
     """A SPARQL query is malformed or not allowed."""
 
 
+class InstallError(KGError):
+    """kg's own installation is incomplete: a data file it ships with is missing."""
+
+
+class ArgumentError(InputError):
+    """A value given to a library function is out of range or malformed.
+
+    The message names the function's parameter (``min_confidence``); the CLI shows the flag it
+    maps to in its place (``--min-confidence``) through ``naming``.
+    """
+
+    def __init__(self, parameter: str, before: str, after: str) -> None:
+        super().__init__(f"{before}{parameter}{after}")
+        self.parameter, self._before, self._after = parameter, before, after
+
+    def naming(self, name: str) -> str:
+        """The message with ``name`` (a CLI flag) in place of the parameter."""
+        return f"{self._before}{name}{self._after}"
+
+
 class ValidationFailed(KGError):
     """The graph does not conform to the SHACL shapes (exit code 1, not an error of the tool)."""
 
@@ -132,7 +152,7 @@ def bad_conll04(path: str, detail: str) -> InputError:
 def no_conll04_model(path: str) -> InputError:
     return InputError(
         f"CoNLL04 model not found: {path}. Rebuild it with: "
-        "python -m kg.conll04 train ../shared/conll04/conll04_train.json"
+        "python -m kg.eval.conll04 train ../shared/conll04/conll04_train.json"
     )
 
 
@@ -147,13 +167,6 @@ def bad_model(path: str, detail: str) -> ExtractionError:
     return ExtractionError(
         f"unusable extraction model {path}: {detail}. Train it again with: "
         "kg train --out FILE (see kg train --help)."
-    )
-
-
-def missing_data_file(path: str) -> ExtractionError:
-    return ExtractionError(
-        f"kg's data file is missing: {path}. The installation is incomplete: reinstall kg "
-        "(pip install --force-reinstall kg, or pip install -e . in a source checkout)."
     )
 
 
@@ -243,8 +256,14 @@ def unknown_document(value: str, known: list[str]) -> InputError:
     )
 
 
-def bad_date(option: str, value: str) -> InputError:
-    return InputError(f"invalid date for {option}: {value!r}. Use YYYY-MM-DD, e.g. 2026-01-31.")
+def bad_date(parameter: str, value: str) -> ArgumentError:
+    return ArgumentError(
+        parameter, "invalid date for ", f": {value!r}. Use YYYY-MM-DD, e.g. 2026-01-31."
+    )
+
+
+def out_of_range(parameter: str, value: object, expected: str) -> ArgumentError:
+    return ArgumentError(parameter, "", f" must be {expected}, got {value}.")
 
 
 def no_document(name: str, store: str) -> InputError:
@@ -254,7 +273,7 @@ def no_document(name: str, store: str) -> InputError:
     )
 
 
-# ------------------------------------------------------- hostile input (issue 7, kg/safety.py)
+# ------------------------------------------------------- hostile input (issue 7, kg/rdf/safety.py)
 
 
 def query_too_complex(source: str, detail: str) -> QueryError:
@@ -322,4 +341,56 @@ def store_being_read(path: str, readers: list[str], waited: float) -> StoreBusy:
 def bad_store_wait(value: str) -> InputError:
     return InputError(
         f"invalid KG_STORE_WAIT {value!r}. Give the seconds to wait for a busy store, e.g. 10."
+    )
+
+
+# ------------------------------------------------- kg serve: answers to HTTP clients (issue 15)
+
+
+class Refused(KGError):
+    """A request ``kg serve`` will not answer: the HTTP status and a message for the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def foreign_host(header: str, url: str) -> Refused:
+    return Refused(
+        403,
+        f"the Host header {header!r} does not name this server: open it as {url} (a page that "
+        "reaches kg serve under another name may be a DNS rebinding attack), or start kg serve "
+        "with --allow-host NAME",
+    )
+
+
+def cross_origin() -> Refused:
+    return Refused(
+        403,
+        "cross-origin requests need the token of this server: send it as "
+        "'Authorization: Bearer TOKEN' (kg serve --token TOKEN)",
+    )
+
+
+def result_too_large(limit: int) -> Refused:
+    return Refused(
+        400,
+        f"the result is larger than {limit} bytes: add a LIMIT or select fewer or shorter values",
+    )
+
+
+# ---------------------------------------------------------------- package data (kg.resources)
+
+
+def missing_data_file(path: str, what: str) -> InstallError:
+    return InstallError(
+        f"kg's data file {path} ({what}) is missing: the installation is incomplete. "
+        "Reinstall kg (pip install --force-reinstall kg, or pip install -e . in a source checkout)."
+    )
+
+
+def data_not_on_disk(location: str) -> InstallError:
+    return InstallError(
+        f"kg's data files are not on the file system ({location}). "
+        "Install kg as a regular package (pip install kg), not from a zip file."
     )

@@ -133,3 +133,16 @@ class Extraction:
     document: Document
     entities: list[Entity]
     relations: list[Relation]
+
+
+@dataclass
+class DocumentStatus:
+    """What happened to one input: ``ok``, ``unchanged``, ``skipped`` or ``failed``."""
+
+    source: str
+    status: str
+    reason: str = ""
+    doc_id: str = ""
+    entities: int = 0
+    facts: int = 0
+    words: int = 0

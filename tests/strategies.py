@@ -1,6 +1,6 @@
 """Hypothesis strategies for hostile article text, entity names and literals.
 
-Used by ``tests/test_security_*.py``, ``tests/test_fuzz.py`` and ``benchmarks/fuzz_long.py``.
+Used by ``tests/test_security_*.py``, ``tests/rdf/test_fuzz.py`` and ``benchmarks/fuzz_long.py``.
 The alphabet is weighted towards what breaks serializers and query builders: IRI-illegal ASCII
 (``<>"{}|^`\\``), quotes, newlines, C0/C1 controls, bidi overrides, combining marks (NFC vs NFD),
 lone surrogates, noncharacters, astral characters, and SPARQL / HTML fragments.

@@ -25,7 +25,7 @@ def test_notebook_is_stored_without_outputs(name: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
+def test_notebook_runs_top_to_bottom(name: str) -> None:
     pytest.importorskip("nbclient", reason="nbclient is not installed (.ci/browser.sh)")
     pytest.importorskip("ipykernel", reason="ipykernel is not installed (.ci/browser.sh)")
     pytest.importorskip("pandas", reason="pandas is not installed (.ci/browser.sh)")
@@ -37,7 +37,9 @@ def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
         nb,
         timeout=600,
         kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
+        # run where Jupyter runs them: in notebooks/ (they find the sample articles in ..);
+        # they write their outputs to a temporary folder of their own
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     client.execute()  # raises CellExecutionError with the cell and traceback on any failure
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]

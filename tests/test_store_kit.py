@@ -56,9 +56,10 @@ def make_extraction(
 
 def doc_quads(extraction: Extraction) -> tuple[object, list[tuple[object, ...]]]:
     """Return (document IRI, quads) of an extraction."""
-    from kg import graph
+    from kg.rdf import quads as graph
+    from kg.rdf import terms
 
-    return graph.document_iri(extraction.document.id), list(graph.extraction_quads(extraction))
+    return terms.document_iri(extraction.document.id), list(graph.extraction_quads(extraction))
 
 
 def _free_port() -> int:

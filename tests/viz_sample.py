@@ -7,7 +7,8 @@ low-confidence fact; an undated document.
 
 from __future__ import annotations
 
-from kg.graph import entity_iri, to_dataset
+from kg.rdf.quads import to_dataset
+from kg.rdf.terms import entity_iri
 from kg.records import Document, Entity, Evidence, Extraction, Relation
 
 XSS_LABEL = "<img src=x onerror=alert(1)>"

@@ -23,8 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kg.rdf.vocab import SYMMETRIC_PROPERTIES
 from kg.records import Relation
-from kg.vocab import SYMMETRIC_PROPERTIES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

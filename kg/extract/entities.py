@@ -9,10 +9,12 @@ The output is a list of ``Cand`` (candidate mentions over token indices);
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.lines import Layout, read_layout
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -164,6 +166,11 @@ class Cand:
     of_org: int = -1
     #: the state its sentence is about, for a bare "Congress" or "Army"
     sent_country: str | None = None
+    #: the kind of line it stands on when that line is not prose ("headline", "byline",
+    #: "dateline", "credit"; see ``kg.extract.lines``)
+    line: str = ""
+    #: other written forms of the same name, kept as aliases ("Lt. Col. Jane Roe")
+    forms: list[str] = field(default_factory=list)
 
     @property
     def tokens(self) -> range:
@@ -227,11 +234,44 @@ def _clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _fold(text: str) -> str:
+    """A name folded for comparison: case, a leading "the", spacing."""
+    low = " ".join(text.lower().split())
+    return low[4:] if low.startswith("the ") else low
+
+
+def _display_case(text: str) -> str:
+    """ "JOHN VANDIVER" -> "John Vandiver", "STARS AND STRIPES" -> "Stars and Stripes"; short
+    capitals ("AP", "EFE") and mixed case stay as written."""
+    words = text.split()
+    if not text.isupper() or all(len(w) <= 4 for w in words):
+        return text
+    out = []
+    for n, w in enumerate(words):
+        low = w.lower()
+        out.append(low if n and low in ("and", "of", "the", "for", "de", "in") else w.capitalize())
+    return " ".join(out)
+
+
 def _span_text(doc: Doc, start: int, end: int) -> str:
     if end <= start:
         return ""
     last = doc[end - 1]  # = doc[start:end].text, sliced from the text instead of joined
     return doc.text[doc[start].idx : last.idx + len(last)]
+
+
+def _pieces(ents: Sequence[Span], layout: Layout) -> list[tuple[Span, int, int]]:
+    """The model's entities cut where a line's segments start ("Honduras - A U.S. agency" in a
+    dateline) and without the tokens that are no names ("Published")."""
+    out: list[tuple[Span, int, int]] = []
+    for ent in ents:
+        start = ent.start
+        for k in range(ent.start, ent.end + 1):
+            if k == ent.end or k in layout.skip or (k > start and k in layout.boundaries):
+                if k > start:
+                    out.append((ent, start, k))
+                start = k + 1 if k in layout.skip else k
+    return out
 
 
 class MentionFinder:
@@ -252,20 +292,25 @@ class MentionFinder:
     # ------------------------------------------------------------ public
 
     def find(self, doc: Doc) -> list[Cand]:
-        from kg.doctokens import token_view
+        from kg.nlp.tokens import token_view
 
         doc = token_view(doc)  # the passes below revisit every token: build them once
+        layout = read_layout(doc, self._is_place)
         cands: list[Cand] = []
-        cands += self._names(doc)
+        cands += self._names(doc, layout)
         cands += self._generics(doc)
-        cands += self._ner(doc)
+        cands += self._ner(doc, layout)
         cands += self._events(doc)
+        cands = [c for c in cands if not any(i in layout.skip for i in c.tokens)]
+        cands = self._confirm_headlines(doc, layout, cands)
+        cands += self._layout_parts(doc, layout)
         chosen = self._choose(doc, cands)
         chosen = self._acronyms(doc, chosen)
         chosen = self._org_forces(doc, chosen)
         chosen = self._acronym_mentions(doc, chosen)
         self._sentence_countries(doc, chosen)
         for c in chosen:
+            c.line = c.line or layout.line_of.get(c.start, "")
             c.head = self._head_token(doc, c)
             c.char_start = doc[c.start].idx
             c.char_end = doc[c.end - 1].idx + len(doc[c.end - 1].text)
@@ -281,6 +326,9 @@ class MentionFinder:
             for pre in ("us ", "u.s. ", "united states "):
                 if low.startswith(pre) and len(low) > len(pre) + 3:
                     hit = self._gaz.get("u.s. " + low[len(pre) :])
+                    bare = self._gaz.get(low[len(pre) :])
+                    if hit is None and bare is not None and bare[2] == "United States":
+                        hit = bare  # "U.S. Drug Enforcement Administration"
                     break
         if hit is None:
             return None
@@ -290,6 +338,96 @@ class MentionFinder:
         if text.strip().lower() in ("us",) and text.strip() != "US":
             return None
         return hit
+
+    def _is_place(self, text: str) -> bool:
+        hit = self.gazetteer(text)
+        return hit is not None and hit[1] in ("Place", "Country")
+
+    def _layout_parts(self, doc: Doc, layout: Layout) -> list[Cand]:
+        """The people, outlets and places that bylines, datelines and credits name, typed by
+        their role there (see ``kg.extract.lines``)."""
+        out: list[Cand] = []
+        for part in layout.parts:
+            start, end = part.start, part.end
+            written = part.text or _span_text(doc, start, end)
+            if part.role == "person":
+                a = start
+                while a < end - 1 and self._is_rank_or_title(doc[a]):
+                    a += 1
+                name = _display_case(_span_text(doc, a, end))
+                forms = [written] if a > start or name != written else []
+                out.append(Cand(a, end, name, "Person", "layout", line=part.line, forms=forms))
+                continue
+            gaz = self.gazetteer(written)
+            if gaz is not None:
+                gname, gcls, gcountry = gaz
+                out.append(
+                    Cand(start, end, written, gcls, "layout", gcountry, key=gname, line=part.line)
+                )
+                continue
+            name = _display_case(written)
+            cls = "Place" if part.role == "place" else "Organization"
+            if part.role == "outlet":
+                typed = self._typed(doc, start, end, "layout", None) if not part.text else None
+                if typed is not None and typed.cls not in ("Place", "Country", "Person"):
+                    cls = typed.cls  # "Canadian Forces Combat Camera": a unit of the forces
+            forms = [written] if name != written else []
+            out.append(Cand(start, end, name, cls, "layout", line=part.line, forms=forms))
+        return out
+
+    def _is_rank_or_title(self, tok: Token) -> bool:
+        low = tok.lower_
+        return (
+            low in self.lex.ranks
+            or low + "." in self.lex.ranks
+            or low in self.lex.titles
+            or low in _HONORIFICS
+        )
+
+    def _confirm_headlines(self, doc: Doc, layout: Layout, cands: list[Cand]) -> list[Cand]:
+        """In a title-case headline every word is capitalised, so a run of capitals is no
+        evidence of a name ("Special Forces Strengthen Capabilities"): a headline mention is
+        kept when a gazetteer knows it or the article's other lines name it too; otherwise its
+        longest part that they name is kept, or nothing."""
+        if not layout.headline:
+            return cands
+        body = {
+            _fold(c.name): c
+            for c in cands
+            if c.start not in layout.headline and c.end - 1 not in layout.headline
+        }
+        out: list[Cand] = []
+        for c in cands:
+            if c.start not in layout.headline or c.source == "gazetteer" or c.key:
+                out.append(c)
+                continue
+            if _fold(c.name) in body:
+                out.append(c)
+                continue
+            best: tuple[int, int] | None = None
+            for a in range(c.start, c.end):
+                for b in range(c.end, a, -1):
+                    if best is not None and b - a <= best[1] - best[0]:
+                        break
+                    if _fold(_span_text(doc, a, b)) in body:
+                        best = (a, b)
+                        break
+            if best is None:
+                continue
+            seen = body[_fold(_span_text(doc, best[0], best[1]))]
+            out.append(
+                Cand(
+                    best[0],
+                    best[1],
+                    _span_text(doc, best[0], best[1]),
+                    seen.cls,
+                    c.source,
+                    seen.country,
+                    seen.kind,
+                    seen.key,
+                )
+            )
+        return out
 
     def _typed(
         self, doc: Doc, start: int, end: int, source: str, fallback: str | None
@@ -371,21 +509,21 @@ class MentionFinder:
             return None
         return Cand(start, end, text, cls, source, country=country)
 
-    def _names(self, doc: Doc) -> list[Cand]:
+    def _names(self, doc: Doc, layout: Layout) -> list[Cand]:
         """Runs of capitalised words (with inner connectors), typed by their head word."""
         out: list[Cand] = []
         n = len(doc)
         i = 0
         while i < n:
             tok = doc[i]
-            if not self._can_start(doc, tok):
+            if i in layout.skip or not self._can_start(doc, tok):
                 i += 1
                 continue
             j = i + 1
             has_head = self.lex.heads.get(tok.lower_) is not None
             while j < n:
                 t = doc[j]
-                if t.is_sent_start:
+                if t.is_sent_start or j in layout.boundaries or j in layout.skip:
                     break
                 if t.text == "The" and doc[j - 1].lower_ != "of":
                     break
@@ -689,7 +827,7 @@ class MentionFinder:
                             )
         return out
 
-    def _ner(self, doc: Doc) -> list[Cand]:
+    def _ner(self, doc: Doc, layout: Layout) -> list[Cand]:
         out: list[Cand] = []
         fallback = {
             "PERSON": "Person",
@@ -700,14 +838,13 @@ class MentionFinder:
             "EVENT": "Event",
             "NORP": None,
         }
-        for ent in doc.ents:
+        for ent, start, end in _pieces(doc.ents, layout):
             if ent.label_ not in fallback:
                 continue
             if ent.label_ == "NORP":
-                c = self.lex.country_of(ent.text)
+                c = self.lex.country_of(_span_text(doc, start, end))
                 if c is None:
                     continue
-            start, end = ent.start, ent.end
             # cut a swallowed "(" and what follows it
             for k in range(start, end):
                 if doc[k].text in ("(", ")", "[", "]"):
@@ -851,11 +988,12 @@ class MentionFinder:
         rank = {"coordination": 0, "gazetteer": 1, "generic": 2, "name": 3, "ner": 4}
         taken = [False] * len(doc)
         chosen: list[Cand] = []
-        coord = [c for c in cands if c.source == "coordination"]
+        # what a byline, dateline or credit names, and distributed coordinations, come first
+        coord = [c for c in cands if c.source in ("coordination", "layout")]
         for c in coord:
             chosen.append(c)
         covered = {i for c in coord for i in c.tokens}
-        rest = [c for c in cands if c.source != "coordination" and c.cls != "skip"]
+        rest = [c for c in cands if c.source not in ("coordination", "layout") and c.cls != "skip"]
         rest.sort(key=lambda c: (-(c.end - c.start), rank.get(c.source, 9), c.start))
         for c in rest:
             if any(taken[i] or i in covered for i in c.tokens):

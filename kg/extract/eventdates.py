@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from kg.rdf.vocab import EVENT_PROPERTIES
 from kg.records import Document, Entity, Relation
-from kg.vocab import EVENT_PROPERTIES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -117,7 +117,7 @@ def attach_dates(
 
 def _dated_expressions(sdoc: Doc, published: str | None) -> list[_Dated]:
     """The date expressions of the text that resolve, with the token each one dates."""
-    from kg.dates import find_dates
+    from kg.ingest.dates import find_dates
 
     try:
         mentions = find_dates(sdoc.text, published)

@@ -144,10 +144,10 @@ def extract_document(sdoc: Doc, document: Document, models: Models | None = None
 
 def read_entities(sdoc: Doc, document: Document) -> R.Context:
     """Mentions and resolved entities of one parsed document, in a fresh rule context."""
-    from kg.doctokens import token_view
     from kg.extract import relations as R
     from kg.extract.lexicon import load
     from kg.extract.resolve import resolve
+    from kg.nlp.tokens import token_view
 
     lex = load()
     sdoc = token_view(sdoc)  # every rule below revisits the tokens: build them once

@@ -1,4 +1,4 @@
-"""Gazetteers and lexicons read from ``data/lexicons`` (data files, not code), loaded once.
+"""Gazetteers and lexicons read from ``kg/data/lexicons`` (data files, not code), loaded once.
 
 Files (tab-separated, ``#`` starts a comment line):
 
@@ -19,13 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.resources import lexicon_dir
+from kg.resources import lexicon_file
 
 
 def _rows(name: str) -> Iterator[list[str]]:
-    path: Path = lexicon_dir() / name
-    if not path.exists():
-        return
+    path: Path = lexicon_file(name)  # a missing file raises: never an empty lexicon
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -75,12 +73,7 @@ class Lexicon:
 
 
 def word_list(name: str) -> frozenset[str]:
-    """A one-word-per-line lexicon file, lower-cased; a missing file is an error."""
-    path = lexicon_dir() / name
-    if not path.is_file():
-        from kg import errors
-
-        raise errors.missing_data_file(str(path))
+    """A one-word-per-line lexicon file, lower-cased (a missing file raises)."""
     return frozenset(r[0].lower() for r in _rows(name))
 
 

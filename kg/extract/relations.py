@@ -1,7 +1,7 @@
 """Relation rules over the dependency parse, keyed by verb and noun lexicons.
 
 Every rule has an id (``family.name.vN``) that goes into the evidence; its base confidence comes
-from ``data/lexicons/calibration.tsv`` (empirical precision on the dev data, smoothed) and is
+from ``kg/data/lexicons/calibration.tsv`` (empirical precision on the dev data, smoothed) and is
 scaled by the modality (see ``kg.extract.modality``). Rules, by family:
 
 - ``name.*``: what a name says by itself: a country or demonym in it ("U.S. Special Forces" ->

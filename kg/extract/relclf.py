@@ -1,7 +1,7 @@
 """Small learned models for sentence-level entities and relations (pure Python, no extra deps).
 
 Two learners, both trained by ``kg.conll04`` on a training split and stored as JSON in
-``data/models/``:
+``kg/data/models/``:
 
 * ``Tagger``: an averaged structured perceptron over BIO tags (first-order Viterbi). Its input
   features include spaCy's own NER labels, so it learns to *correct* spaCy toward a corpus's

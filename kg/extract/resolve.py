@@ -100,6 +100,9 @@ def resolve(cands: list[Cand], text: str, lex: Lexicon, default_country: str | N
         if c.name != ent.label:
             ent.aliases.add(c.name)
             inf.merges.append(f"{c.name!r} -> {key!r}: {why}")
+        for form in c.forms:  # "Lt. Col. Jane Roe", "JANE ROE": the name as written
+            if form != ent.label:
+                ent.aliases.add(form)
         for acr in c.acronyms:
             ent.aliases.add(acr)
             by_norm.setdefault(_norm(acr), key)

@@ -1,6 +1,6 @@
 """Training and cross-validating the extractor's models on annotated articles.
 
-An annotated article is a text and its gold file (``kg.evaluate``'s format: entities with
+An annotated article is a text and its gold file (``kg.eval.gold``'s format: entities with
 aliases and types, triples). The data loaders find them in folders laid out as the shared
 data is (``gold/*.json`` beside ``articles/`` or ``corpus/``), pair each gold file with the
 article it names and check the text's sha256.
@@ -16,7 +16,7 @@ Training (``train_models``):
 
 ``cross_validate`` measures all of it by article-level k-fold cross-validation: each fold's
 models are trained on the other articles only, its articles are extracted with them by the real
-pipeline and scored by ``kg.evaluate``.
+pipeline and scored by ``kg.eval.gold``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import errors
-from kg.evaluate import Gold, Report, evaluate, gold_triples, load_gold, map_entities
+from kg.eval.gold import Gold, Report, evaluate, gold_triples, load_gold, map_entities
 from kg.extract.model import (
     MIN_DOCUMENTS,
     Binary,
@@ -39,10 +39,11 @@ from kg.extract.model import (
     RelationModel,
     frequent_features,
 )
+from kg.rdf.vocab import SYMMETRIC_PROPERTIES
 from kg.records import Document, Extraction, sha256_text
-from kg.vocab import SYMMETRIC_PROPERTIES
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
 
 #: Regularisation strengths (scikit-learn's C) chosen by cross-validation on the training
@@ -136,10 +137,10 @@ class Parsed:
     doc: Doc
 
 
-def parse_all(items: Sequence[Annotated], progress: Progress | None = None) -> list[Parsed]:
-    from kg.nlp import load_nlp
-
-    nlp = load_nlp()
+def parse_all(
+    items: Sequence[Annotated], nlp: Language, progress: Progress | None = None
+) -> list[Parsed]:
+    """Parse every article once with ``nlp`` (kg's pipeline: ``kg.run.extraction.load_nlp``)."""
     out = []
     for n, (doc, item) in enumerate(
         nlp.pipe(((a.document.text, a) for a in items), as_tuples=True, batch_size=8), 1
@@ -408,7 +409,7 @@ def save_models(models: Models, path: str | Path) -> None:
 
 def format_cv(cv: CrossValidation, fmt: str = "table", errors_shown: bool = False) -> str:
     """The pooled report of a cross-validation, then each fold's figures."""
-    from kg.evaluate import format_report, summarize
+    from kg.eval.gold import format_report, summarize
 
     folds = []
     for n, rep in enumerate(cv.folds, 1):

@@ -189,15 +189,16 @@ def _dates(ex, predicate: str) -> list[str | None]:
 
 @pytest.mark.slow
 def test_extracted_training_on_thursday_is_dated_in_the_graph(nlp) -> None:
-    from kg import graph
-    from kg.vocab import KG
+    from kg.rdf import quads as graph
+    from kg.rdf import terms
+    from kg.rdf.vocab import KG
 
     ex = _extract(
         nlp, "On Thursday the Peruvian Army's 7th Brigade trained with U.S. Army Special Forces."
     )
     (rel,) = [r for r in ex.relations if r.predicate == "trainsWith"]
     assert rel.evidence.event_date == "2026-11-19"
-    st = graph.statement_iri("t", rel)
+    st = terms.statement_iri("t", rel)
     quads = {(s, p, o) for s, p, o, _ in graph.extraction_quads(ex)}
     assert (st, KG.eventDate, Literal("2026-11-19", datatype=XSD.date)) in quads
     assert (st, KG.eventDateText, Literal("Thursday")) in quads

@@ -21,7 +21,7 @@ DEV_MACRO_FLOOR = 0.73  # measured 0.760 (six shared dev articles, pooled)
 
 
 def test_own_articles_stay_above_the_floor(nlp) -> None:
-    from kg.evaluate import evaluate_files
+    from kg.eval.gold import evaluate_files
 
     if not ARTICLES:
         pytest.skip("no sample articles in data/articles")
@@ -32,7 +32,7 @@ def test_own_articles_stay_above_the_floor(nlp) -> None:
 
 
 def test_shared_article_stays_above_the_floor(nlp, shared_dir) -> None:
-    from kg.evaluate import evaluate_files
+    from kg.eval.gold import evaluate_files
 
     summary = evaluate_files(
         [str(shared_dir / "gold" / "peru-us-troops-2026.json")],
@@ -43,7 +43,7 @@ def test_shared_article_stays_above_the_floor(nlp, shared_dir) -> None:
 
 
 def test_shared_dev_articles_stay_above_the_floor(nlp, shared_dir) -> None:
-    from kg.evaluate import evaluate_files
+    from kg.eval.gold import evaluate_files
 
     names = [f"{i:02d}" for i in range(1, 7)]
     golds = [str(shared_dir / "dev" / "gold" / f"{n}.json") for n in names]

@@ -67,7 +67,7 @@ def test_a_small_training_run_gives_models_the_extractor_uses(tmp_path: Path, nl
     from kg.extract.model import load_models
     from kg.extract.training import parse_all, save_models, train_models
 
-    parsed = parse_all(find_annotated([str(_sample(tmp_path, NAMES[:5]))]))
+    parsed = parse_all(find_annotated([str(_sample(tmp_path, NAMES[:5]))]), nlp)
     models = train_models(parsed)
     assert models.relations is not None and models.relations.properties
     save_models(models, tmp_path / "m.json")

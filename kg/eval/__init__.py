@@ -1,0 +1,1 @@
+"""Measuring extraction: scoring against gold triples, the CoNLL04 benchmark."""

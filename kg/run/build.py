@@ -1,0 +1,173 @@
+"""``build``: sources → documents → extraction → RDF, into a file or a store.
+
+This process is the only writer: documents are read, extracted (here, in worker processes or on a
+Dask cluster) and written one after the other, each document's named graph replaced whole.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from kg import checks
+from kg.ingest import IngestOptions, iter_documents
+from kg.rdf.quads import extraction_quads
+from kg.rdf.terms import document_iri
+from kg.records import Document, DocumentStatus
+from kg.run import parallel
+from kg.run.extraction import crash_reason, extract_documents
+from kg.run.report import BuildReport
+from kg.store import Store, open_store, write_quads
+
+
+def build(
+    sources: Sequence[str],
+    *,
+    output: str | Path | None = None,
+    store: str | None = None,
+    min_confidence: float = 0.0,
+    on_document: Callable[[DocumentStatus], None] | None = None,
+    workers: int = 1,
+    dask: Any = None,
+    options: IngestOptions | None = None,
+    shard_size: int = 16,
+    shards_dir: str | Path | None = None,
+) -> BuildReport:
+    """Build the graph of ``sources`` into ``output`` (an RDF file) and/or ``store``.
+
+    Everything streams: documents are read, extracted and written one after the other (or one
+    shard after the other), and this process is the only writer.
+
+    Args:
+        sources: Files, folders, ``-``, URLs (anything
+            ``kg.ingest.documents.iter_documents`` accepts).
+        output: An RDF file to write (format from its extension), written atomically.
+        store: A store location for ``kg.store.open_store`` (a folder for the
+            embedded store).
+        min_confidence: Statements below this confidence are not written.
+        on_document: Called once per input as soon as its status is known (for progress).
+        workers: Worker processes for extraction (1: in this process).
+        dask: ``local``, a scheduler address (``tcp://host:8786``) or a ``dask.distributed``
+            Client: extract on a Dask cluster.
+        options: Ingest options (include/exclude globs, JSON Lines fields, network limits).
+        shard_size: Documents per unit of work with ``workers`` > 1 or ``dask``.
+        shards_dir: Also write each shard as an N-Quads file there (for a server's bulk loader).
+
+    Returns:
+        The per-document statuses and totals.
+
+    Raises:
+        ArgumentError: ``min_confidence`` outside 0..1, ``workers`` or ``shard_size`` below 1.
+        InputError: a source does not exist, or the sources hold no article.
+    """
+    checks.confidence(min_confidence)
+    checks.at_least(workers, 1, "workers")
+    checks.at_least(shard_size, 1, "shard_size")
+    started = time.perf_counter()
+    report = BuildReport()
+
+    def note(status: DocumentStatus) -> None:
+        report.add(status)
+        if on_document:
+            on_document(status)
+
+    documents = iter_documents(sources, on_skip=note, options=options)
+    db = None
+    if store is not None:
+        db = open_store(store)
+    try:
+        todo: Iterable[Document] = documents
+        if db is not None and output is None:
+            todo = _skip_unchanged(documents, db, note)
+        if workers > 1 or dask or shards_dir is not None:
+            per_doc = _sharded(todo, workers, dask, min_confidence, shard_size, shards_dir, note)
+        else:
+            per_doc = _serial(todo, min_confidence, note)
+
+        def written() -> Iterator[list[Any]]:
+            for summary, quads in per_doc:
+                if db is not None:
+                    db.replace_document(document_iri(summary.doc_id), quads)
+                report.words += summary.words
+                note(
+                    DocumentStatus(
+                        summary.source,
+                        "ok",
+                        doc_id=summary.doc_id,
+                        entities=summary.entities,
+                        facts=summary.facts,
+                        words=summary.words,
+                    )
+                )
+                yield quads
+
+        if output is not None:
+            write_quads((q for quads in written() for q in quads), Path(output))
+        else:
+            for _ in written():
+                pass
+    finally:
+        if db is not None:
+            db.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _serial(
+    documents: Iterable[Document], min_confidence: float, note: Callable[[DocumentStatus], None]
+) -> Iterator[tuple[Any, list[Any]]]:
+    def failed(document: Document, err: Exception) -> None:
+        note(DocumentStatus(document.source, "failed", crash_reason(err), document.id))
+
+    for ex in extract_documents(documents, min_confidence=min_confidence, on_error=failed):
+        yield parallel.summarize(ex), list(extraction_quads(ex))
+
+
+def _sharded(
+    documents: Iterable[Document],
+    workers: int,
+    dask: Any,
+    min_confidence: float,
+    shard_size: int,
+    shards_dir: str | Path | None,
+    note: Callable[[DocumentStatus], None],
+) -> Iterator[tuple[Any, list[Any]]]:
+    client = None
+    if dask:
+        client = parallel.dask_client(dask)
+        shards = parallel.dask_shards(
+            documents, client, shard_size=shard_size, min_confidence=min_confidence
+        )
+    elif workers > 1:
+        shards = parallel.pool_shards(
+            documents, workers=workers, shard_size=shard_size, min_confidence=min_confidence
+        )
+    else:  # only --shards-dir: the same units of work, in this process
+        shards = (
+            parallel.run_shard(batch, min_confidence)
+            for batch in parallel.shards_of(documents, shard_size)
+        )
+    try:
+        for shard in shards:
+            if shards_dir is not None:
+                parallel.write_shard(shard, shards_dir)
+            for source, doc_id, reason in shard.failures:
+                note(DocumentStatus(source, "failed", reason, doc_id))
+            graphs = dict(parallel.shard_quads(shard))
+            for summary in shard.documents:
+                yield summary, graphs.get(str(document_iri(summary.doc_id)), [])
+    finally:
+        if client is not None:
+            parallel.close_client(client, dask)
+
+
+def _skip_unchanged(
+    documents: Iterable[Document], db: Store, note: Callable[[DocumentStatus], None]
+) -> Iterator[Document]:
+    for d in documents:
+        if db.has_document(document_iri(d.id), d.sha256):
+            note(DocumentStatus(d.source, "unchanged", "same content already in the store", d.id))
+            continue
+        yield d

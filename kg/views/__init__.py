@@ -1,0 +1,1 @@
+"""Reading a graph: query, export, serve, validate, reason, networkx, analytics, viz."""

@@ -1,0 +1,529 @@
+"""``kg serve``: a read-only SPARQL 1.1 Protocol endpoint at ``/sparql`` and a query page at ``/``.
+
+Safety, since the endpoint may be reached by other programs:
+
+- bound to 127.0.0.1 unless ``--host`` says otherwise;
+- queries only: an update (``update=`` or ``application/sparql-update``), ``SERVICE`` (the server
+  would fetch remote data) and ``FROM``/``FROM NAMED``/``default-graph-uri`` naming a graph that is
+  not in the store are refused with 403 and a message; a malformed query gets 400;
+- every query runs in a worker process, killed when it exceeds the timeout (503), so a runaway
+  query cannot hold the server; a result over the row or byte limit is refused (400) rather
+  than cut;
+- HTTP is parsed by waitress (``kg.views.httpd``: body, header and time limits per
+  connection), and every request passes the Host and origin checks of ``kg.views.webguard``
+  (in ``kg.views.webapp``), so a web page in the analyst's browser can neither drive the
+  endpoint nor read it by DNS rebinding;
+- the HTML page escapes everything it shows and runs under a strict Content-Security-Policy.
+
+Readers and the writer of an embedded store (``kg.store``): each worker holds the store open
+read-only, under a shared flock on ``DIR/kg.readers``, which keeps writers out. So that a
+long-running server does not lock ``kg build`` out for its whole life, the workers give way:
+
+1. A writer (holding ``kg.lock``) that finds readers writes ``DIR/kg.writer-waiting`` and polls
+   for the exclusive lock on ``kg.readers`` for up to its wait (30 s by default).
+2. A worker checks for that marker before each query (one failed ``open`` when there is none)
+   and every ``IDLE_CHECK`` seconds while idle; when it is there, the worker closes its database,
+   which releases its shared lock.
+3. While the store is closed, a worker tries to reopen it at each request, without waiting: it
+   cannot while the writer holds ``kg.readers`` or its marker is there, and answers
+   503 with ``Retry-After`` instead.
+4. Once the writer has closed the store, the next request reopens it and sees the new data.
+   Every write happens while all workers have the store closed, so an open worker always has
+   the latest committed state: no other reload check is needed.
+
+A query that runs when the marker appears finishes first (at most the query timeout).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing as mp
+import queue
+import threading
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg import errors
+from kg.errors import Refused
+from kg.views.formats import GRAPH_MEDIA, RESULT_MEDIA, choose
+from kg.views.webapp import Request, Response, WebApp, static_file
+from kg.views.webguard import Guard
+
+MAX_BODY = 1 << 20  # bytes of a POSTed query
+MAX_RESULT_BYTES = 32 << 20  # bytes of one answer (a 1 KB query can build a 256 MB string)
+EXPLORER = "kg.views.explorer"  # the package that holds the pages' templates and files
+IDLE_TIMEOUT = 30.0  # seconds a connection may stay silent
+REQUEST_DEADLINE = 60.0  # seconds from a request's first byte to its last
+IDLE_CHECK = 0.2  # seconds between an idle worker's checks for a waiting writer
+RETRY_AFTER = 2  # seconds, for clients turned away while a writer works on the store
+BUSY_MESSAGE = (
+    f"the store is being written (kg build, remove or reason): try again in {RETRY_AFTER} s"
+)
+
+# ---------------------------------------------------------------- checks (no evaluation)
+
+
+def check_query(text: str, graphs: set[str], dataset: list[str]) -> str:
+    """Return the query form, or raise ``Refused`` for what a read-only endpoint must not run."""
+    from kg.rdf.sparql import from_graphs, keywords, query_form
+
+    form = query_form(text)
+    if form == "UPDATE":
+        raise Refused(403, "updates are not allowed: this endpoint is read-only")
+    if not form:
+        raise Refused(400, "not a SPARQL query: expected SELECT, CONSTRUCT, ASK or DESCRIBE")
+    if "SERVICE" in keywords(text):
+        raise Refused(403, "SERVICE is not allowed: this endpoint queries only its own store")
+    for iri in from_graphs(text) + dataset:
+        if iri not in graphs:
+            raise Refused(403, f"FROM <{iri}> names a graph that is not in this store")
+    return form
+
+
+# ---------------------------------------------------------------- worker processes
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def run_limited(source: Any, text: str, media: str, max_rows: int, max_bytes: int) -> bytes:
+    """Run ``text``; serialise at most ``max_rows`` results and ``max_bytes`` bytes as ``media``.
+
+    Over either limit the query is refused (``Refused``), never cut: a truncated answer would
+    look complete. The size is counted while the results stream in, so a query that builds a
+    huge value stops at the first row over the limit.
+    """
+    import pyoxigraph as ox
+
+    size = 0
+
+    def count(*terms: Any) -> None:
+        nonlocal size
+        size += sum(len(t.value) + 16 for t in terms if t is not None)
+        if size > max_bytes:
+            raise errors.result_too_large(max_bytes)
+
+    result = source.raw(text)
+    if isinstance(result, ox.QueryBoolean | bool):
+        data = json.dumps({"head": {}, "boolean": bool(result)}).encode()
+    elif hasattr(result, "variables"):
+        names = [v.value for v in result.variables]
+        rows = []
+        for i, sol in enumerate(result):
+            if i >= max_rows:
+                raise Refused(400, f"the result has more than {max_rows} rows: add a LIMIT")
+            count(*(sol[n] for n in names))
+            rows.append({n: _json_term(sol[n]) for n in names if sol[n] is not None})
+        data = json.dumps({"head": {"vars": names}, "results": {"bindings": rows}}).encode()
+    else:
+        triples = []
+        for i, t in enumerate(result):
+            if i >= max_rows:
+                raise Refused(400, f"the result has more than {max_rows} triples: add a LIMIT")
+            count(t.subject, t.predicate, t.object)
+            triples.append(
+                t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object)
+            )
+        kind = GRAPH_MEDIA[media]
+        fmt = {
+            "ttl": ox.RdfFormat.TURTLE,
+            "nt": ox.RdfFormat.N_TRIPLES,
+            "jsonld": ox.RdfFormat.JSON_LD,
+            "rdf": ox.RdfFormat.RDF_XML,
+            "nq": ox.RdfFormat.N_QUADS,
+            "trig": ox.RdfFormat.TRIG,
+        }[kind]
+        from kg.rdf.sparql import PREFIXES
+
+        if kind in ("nq", "trig"):  # the constructed triples, in the default graph
+            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+            prefixes = PREFIXES if kind == "trig" else None
+            return _within(ox.serialize(quads, format=fmt, prefixes=prefixes) or b"", max_bytes)
+        if kind == "ttl":
+            return _within(ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b"", max_bytes)
+        return _within(ox.serialize(triples, format=fmt) or b"", max_bytes)
+    kind = RESULT_MEDIA[media]
+    if kind == "json":
+        return _within(data, max_bytes)
+    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    out = {
+        "xml": ox.QueryResultsFormat.XML,
+        "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV,
+    }[kind]
+    return _within(parsed.serialize(format=out) or b"", max_bytes)
+
+
+def _within(data: bytes, max_bytes: int) -> bytes:
+    """Return ``data`` if it fits (escaping and markup add to the counted values), else refuse."""
+    if len(data) > max_bytes:
+        raise errors.result_too_large(max_bytes)
+    return data
+
+
+def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
+    """Worker loop: open the source, answer (text, media, max_rows, max_bytes, dataset) requests.
+
+    For an embedded store, close it whenever a writer waits and reopen it once the writer is
+    done (see the module docstring).
+    """
+    from kg.store import open_graph
+    from kg.store import scheme as _is_remote
+    from kg.store.lock import writer_waiting
+
+    folder = Path(store) if store and not _is_remote(store) else None
+    source: Any = None
+    graphs: set[str] = set()
+
+    def open_source() -> None:
+        nonlocal source, graphs
+        source = open_graph(graph_file=graph_file, store=store, wait=0)
+        graphs = {
+            str(r["g"]) for r in source.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        }
+
+    def give_way() -> None:
+        nonlocal source
+        if source is not None and folder is not None and writer_waiting(folder) is not None:
+            source.close()  # releases the shared lock: the writer gets in
+            source = None
+
+    try:
+        open_source()
+    except errors.StoreBusy:
+        pass  # a writer is at work: open at the first request after it is done
+    except errors.KGError as err:
+        conn.send(("error", err.message))
+        return
+    conn.send(("ready", ""))
+    while True:
+        try:
+            if not conn.poll(IDLE_CHECK):
+                give_way()
+                continue
+            request = conn.recv()
+        except EOFError:
+            return
+        text, media, max_rows, max_bytes, dataset = request
+        try:
+            give_way()
+            if source is None:
+                open_source()
+            check_query(text, graphs, dataset)
+            if dataset:
+                raise Refused(
+                    400, "default-graph-uri and named-graph-uri are not supported; use FROM"
+                )
+            conn.send(("ok", run_limited(source, text, media, max_rows, max_bytes)))
+        except Refused as err:
+            conn.send(("refused", (err.status, err.message)))
+        except errors.StoreBusy:
+            conn.send(("busy", (503, BUSY_MESSAGE)))
+        except errors.KGError as err:
+            conn.send(("refused", (400, err.message)))
+        except Exception as err:  # noqa: BLE001 - report, never kill the worker silently
+            conn.send(("refused", (500, f"{type(err).__name__}: {err}")))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+
+
+class WorkerPool:
+    """Worker processes that run queries; one that exceeds the timeout is killed and replaced."""
+
+    def __init__(self, graph_file: str | None, store: str | None, size: int = 2) -> None:
+        self._ctx = mp.get_context("spawn")  # no fork of a threaded server
+        self._args = (graph_file, store)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        for _ in range(size):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_worker, args=(child, *self._args), daemon=True)
+        proc.start()
+        child.close()
+        try:
+            if not parent.poll(120):
+                raise EOFError
+            status, message = parent.recv()
+        except (EOFError, OSError):
+            proc.kill()
+            raise errors.StoreError("the query worker process did not start") from None
+        if status != "ready":
+            proc.kill()
+            raise errors.StoreError(message)
+        return _Worker(proc, parent)
+
+    def run(self, request: tuple[Any, ...], timeout: float) -> tuple[str, Any]:
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            return "busy", (503, "the server is busy: try again")
+        try:
+            worker.conn.send(request)
+            if worker.conn.poll(timeout):
+                answer = worker.conn.recv()
+                self._idle.put(worker)
+                return answer
+        except (EOFError, OSError):
+            pass
+        worker.process.kill()
+        worker.process.join(5)
+        threading.Thread(target=lambda: self._idle.put(self._start()), daemon=True).start()
+        return "refused", (
+            503,
+            f"the query ran longer than the {timeout:g} s timeout and was stopped",
+        )
+
+    def close(self) -> None:
+        while not self._idle.empty():
+            w = self._idle.get_nowait()
+            w.process.kill()
+            w.process.join(5)
+
+
+# ---------------------------------------------------------------- the SPARQL 1.1 Protocol
+
+
+@dataclass
+class Limits:
+    """What one query may cost: seconds, rows (or triples), bytes of the answer."""
+
+    timeout: float = 30.0
+    max_rows: int = 10000
+    max_bytes: int = MAX_RESULT_BYTES
+
+
+def sparql_protocol(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response]:
+    """Return the handler of ``/sparql``: GET and POST (form or ``application/sparql-query``)."""
+
+    def handle(request: Request) -> Response:
+        params = dict(request.params)
+        if request.method == "POST":
+            ctype = request.content_type
+            body = request.body.decode("utf-8", "replace")
+            if ctype == "application/sparql-update":
+                raise Refused(403, "updates are not allowed: this endpoint is read-only")
+            if ctype == "application/sparql-query":
+                params["query"] = [body]
+            elif ctype == "application/x-www-form-urlencoded":
+                params.update(urllib.parse.parse_qs(body, keep_blank_values=True))
+            else:
+                raise Refused(415, "send application/sparql-query or a form with 'query'")
+        return answer_query(pool, limits, params, request.headers.get("accept", ""))
+
+    return handle
+
+
+def answer_query(
+    pool: WorkerPool, limits: Limits, params: dict[str, list[str]], accept: str
+) -> Response:
+    from kg.rdf.sparql import query_form
+
+    if "update" in params:
+        raise Refused(403, "updates are not allowed: this endpoint is read-only")
+    if "query" not in params:
+        raise Refused(400, "missing the 'query' parameter")
+    text = params["query"][0]
+    dataset = params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
+    form = query_form(text)
+    if form == "UPDATE":
+        raise Refused(403, "updates are not allowed: this endpoint is read-only")
+    media = choose(params, accept, form or "SELECT")
+    status, answer = pool.run(
+        (text, media, limits.max_rows, limits.max_bytes, dataset), limits.timeout
+    )
+    if status != "ok":
+        retry = {"Retry-After": str(RETRY_AFTER)} if status == "busy" else None
+        return Response.text(answer[0], answer[1], retry)
+    return Response(200, answer, media if ";" in media else f"{media}; charset=utf-8")
+
+
+# ---------------------------------------------------------------- the query page
+
+
+DEFAULT_QUERY = (
+    "SELECT ?entity ?label ?class WHERE {\n  ?entity skos:prefLabel ?label ; a ?class .\n"
+    "} ORDER BY ?label LIMIT 50"
+)
+
+
+def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response]:
+    """Return the handler of ``/``: a form, and the result of its query as an HTML table."""
+    from kg.views.explorer import render
+
+    def handle(request: Request) -> Response:
+        from kg.rdf.sparql import query_form
+
+        query = request.param("query")
+        context: dict[str, Any] = {"query": query or DEFAULT_QUERY}
+        if query:
+            graph_result = query_form(query) in ("CONSTRUCT", "DESCRIBE")
+            media = "text/turtle" if graph_result else "application/sparql-results+json"
+            status, answer = pool.run(
+                (query, media, limits.max_rows, limits.max_bytes, []), limits.timeout
+            )
+            if status != "ok":
+                context["error"] = answer[1]
+            elif graph_result:
+                context["turtle"] = answer.decode("utf-8")
+            else:
+                doc = json.loads(answer)
+                if "boolean" in doc:
+                    context["boolean"] = str(doc["boolean"]).lower()
+                else:
+                    names = doc["head"]["vars"]
+                    context["names"] = names
+                    context["rows"] = [
+                        [b[n]["value"] if n in b else "" for n in names]
+                        for b in doc["results"]["bindings"]
+                    ]
+        return Response.html(render("query.html", **context))
+
+    return handle
+
+
+# ---------------------------------------------------------------- the server
+
+
+class Server:
+    """A running endpoint (used by ``kg serve`` and by tests, which start it on port 0)."""
+
+    def __init__(
+        self,
+        graph_file: str | None,
+        store: str | None,
+        host: str = "127.0.0.1",
+        port: int = 7878,
+        timeout: float = 30.0,
+        max_rows: int = 10000,
+        workers: int = 2,
+        *,
+        max_bytes: int = MAX_RESULT_BYTES,
+        idle_timeout: float = IDLE_TIMEOUT,
+        request_deadline: float = REQUEST_DEADLINE,
+        token: str | None = None,
+        allow_hosts: tuple[str, ...] = (),
+    ) -> None:
+        from kg.views.httpd import HTTPServer
+
+        if bool(graph_file) == bool(store):
+            raise errors.both_graph_sources() if graph_file else errors.no_graph_source()
+        if store and not store.startswith(("sparql+http://", "sparql+https://")):
+            # fail early, in this process, with the store's own message; a writer at work is
+            # no reason not to start (the workers open the store once it is done)
+            from kg.store import open_graph
+
+            with contextlib.suppress(errors.StoreBusy):
+                open_graph(store=store, wait=0).close()
+        self.limits = Limits(timeout, max_rows, max_bytes)
+        self._host, self._port = host, port
+        self._token, self._allow_hosts = token, allow_hosts
+        self.pool = WorkerPool(graph_file, store, size=workers)
+        self.app = WebApp(Guard.for_server(host, port), MAX_BODY)
+        try:
+            self.httpd = HTTPServer(
+                self.app,
+                host,
+                port,
+                threads=workers + 4,  # queries wait for a worker; pages and files do not
+                max_body=MAX_BODY,
+                max_response=max_bytes,
+                idle_timeout=idle_timeout,
+                request_deadline=request_deadline,
+            )
+        except OSError as err:
+            self.pool.close()
+            raise errors.InputError(
+                f"cannot listen on {host}:{port}: {err.strerror}. Pick another --port."
+            ) from err
+        # the guard needs the real port (port 0 picks one)
+        self.app.guard = Guard.for_server(host, self.address[1], allow_hosts, token)
+        self.app.route("/sparql", sparql_protocol(self.pool, self.limits), ("GET", "HEAD", "POST"))
+        self.app.route("/", query_page(self.pool, self.limits), navigable=True)
+        self.app.route("/static/", lambda r: static_file(EXPLORER, r.path[len("/static/") :]))
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self.httpd.address
+
+    @property
+    def url(self) -> str:
+        host, port = self.address
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever()
+
+    def start(self) -> Server:
+        self.httpd.start()
+        return self
+
+    def close(self) -> None:
+        self.httpd.close()
+        self.pool.close()
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def serve(
+    graph_file: str | None,
+    store: str | None,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    timeout: float = 30.0,
+    max_rows: int = 10000,
+    *,
+    max_bytes: int = MAX_RESULT_BYTES,
+    token: str | None = None,
+    allow_hosts: tuple[str, ...] = (),
+) -> None:
+    """Run the endpoint until interrupted."""
+    import sys
+
+    server = Server(
+        graph_file,
+        store,
+        host,
+        port,
+        timeout,
+        max_rows,
+        max_bytes=max_bytes,
+        token=token,
+        allow_hosts=allow_hosts,
+    )
+    print(
+        f"SPARQL endpoint {server.url}/sparql (read-only), query page {server.url}/ "
+        "- Ctrl-C to stop",
+        file=sys.stderr,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

@@ -1,0 +1,250 @@
+"""CoNLL04 benchmark: strict scorer, file layout, learners, and a small end-to-end run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg import errors
+from kg.cli import main
+from kg.eval import conll04
+from kg.extract.relclf import LogReg, Tagger, bio_spans, spans_to_bio
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "conll04"
+DEV = SHARED / "conll04_dev.json"
+
+
+def sent(
+    entities: list[tuple[str, int, int]], relations: list[tuple[str, int, int]], n: int = 10
+) -> dict:
+    """A hand-made sentence of ``n`` placeholder tokens."""
+    return {
+        "tokens": [f"t{i}" for i in range(n)],
+        "entities": [{"type": t, "start": s, "end": e} for t, s, e in entities],
+        "relations": [{"type": t, "head": h, "tail": x} for t, h, x in relations],
+    }
+
+
+GOLD = sent([("Peop", 0, 2), ("Org", 4, 5), ("Loc", 7, 8)], [("Work_For", 0, 1), ("Live_In", 0, 2)])
+
+
+# ---------------------------------------------------------------- strict scorer
+
+
+def test_perfect_prediction_scores_one() -> None:
+    s = conll04.score([GOLD], [GOLD])
+    assert (s.relations.precision, s.relations.recall, s.relations.f1) == (1.0, 1.0, 1.0)
+    assert s.entities.tp == 3 and s.entities.fp == 0 and s.entities.fn == 0
+
+
+def test_wrong_boundary_fails_entity_and_its_relations() -> None:
+    # the person ends one token early: the entity and both of its relations are wrong
+    pred = sent(
+        [("Peop", 0, 1), ("Org", 4, 5), ("Loc", 7, 8)], [("Work_For", 0, 1), ("Live_In", 0, 2)]
+    )
+    s = conll04.score([GOLD], [pred])
+    assert (s.entities.tp, s.entities.fp, s.entities.fn) == (2, 1, 1)
+    assert (s.relations.tp, s.relations.fp, s.relations.fn) == (0, 2, 2)
+    assert s.relations.f1 == 0.0
+
+
+def test_wrong_entity_type_fails_the_relation() -> None:
+    pred = sent(
+        [("Peop", 0, 2), ("Loc", 4, 5), ("Loc", 7, 8)], [("Live_In", 0, 1), ("Live_In", 0, 2)]
+    )
+    s = conll04.score([GOLD], [pred])
+    assert (s.relations.tp, s.relations.fp, s.relations.fn) == (1, 1, 1)
+    assert s.relations.precision == 0.5 and s.relations.recall == 0.5
+    assert s.per_relation["Work_For"].fn == 1
+    assert s.per_relation["Live_In"].tp == 1 and s.per_relation["Live_In"].fp == 1
+
+
+def test_micro_average_over_sentences() -> None:
+    # sentence 1: 2 of 2 right; sentence 2: 1 predicted, wrong direction, 1 missed
+    other = sent([("Loc", 0, 1), ("Loc", 2, 3)], [("Located_In", 0, 1)])
+    reversed_rel = sent([("Loc", 0, 1), ("Loc", 2, 3)], [("Located_In", 1, 0)])
+    s = conll04.score([GOLD, other], [GOLD, reversed_rel])
+    assert (s.relations.tp, s.relations.fp, s.relations.fn) == (2, 1, 1)
+    assert s.relations.precision == pytest.approx(2 / 3)
+    assert s.relations.recall == pytest.approx(2 / 3)
+    assert s.relations.f1 == pytest.approx(2 / 3)
+
+
+def test_empty_prediction_has_zero_scores_not_an_error() -> None:
+    s = conll04.score([GOLD], [sent([], [])])
+    assert s.relations.precision == 0.0 and s.relations.recall == 0.0 and s.relations.f1 == 0.0
+
+
+def test_score_refuses_different_lengths() -> None:
+    with pytest.raises(errors.InputError, match="same file"):
+        conll04.score([GOLD], [])
+
+
+def test_table_names_the_ontology_properties() -> None:
+    table = conll04.format_scores(conll04.score([GOLD], [GOLD]))
+    for prop in ("worksFor", "basedIn", "locatedIn", "livesIn", "killed"):
+        assert prop in table
+    assert "strict relation micro F1 1.0000" in table
+
+
+# ---------------------------------------------------------------- file layout
+
+
+def test_predictions_round_trip(tmp_path: Path) -> None:
+    data = [GOLD | {"orig_id": 7}, sent([], [], n=3) | {"orig_id": 8}]
+    out = tmp_path / "sub" / "pred.json"
+    conll04.write_predictions(out, data)
+    assert json.loads(out.read_text(encoding="utf-8")) == data
+    assert conll04.load_split(out) == data
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "nope.json"
+    with pytest.raises(errors.InputError) as info:
+        conll04.load_split(path)
+    assert info.value.message == (
+        f"CoNLL04 file not found: {path}. Give a split in SpERT's JSON layout, "
+        "e.g. ../shared/conll04/conll04_dev.json."
+    )
+
+
+def test_entity_outside_tokens_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([sent([("Peop", 8, 12)], [])]), encoding="utf-8")
+    with pytest.raises(errors.InputError, match="sentence 0 has an entity outside its tokens"):
+        conll04.load_split(path)
+
+
+def test_not_json_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(errors.InputError, match="invalid CoNLL04 file"):
+        conll04.load_split(path)
+
+
+def test_cli_missing_file_exits_2_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval", "conll04", str(tmp_path / "x.json")]) == 2
+    assert "error: CoNLL04 file not found" in capsys.readouterr().err
+
+
+def test_cli_news_eval_still_needs_gold(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "article.txt"]) == 2
+    assert "--gold" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- learners and candidates
+
+
+def test_bio_round_trip() -> None:
+    spans = [(0, 2, "Peop"), (3, 4, "Loc"), (4, 6, "Loc")]
+    tags = spans_to_bio(6, spans)
+    assert tags == ["B-Peop", "I-Peop", "O", "B-Loc", "B-Loc", "I-Loc"]
+    assert bio_spans(tags) == spans
+
+
+def test_stray_inside_tag_starts_a_span() -> None:
+    assert bio_spans(["O", "I-Org", "I-Org", "B-Peop"]) == [(1, 3, "Org"), (3, 4, "Peop")]
+
+
+def test_candidates_follow_the_type_signatures() -> None:
+    ents = [(0, 1, "Peop"), (2, 3, "Org"), (4, 5, "Other")]
+    assert conll04.candidate_pairs(ents) == [(0, 1, "Work_For")]
+
+
+def test_tagger_learns_a_toy_rule_and_round_trips_json() -> None:
+    # capitalised token after "mr" is a person; everything else is outside
+    def feats(words: list[str]) -> list[list[str]]:
+        return [
+            ["b", f"w={w}", f"prev={words[i - 1] if i else '<s>'}"] for i, w in enumerate(words)
+        ]
+
+    data = [
+        (feats(["mr", "Ash", "ran"]), ["O", "B-Peop", "O"]),
+        (feats(["mr", "Oak", "ate"]), ["O", "B-Peop", "O"]),
+        (feats(["the", "dog", "ran"]), ["O", "O", "O"]),
+    ]
+    tagger = Tagger(["O", "B-Peop", "I-Peop"])
+    tagger.train(data, epochs=5)
+    again = Tagger.from_json(json.loads(json.dumps(tagger.to_json())))
+    assert again.decode(feats(["mr", "Elm", "sat"])) == ["O", "B-Peop", "O"]
+
+
+def test_tagger_never_emits_inside_without_begin() -> None:
+    tagger = Tagger(["O", "B-Peop", "I-Peop"])
+    tagger.weights = {"x": {2: 5.0}}  # pushes hard toward I-Peop
+    assert tagger.decode([["x"], ["x"]]) == ["B-Peop", "I-Peop"]
+
+
+def test_logreg_separates_a_toy_set_and_round_trips_json() -> None:
+    data = [(["kill"], 1), (["kill", "x"], 1), (["meet"], 0), (["meet", "x"], 0)] * 5
+    model = LogReg()
+    model.train(data, epochs=10)
+    again = LogReg.from_json(json.loads(json.dumps(model.to_json())))
+    assert again.prob(["kill"]) > 0.8 > 0.2 > again.prob(["meet"])
+
+
+# ---------------------------------------------------------------- with the spaCy model
+
+
+@pytest.mark.slow
+def test_pair_features_see_the_words_between_and_the_path() -> None:
+    words = ["John", "Smith", "works", "for", "Acme", "Corp", "."]
+    docs = conll04.parse([{"tokens": words}])
+    ents = [(0, 2, "Peop"), (4, 6, "Org")]
+    feats = conll04.pair_features(docs[0], ents[0], ents[1], ents)
+    assert "Work_For:bw=work" in feats
+    assert "Work_For:order=ht" in feats
+    assert any(f.startswith("Work_For:dpath=") for f in feats)
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_end_to_end_on_first_dev_sentences(tmp_path: Path) -> None:
+    if not DEV.is_file():
+        pytest.skip(f"CoNLL04 dev split not found at {DEV} (../shared is absent)")
+    first = json.loads(DEV.read_text(encoding="utf-8"))[:20]
+    small = tmp_path / "dev20.json"
+    small.write_text(json.dumps(first), encoding="utf-8")
+    out = tmp_path / "pred.json"
+    assert main(["eval", "conll04", str(small), "--predictions", str(out)]) == 0
+    pred = json.loads(out.read_text(encoding="utf-8"))
+    assert len(pred) == len(first)
+    for g, p in zip(first, pred, strict=True):
+        assert set(p) == {"tokens", "entities", "relations", "orig_id"}
+        assert p["tokens"] == g["tokens"] and p["orig_id"] == g["orig_id"]
+        for e in p["entities"]:
+            assert set(e) == {"type", "start", "end"}
+            assert e["type"] in conll04.ENTITY_TYPES
+            assert 0 <= e["start"] < e["end"] <= len(p["tokens"])
+        for r in p["relations"]:
+            assert set(r) == {"type", "head", "tail"}
+            head, tail = p["entities"][r["head"]], p["entities"][r["tail"]]
+            assert conll04.SIGNATURES[(head["type"], tail["type"])] == r["type"]
+
+
+def test_unwritable_predictions_path_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(errors.InputError) as info:
+        conll04.write_predictions(tmp_path, [GOLD])  # a folder, not a file
+    assert info.value.message.startswith(f"cannot write predictions to {tmp_path}: ")
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_training_writes_models_that_load_and_predict(tmp_path: Path) -> None:
+    train = SHARED / "conll04_train.json"
+    if not train.is_file():
+        pytest.skip(f"CoNLL04 train split not found at {train} (../shared is absent)")
+    small = tmp_path / "train40.json"
+    small.write_text(json.dumps(json.loads(train.read_text(encoding="utf-8"))[:40]), "utf-8")
+    info = conll04.train(small, tmp_path / "models")
+    assert info["tagger_features"] > 0 and info["relation_features"] > 0
+    predictor = conll04.Predictor.load(tmp_path / "models")
+    first = conll04.load_split(small)[:3]
+    docs = conll04.parse(first)
+    for s, doc in zip(first, docs, strict=True):
+        out = predictor.predict(s, doc)
+        assert out["tokens"] == s["tokens"]
