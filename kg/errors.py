@@ -170,6 +170,12 @@ def bad_model(path: str, detail: str) -> ExtractionError:
     )
 
 
+def bad_pattern(where: str, detail: str) -> InputError:
+    return InputError(
+        f"invalid rule pattern at {where}: {detail}. Fix the line (see kg/data/patterns/README.md)."
+    )
+
+
 def no_training_data(paths: list[str]) -> InputError:
     shown = ", ".join(paths) or "(none given)"
     return InputError(

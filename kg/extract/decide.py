@@ -40,11 +40,20 @@ def entity_rows(ctx: Context) -> tuple[list[str], list[dict[str, float]]]:
 
 
 def retype(ctx: Context, model: ClassModel) -> None:
-    """Give each entity the class the model prefers, when it is sure enough of it."""
+    """Give each entity the class the model prefers, when it is sure enough of it.
+
+    Classes the finder knows rather than guesses stay: a gazetteer entry's, and a name the
+    page layout places (a byline's outlet, a dateline's agency or place).
+    """
     keys, rows = entity_rows(ctx)
+    known = {
+        k
+        for c, k in zip(ctx.cands, ctx.keys, strict=True)
+        if k is not None and (c.source == "layout" or c.key is not None)
+    }
     for key, (cls, prob) in zip(keys, model.predict(rows), strict=True):
         ent = ctx.entities[key]
-        if cls == ent.cls or prob < model.min_probability:
+        if cls == ent.cls or prob < model.min_probability or key in known:
             continue
         ent.cls = cls
         ctx.info[key].cls = cls

@@ -160,6 +160,7 @@ def read_entities(sdoc: Doc, document: Document) -> R.Context:
 def apply_rules(ctx: R.Context) -> R.Context:
     """Run the relation rules over a context; their facts accumulate in ``ctx.relations``."""
     from kg.extract import relations as R
+    from kg.extract.patterns import pattern_rules
 
     R.name_rules(ctx)
     R.title_rules(ctx)
@@ -169,8 +170,7 @@ def apply_rules(ctx: R.Context) -> R.Context:
     R.default_place_rules(ctx)
     R.of_rules(ctx)
     R.joint_action_rules(ctx)
-    R.under_rules(ctx)
-    R.gift_rules(ctx)
+    pattern_rules(ctx)  # the rules kept as data: kg/data/patterns/*.jsonl
     R.tweet_rules(ctx)
     R.ally_rules(ctx)
     R.inherit_rules(ctx)

@@ -75,6 +75,10 @@ class Binary:
     #: decision threshold for a candidate some rule stated, and for one no rule stated
     threshold: float = 0.5
     threshold_new: float = 0.5
+    #: isotonic calibration fitted on out-of-fold predictions: the regression's thresholds
+    #: (raw probability → observed precision), applied by linear interpolation as
+    #: scikit-learn's ``IsotonicRegression.predict`` does
+    calibration: tuple[list[float], list[float]] | None = None
 
     def threshold_for(self, row: dict[str, float]) -> float:
         return self.threshold if "rule_any" in row else self.threshold_new
@@ -83,11 +87,18 @@ class Binary:
     def _estimators(self) -> tuple[Any, Any]:
         return _vectorizer(self.features), _logreg([0, 1], [self.coef], [self.intercept])
 
-    def probabilities(self, rows: Sequence[dict[str, float]]) -> list[float]:
+    def probabilities(self, rows: Sequence[dict[str, float]], raw: bool = False) -> list[float]:
+        """The calibrated probability of each row (``raw``: the regression's own)."""
         if not rows:
             return []
         vec, clf = self._estimators
-        return [float(p) for p in clf.predict_proba(vec.transform(rows))[:, 1]]
+        probs = clf.predict_proba(vec.transform(rows))[:, 1]
+        if self.calibration is not None and not raw:
+            import numpy as np
+
+            xs, ys = self.calibration
+            probs = np.interp(probs, xs, ys)
+        return [float(p) for p in probs]
 
     @classmethod
     def fit(
@@ -110,6 +121,14 @@ class Binary:
         return {
             "threshold": round(self.threshold, 4),
             "threshold_new": round(self.threshold_new, 4),
+            "calibration": (
+                [
+                    [round(x, 6) for x in self.calibration[0]],
+                    [round(y, 6) for y in self.calibration[1]],
+                ]
+                if self.calibration
+                else None
+            ),
             "intercept": round(self.intercept, 6),
             "weights": dict(zip(self.features, self.coef, strict=True)),
         }
@@ -123,7 +142,26 @@ class Binary:
             float(data["intercept"]),
             float(data.get("threshold", 0.5)),
             float(data.get("threshold_new", data.get("threshold", 0.5))),
+            _calibration(data.get("calibration")),
         )
+
+
+def _calibration(data: Any) -> tuple[list[float], list[float]] | None:
+    if not data:
+        return None
+    xs, ys = data
+    if len(xs) != len(ys) or not xs:
+        raise ValueError("a calibration needs as many x as y values")
+    return [float(x) for x in xs], [float(y) for y in ys]
+
+
+def fit_calibration(scored: Sequence[tuple[float, int]]) -> tuple[list[float], list[float]]:
+    """An isotonic regression from raw probabilities to outcomes (out-of-fold pairs)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    iso.fit([q for q, _ in scored], [y for _, y in scored])
+    return [float(x) for x in iso.X_thresholds_], [float(y) for y in iso.y_thresholds_]
 
 
 @dataclass

@@ -37,6 +37,7 @@ from kg.extract.model import (
     ClassModel,
     Models,
     RelationModel,
+    fit_calibration,
     frequent_features,
 )
 from kg.rdf.vocab import SYMMETRIC_PROPERTIES
@@ -251,16 +252,17 @@ def _folds(n: int, k: int, seed: int) -> list[int]:
     return fold
 
 
-def choose_thresholds(
+def out_of_fold(
     examples: Sequence[RelationExamples], c: float = RELATION_C, seed: int = 0
-) -> dict[str, tuple[float, float]]:
-    """Each property's F1-best pair of thresholds (for candidates a rule stated, and for the
-    others) over out-of-fold predictions of an inner cross-validation on ``examples``."""
+) -> dict[str, list[tuple[float, int, bool]]]:
+    """Raw probabilities of an inner cross-validation: ``(probability, label, a rule stated
+    it)`` for every candidate of ``examples``, each scored by a model that never saw its
+    article."""
     k = min(INNER_FOLDS, len(examples))
-    if k < 2:
-        return {}
-    fold = _folds(len(examples), k, seed)
     scored: dict[str, list[tuple[float, int, bool]]] = defaultdict(list)
+    if k < 2:
+        return scored
+    fold = _folds(len(examples), k, seed)
     for f in range(k):
         train = [ex for i, ex in enumerate(examples) if fold[i] != f]
         models = fit_relations(train, c)
@@ -269,12 +271,37 @@ def choose_thresholds(
                 continue
             for prop, rows in ex.rows.items():
                 model = models.get(prop)
-                probs = model.probabilities(rows) if model else [0.0] * len(rows)
+                probs = model.probabilities(rows, raw=True) if model else [0.0] * len(rows)
                 for q, y, row in zip(probs, ex.labels[prop], rows, strict=True):
                     scored[prop].append((q, y, "rule_any" in row))
-    gold: Counter[str] = Counter()
-    for ex in examples:
-        gold.update(ex.gold_counts)
+    return scored
+
+
+def calibrations(
+    scored: dict[str, list[tuple[float, int, bool]]],
+) -> dict[str, tuple[list[float], list[float]]]:
+    """One isotonic calibration per property with enough positives, else one pooled over all
+    properties."""
+    pooled = [(q, y) for rows in scored.values() for q, y, _ in rows]
+    if not pooled or not any(y for _, y in pooled):
+        return {}
+    shared = fit_calibration(pooled)
+    out = {}
+    for prop, rows in scored.items():
+        positives = sum(y for _, y, _ in rows)
+        out[prop] = (
+            fit_calibration([(q, y) for q, y, _ in rows])
+            if positives >= MIN_POSITIVES_OWN_THRESHOLD
+            else shared
+        )
+    return out
+
+
+def choose_thresholds(
+    scored: dict[str, list[tuple[float, int, bool]]], gold: Counter[str]
+) -> dict[str, tuple[float, float]]:
+    """Each property's F1-best pair of thresholds (for candidates a rule stated, and for the
+    others) over out-of-fold (calibrated) probabilities."""
     pairs = [(a, b) for a in THRESHOLDS for b in THRESHOLDS if b >= a]
 
     def f1(prop: str, pair: tuple[float, float]) -> float:
@@ -317,11 +344,24 @@ def train_models(
     for n, p in enumerate(parsed, 1):
         examples.append(relation_examples(p, classes))
         say(f"candidates: {n}/{len(parsed)} articles")
-    say("relation model: choosing thresholds by inner cross-validation")
-    thresholds = choose_thresholds(examples, seed=seed)
+    say("relation model: calibration and thresholds by inner cross-validation")
+    scored = out_of_fold(examples, seed=seed)
+    calib = calibrations(scored)
+    import numpy as np
+
+    for prop, rows in scored.items():
+        if prop in calib:
+            xs, ys = calib[prop]
+            cal = np.interp([q for q, _, _ in rows], xs, ys)
+            scored[prop] = [(float(c), y, r) for c, (_, y, r) in zip(cal, rows, strict=True)]
+    gold: Counter[str] = Counter()
+    for ex in examples:
+        gold.update(ex.gold_counts)
+    thresholds = choose_thresholds(scored, gold)
     props = fit_relations(examples)
     for prop, model in props.items():
         model.threshold, model.threshold_new = thresholds.get(prop, (0.5, 0.5))
+        model.calibration = calib.get(prop)
     info: dict[str, Any] = {
         "articles": [p.item.document.source for p in parsed],
         "relation_C": RELATION_C,
