@@ -1,9 +1,10 @@
 """From a parsed article to resolved entities and relations with evidence.
 
 Flow (one pass over the parse, no reparsing): ``kg.extract.entities`` finds mentions →
-``kg.extract.resolve`` groups them into entities → ``kg.extract.relations`` applies the rules
-(names, titles, verb and noun frames, lists, places, the exercise frame, inheritance) →
-duplicate facts are merged, keeping the most confident evidence per sentence.
+``kg.extract.resolve`` groups them into entities → the class model re-reads their classes
+(``kg.extract.decide.retype``) → the rules of ``kg.extract.relations`` and the patterns of
+``kg/data/patterns`` read facts → every candidate fact (``kg.extract.candidates``) is scored by
+the relation model and kept above its threshold (``kg.extract.decide.decide``) → event dates.
 """
 
 from __future__ import annotations
@@ -12,15 +13,23 @@ import functools
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from kg.extract import relations as R
+from kg.extract.candidates import candidates
+from kg.extract.decide import decide, retype
+from kg.extract.entities import MentionFinder
+from kg.extract.eventdates import attach_dates
+from kg.extract.lexicon import load
+from kg.extract.model import Models, shipped_models
+from kg.extract.patterns import pattern_rules
+from kg.extract.resolve import resolve
+from kg.nlp.tokens import token_view
 from kg.records import Document, Extraction, Relation
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from kg.extract import relations as R
     from kg.extract.entities import Cand, MentionFinder
-    from kg.extract.model import Models
 
 #: Version of the extractor as a whole, recorded nowhere else; bump when rules change.
 VERSION = "1"
@@ -67,8 +76,6 @@ def add_components(nlp: Language) -> None:
     # abbreviated ranks keep their period ("Brig. Gen. Laura Kessler" is not two sentences)
     from spacy.symbols import ORTH
 
-    from kg.extract.lexicon import load
-
     for rank in load().ranks:
         if rank.endswith(".") and rank[:-1].isalpha():
             for form in (rank, rank.capitalize(), rank.upper()):
@@ -82,9 +89,6 @@ def add_components(nlp: Language) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _finder() -> MentionFinder:
-    from kg.extract.entities import MentionFinder
-    from kg.extract.lexicon import load
-
     return MentionFinder(load())
 
 
@@ -120,35 +124,21 @@ def main_country(cands: list[Cand]) -> str | None:
 def extract_document(sdoc: Doc, document: Document, models: Models | None = None) -> Extraction:
     """Extract resolved entities and relations with evidence from one parsed document.
 
-    The finder and the resolver read the entities, the class model re-reads their classes,
-    the rules read facts, and the relation model decides which candidate facts to keep
-    (``models``: the shipped models by default; ``Models()`` for the rules alone).
+    ``models``: the learned models (the shipped ones by default; ``Models()`` runs the rules
+    alone, whose facts are then kept as they are).
     """
-    if models is None:
-        from kg.extract.model import shipped_models
-
-        models = shipped_models()
+    models = shipped_models() if models is None else models
     ctx = read_entities(sdoc, document)
     if models.classes is not None:
-        from kg.extract.decide import retype
-
         retype(ctx, models.classes)
     apply_rules(ctx)
     if models.relations is None:
         return finish(ctx, ctx.relations)
-    from kg.extract.candidates import candidates
-    from kg.extract.decide import decide
-
     return finish(ctx, decide(ctx, candidates(ctx, ctx.relations), models.relations))
 
 
 def read_entities(sdoc: Doc, document: Document) -> R.Context:
     """Mentions and resolved entities of one parsed document, in a fresh rule context."""
-    from kg.extract import relations as R
-    from kg.extract.lexicon import load
-    from kg.extract.resolve import resolve
-    from kg.nlp.tokens import token_view
-
     lex = load()
     sdoc = token_view(sdoc)  # every rule below revisits the tokens: build them once
     cands = _finder().find(sdoc)
@@ -159,9 +149,6 @@ def read_entities(sdoc: Doc, document: Document) -> R.Context:
 
 def apply_rules(ctx: R.Context) -> R.Context:
     """Run the relation rules over a context; their facts accumulate in ``ctx.relations``."""
-    from kg.extract import relations as R
-    from kg.extract.patterns import pattern_rules
-
     R.name_rules(ctx)
     R.title_rules(ctx)
     training = R.frame_rules(ctx)
@@ -186,8 +173,6 @@ def finish(ctx: R.Context, relations: list[Relation]) -> Extraction:
     sdoc, document = ctx.doc, ctx.document
     relations = _prune_titles(relations)
     # dates of events and event-like facts (kg.extract.eventdates): one pass, only when dates occur
-    from kg.extract.eventdates import attach_dates
-
     relations = attach_dates(sdoc, document, ctx.cands, ctx.keys, ctx.entities, relations)
     used = {r.subject for r in relations} | {r.object for r in relations if not r.literal}
     entities = [e for e in ctx.entities.values() if e.mentions or e.key in used]
