@@ -20,7 +20,7 @@ from kg.extract.entities import MentionFinder
 from kg.extract.eventdates import attach_dates
 from kg.extract.lexicon import load
 from kg.extract.model import Models, shipped_models
-from kg.extract.patterns import pattern_rules
+from kg.extract.patterns import pattern_rules, runner_for
 from kg.extract.resolve import resolve
 from kg.nlp.tokens import token_view
 from kg.records import Document, Extraction, Relation
@@ -80,6 +80,9 @@ def add_components(nlp: Language) -> None:
         if rank.endswith(".") and rank[:-1].isalpha():
             for form in (rank, rank.capitalize(), rank.upper()):
                 nlp.tokenizer.add_special_case(form, [{ORTH: form}])  # type: ignore[union-attr]
+
+    # the pattern rules' matcher, built now: inside a memory zone its strings would not last
+    runner_for(nlp.vocab)
 
     prefixes = [*nlp.Defaults.prefixes, r"-(?=[A-Za-z]{3,})"]  # type: ignore[misc]
     suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z]{3})-$"]  # type: ignore[misc]

@@ -131,6 +131,9 @@ class PatternRunner:
         from spacy.matcher import DependencyMatcher
 
         self.patterns = {p.id: p for p in patterns}
+        # match ids are hashes of the pattern ids: map them here, so that a match never needs
+        # the StringStore (whose strings spaCy's memory zones free between batches)
+        self.ids = {vocab.strings.add(p.id): p.id for p in patterns}
         self.matcher: DependencyMatcher = DependencyMatcher(vocab)
         for p in patterns:
             try:
@@ -146,9 +149,8 @@ class PatternRunner:
         doc = ctx.doc
         real = getattr(doc, "doc", doc)  # a TokenView wraps the Doc the matcher needs
         matches = self.matcher(real)
-        strings = real.vocab.strings
         for match_id, token_ids in matches:
-            pid = strings[match_id]
+            pid = self.ids[match_id]
             pat = self.patterns[pid]
             at = dict(zip(self.nodes[pid], token_ids, strict=True))
             sent = doc[at[pat.subject]].sent
@@ -172,7 +174,11 @@ def _keys(ctx: Context, found: list[str], allowed: frozenset[str] | None) -> lis
 
 @functools.lru_cache(maxsize=2)
 def runner_for(vocab: Vocab) -> PatternRunner:
-    """The runner of the shipped patterns for ``vocab``, built once."""
+    """The runner of the shipped patterns for ``vocab``, built once.
+
+    Build it when the pipeline is loaded (``extractor.add_components`` does), not inside one of
+    spaCy's memory zones: strings a zone adds to the vocabulary are gone when it closes.
+    """
     return PatternRunner(vocab, load_patterns())
 
 
