@@ -78,8 +78,12 @@ def decide(ctx: Context, cands: list[Candidate], model: RelationModel) -> list[R
     return out
 
 
+#: A learned model is never certain: its confidences stay below 1.
+MAX_CONFIDENCE = 0.99
+
+
 def _relation(ctx: Context, cand: Candidate, prob: float) -> Relation | None:
-    conf = round(prob, 4)
+    conf = round(min(prob, MAX_CONFIDENCE), 4)
     if cand.rules:
         best = cand.rules[0]
         ev = replace(best.evidence, confidence=conf, rule=f"{MODEL_RULE}:{best.evidence.rule}")
