@@ -146,7 +146,7 @@ def read_entities(sdoc: Doc, document: Document) -> R.Context:
     sdoc = token_view(sdoc)  # every rule below revisits the tokens: build them once
     cands = _finder().find(sdoc)
     default = main_country(cands)
-    res = resolve(cands, document.text, lex, default)
+    res = resolve(cands, document.text, lex, default, scope=document.id)
     return R.Context(sdoc, document, lex, cands, res.keys, res.entities, res.info, default)
 
 

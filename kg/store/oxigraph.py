@@ -170,15 +170,19 @@ class OxigraphStore(Store):
 
         return (q for q in found if type(q.graph_name) is not ox.DefaultGraph)
 
-    def _others(self, graph: Any, triples: list[Any]) -> list[int]:
+    def _others(self, graph: Any, triples: list[Any]) -> list[set[str]]:
         """From the indexes: Oxigraph does not push a VALUES binding into ``GRAPH ?g``."""
-        counts = []
+        holding = []
         for t in triples:
             found = self._db.quads_for_pattern(t.subject, t.predicate, t.object)
-            counts.append(
-                sum(1 for q in found if q.graph_name != graph and is_document_graph(q.graph_name))
+            holding.append(
+                {
+                    str(getattr(q.graph_name, "value", ""))
+                    for q in found
+                    if q.graph_name != graph and is_document_graph(q.graph_name)
+                }
             )
-        return counts
+        return holding
 
     def _copy_documents_to_default(self) -> None:
         """One graph at a time: one update over all of them would hold every triple at once."""
@@ -328,19 +332,8 @@ _WRITERS: dict[str, OxigraphStore] = {}  # this process's open writers, by real 
 def open_folder(
     location: str, *, read_only: bool = False, wait: float | None = None
 ) -> OxigraphStore:
-    """Open (or create) the store in a folder.
-
-    Args:
-        location: The folder (created with its marker file when missing, unless ``read_only``).
-        read_only: Open for reading: no write lock, but a shared lock that keeps writers out
-            while the store is open (close it soon; a writer waits for it).
-        wait: Seconds to wait for a busy store (a reader for the writer, the writer for the
-            readers); default ``$KG_STORE_WAIT``, else 5 for a reader and 30 for the writer.
-
-    Raises:
-        StoreError: the folder is not a kg store, or another process writes to it.
-        StoreBusy: the store stayed busy for ``wait`` seconds (see "readers and the writer").
-    """
+    """Open (or create) the store in the folder ``location``: the embedded backend of
+    ``kg.store.open_store``, which documents the arguments and errors."""
     import pyoxigraph as ox
 
     path = Path(location)
