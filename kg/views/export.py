@@ -59,7 +59,11 @@ def _subclasses(names: Sequence[str]) -> set[str]:
 
 
 def resolve_documents(source: Any, wanted: Sequence[str]) -> list[Any]:
-    """Resolve document names: a document IRI, its id, or the source (path) it was built from.
+    """Resolve document names: a document IRI, its id, or the source it was built from.
+
+    A source is matched as recorded, or as the resolved path of a file (kg records a file by
+    its resolved path); never by a file name alone (``/elsewhere/report.md`` is not the
+    ``report.md`` that was built). A source names every document built from it.
 
     Raises:
         InputError: a name matches no document of ``source``.
@@ -70,21 +74,22 @@ def resolve_documents(source: Any, wanted: Sequence[str]) -> list[Any]:
 
     docs = source.documents()
     present = {str(r["document"]) for r in docs}
-    by_source: dict[str, str] = {}
+    by_source: dict[str, list[str]] = {}
     for r in docs:
         if r["source"] is not None:
-            by_source[str(r["source"])] = str(r["document"])
-            by_source.setdefault(str(Path(str(r["source"])).resolve()), str(r["document"]))
+            by_source.setdefault(str(r["source"]), []).append(str(r["document"]))
     found: list[Any] = []
     for w in wanted:
-        candidates = [w, by_source.get(w, ""), by_source.get(str(Path(w).resolve()), "")]
-        if w.strip():
-            candidates += [str(document_iri(w)), str(document_iri(Path(w).stem or w))]
-        match = next((c for c in candidates if c in present), None)
-        if match is None:
+        iri = str(document_iri(w)) if w.strip() else ""
+        if w in present or iri in present:
+            matches = [w if w in present else iri]
+        else:
+            matches = by_source.get(w) or (by_source.get(str(Path(w).resolve()), []) if w else [])
+        if not matches:
             raise errors.no_document(w, source.location)
-        if URIRef(match) not in found:
-            found.append(URIRef(match))
+        for match in matches:
+            if URIRef(match) not in found:
+                found.append(URIRef(match))
     return found
 
 
