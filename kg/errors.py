@@ -215,6 +215,21 @@ def bad_param(value: str) -> QueryError:
     )
 
 
+def unknown_param(name: str, origin: str, known: list[str], declared: bool) -> QueryError:
+    what = "parameters" if declared else "variables"
+    return QueryError(
+        f"unknown parameter {name!r} for {origin}: it takes no such parameter. "
+        f"Its {what}: {', '.join(known) or 'none'}."
+    )
+
+
+def missing_param(name: str, origin: str, known: list[str]) -> QueryError:
+    return QueryError(
+        f"{origin} needs the parameter {name!r}: add --param {name}=VALUE. "
+        f"Its parameters: {', '.join(known)}."
+    )
+
+
 def query_not_allowed(reason: str) -> QueryError:
     return QueryError(f"query not allowed: {reason}")
 

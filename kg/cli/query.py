@@ -10,7 +10,7 @@ from typing import Any
 from kg.cli import options
 from kg.cli.options import open_source
 from kg.views.export import Filters, export
-from kg.views.query import parse_params, read_query, run_query
+from kg.views.query import WRAP, parse_params, read_query, run_query
 from kg.views.serve import serve
 from kg.views.validate import validate
 
@@ -35,11 +35,18 @@ def add_query(sub: Any) -> None:
         help="result format (default: table)",
     )
     p.add_argument(
+        "--wide",
+        action="store_true",
+        help="table: every row on one line, long cells unwrapped (default: wrap past "
+        f"{WRAP} characters; nothing is ever cut)",
+    )
+    p.add_argument(
         "--param",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="bind ?NAME to VALUE safely (repeatable)",
+        help="bind ?NAME to VALUE safely (repeatable); a saved query lists its parameters in "
+        "its header, and refuses others",
     )
     p.add_argument(
         "--inferred",
@@ -54,7 +61,10 @@ def _run_query(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
     with open_source(args) as source:
         source.include_inferred = bool(getattr(args, "inferred", False))
-        sys.stdout.write(run_query(source, text, fmt=args.format, params=params, origin=origin))
+        wrap = None if args.wide else WRAP
+        sys.stdout.write(
+            run_query(source, text, fmt=args.format, params=params, origin=origin, wrap=wrap)
+        )
     return 0
 
 
