@@ -131,6 +131,29 @@ def bad_gold(path: str, detail: str) -> InputError:
     )
 
 
+def gold_without_article(path: str, document: str) -> InputError:
+    return InputError(
+        f"gold file {path} is for {document}, which is not among the articles given. "
+        "Add that article, or leave the gold file out."
+    )
+
+
+def gold_mismatch(path: str, gold_sha: str, article: str, article_sha: str) -> InputError:
+    return InputError(
+        f"gold file {path} was written for a text with sha256 {gold_sha[:12]}…, but {article} "
+        f"has sha256 {article_sha[:12]}…: the article changed or is another one. Give the "
+        "article the gold was written for, or update the gold's text_sha256."
+    )
+
+
+def article_without_gold(articles: list[str]) -> InputError:
+    shown = ", ".join(articles[:5]) + (", …" if len(articles) > 5 else "")
+    return InputError(
+        f"no gold file for {shown}: no gold names it (document) or its text (text_sha256). "
+        "Give its gold file, or leave the article out."
+    )
+
+
 # ---------------------------------------------------------------- CoNLL04 (kg eval conll04)
 
 
@@ -241,14 +264,6 @@ def unknown_entity(name: str) -> InputError:
     )
 
 
-def unknown_document(value: str, known: list[str]) -> InputError:
-    shown = ", ".join(known[:10]) + (", …" if len(known) > 10 else "")
-    return InputError(
-        f"no document {value!r} in the graph. Give a document id, title or file name "
-        f"(documents: {shown or 'none'})."
-    )
-
-
 def bad_date(parameter: str, value: str) -> ArgumentError:
     return ArgumentError(
         parameter, "invalid date for ", f": {value!r}. Use YYYY-MM-DD, e.g. 2026-01-31."
@@ -259,10 +274,11 @@ def out_of_range(parameter: str, value: object, expected: str) -> ArgumentError:
     return ArgumentError(parameter, "", f" must be {expected}, got {value}.")
 
 
-def no_document(name: str, store: str) -> InputError:
+def no_document(name: str, where: str, known: list[str]) -> InputError:
+    shown = ", ".join(known[:10]) + (", …" if len(known) > 10 else "")
     return InputError(
-        f"no document {name!r} in {store}. Give a document IRI, its id, or the source it was "
-        "built from (kg query --store STORE documents lists them)."
+        f"no document {name!r} in {where}. Give a document IRI, id, title or the file it was "
+        f"built from (documents: {shown or 'none'})."
     )
 
 

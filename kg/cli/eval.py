@@ -9,7 +9,7 @@ from typing import Any
 
 from kg import errors
 from kg.eval.conll04 import run_cli
-from kg.eval.gold import calibration_table, evaluate_files, format_report
+from kg.eval.gold import calibration_table, evaluate_files, format_report, split_inputs
 
 
 def add_eval(sub: Any) -> None:
@@ -18,18 +18,26 @@ def add_eval(sub: Any) -> None:
         help="score extraction against gold triples (P/R/F1 per property)",
         description="Run the pipeline on articles and score it against hand-made gold files.",
         epilog="examples:\n  kg eval --gold gold.json article.txt\n"
+        "  kg eval --gold data/gold data/articles\n"
+        "  kg eval --gold data/gold/*.json data/articles/*.txt\n"
         "  kg eval conll04 ../shared/conll04/conll04_dev.json --predictions out.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "articles",
-        nargs="+",
+        nargs="*",
         metavar="ARTICLE",
-        help="article files, in the same order as --gold "
+        help="article files, folders (their .txt files) or glob patterns "
         "(or: the word conll04 and a CoNLL04 JSON split)",
     )
     p.add_argument(
-        "--gold", action="append", metavar="GOLD.json", help="gold file (repeat once per article)"
+        "--gold",
+        action="extend",
+        nargs="+",
+        metavar="GOLD.json",
+        help="gold files, folders or glob patterns; each is paired with the article its "
+        "'document' and 'text_sha256' name, in any order (.json files given anywhere are gold "
+        "files, other files articles, a folder's .json and .txt files both)",
     )
     p.add_argument(
         "--predictions",
@@ -50,16 +58,21 @@ def add_eval(sub: Any) -> None:
 
 
 def _run_eval(args: argparse.Namespace) -> int:
-    if args.articles[0] == "conll04":  # the public benchmark, see kg.eval.conll04
+    if args.articles[:1] == ["conll04"]:  # the public benchmark, see kg.eval.conll04
         if len(args.articles) != 2:
             raise errors.InputError(
                 "kg eval conll04 takes one CoNLL04 JSON file, e.g. "
                 "kg eval conll04 ../shared/conll04/conll04_dev.json"
             )
         return run_cli(args.articles[1], args.predictions, fmt=args.format)
-    if not args.gold:
-        raise errors.InputError("no gold file given. Pass --gold GOLD.json once per article.")
-    report = evaluate_files(args.gold, args.articles)
+    golds, articles = split_inputs([*(args.gold or []), *args.articles])
+    if not golds:
+        raise errors.InputError(
+            "no gold file given. Pass --gold GOLD.json (files, a folder or a glob)."
+        )
+    if not articles:
+        raise errors.InputError("no article given. Pass the articles the gold files are for.")
+    report = evaluate_files(golds, articles)
     sys.stdout.write(format_report(report, fmt=args.format, errors_shown=args.errors))
     if args.calibrate:
         Path(args.calibrate).write_text(calibration_table(report), encoding="utf-8")

@@ -7,7 +7,7 @@ from typing import Any
 
 from kg.cli import options
 from kg.store import open_store
-from kg.views.export import resolve_documents
+from kg.views.documents import resolve_documents, store_documents
 from kg.views.reason import materialise
 
 
@@ -31,7 +31,7 @@ def add_remove(sub: Any) -> None:
 
 def _run_remove(args: argparse.Namespace) -> int:
     with open_store(args.store) as store:
-        for doc in resolve_documents(store, args.documents):
+        for doc in resolve_documents(store_documents(store), args.documents, store.location):
             store.remove_document(doc)
             print(f"removed {doc}")
     return 0

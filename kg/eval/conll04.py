@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 from kg import errors
 from kg.eval.gold import Counts
+from kg.extract.relclf import LogReg, Tagger, bio_spans, spans_to_bio
+from kg.nlp.model import load_base_model
 from kg.resources import models_dir
 
 if TYPE_CHECKING:
@@ -232,8 +234,6 @@ def parse(
     from spacy.tokens import Doc
 
     if nlp is None:
-        from kg.nlp.model import load_base_model
-
         nlp = load_base_model()
     docs = []
     inputs = (
@@ -431,8 +431,6 @@ class Predictor:
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Predictor:
-        from kg.extract.relclf import LogReg, Tagger
-
         folder = folder or models_dir()
         tagger_path, rel_path = folder / TAGGER_FILE, folder / RELATIONS_FILE
         for p in (tagger_path, rel_path):
@@ -443,8 +441,6 @@ class Predictor:
         return cls(tagger, relations)
 
     def entities(self, doc: Doc) -> list[tuple[int, int, str]]:
-        from kg.extract.relclf import bio_spans
-
         return bio_spans(self.tagger.decode(token_features(doc)))
 
     def predict(self, sentence: Sentence, doc: Doc) -> Sentence:
@@ -556,8 +552,6 @@ def _frequent(feature_lists: Iterable[list[str]], min_count: int) -> set[str]:
 
 def _tune_threshold(data: list[tuple[list[str], int]], folds: int, seed: int) -> float:
     """Pick the probability threshold with the best F1 in k-fold cross-validation on TRAIN."""
-    from kg.extract.relclf import LogReg
-
     scored: list[tuple[float, int]] = []
     for k in range(folds):
         train = [d for i, d in enumerate(data) if i % folds != k]
@@ -587,8 +581,6 @@ def fit(
     progress: Progress | None = None,
 ) -> Predictor:
     """Learn the tagger and the relation classifier from parsed training sentences."""
-    from kg.extract.relclf import LogReg, Tagger, spans_to_bio
-
     say = progress or (lambda _msg: None)
     tags = ["O"] + [f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I")]
     ner_data = [

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.lines import Layout, read_layout
+from kg.nlp.tokens import token_view
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -31,11 +32,14 @@ GENERIC_KINDS: dict[str, tuple[str, str]] = {
     "soldiers": ("Armed Forces", "MilitaryUnit"),
     "chiefs": ("Armed Forces", "MilitaryUnit"),
     "army": ("Army", "MilitaryUnit"),
+    "armies": ("Army", "MilitaryUnit"),
     "navy": ("Navy", "MilitaryUnit"),
+    "navies": ("Navy", "MilitaryUnit"),
     "marines": ("Marines", "MilitaryUnit"),
     "police": ("Police", "PoliceUnit"),
     "policemen": ("Police", "PoliceUnit"),
     "government": ("Government", "GovernmentBody"),
+    "governments": ("Government", "GovernmentBody"),
     "authorities": ("Government", "GovernmentBody"),
     "congress": ("Congress", "GovernmentBody"),
     "delegation": ("delegation", "Organization"),
@@ -132,6 +136,62 @@ _NOT_NAMES = frozenset(
     }
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-]{1,11}$")
+_INITIAL = re.compile(r"^[A-Z]\.$")
+#: Lower-case words after a hyphen that make an adjective, not a longer name ("U.S.-led").
+_COMPOUND_TAILS = frozenset(
+    {
+        "based",
+        "led",
+        "backed",
+        "run",
+        "made",
+        "born",
+        "style",
+        "type",
+        "class",
+        "wide",
+        "level",
+        "owned",
+        "free",
+        "linked",
+        "related",
+        "sponsored",
+        "funded",
+        "trained",
+        "era",
+        "like",
+        "speaking",
+        "bound",
+        "flagged",
+        "registered",
+        "origin",
+        "american",
+        "african",
+        "brokered",
+    }
+)
+#: Words after a surname that belong to the name ("Harry Harris Jr.").
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+#: Lower-case particles inside a person's name ("Hugo de Zela", "Mohamed Ould Cheikh").
+_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "del",
+        "dos",
+        "das",
+        "do",
+        "van",
+        "von",
+        "der",
+        "bin",
+        "binti",
+        "ould",
+        "ben",
+        "al",
+        "el",
+    }
+)
 
 
 @dataclass
@@ -220,18 +280,38 @@ _HONORIFICS = frozenset(
 )
 
 
-def _clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def _clean_bounds(
+    doc: Doc, start: int, end: int, honorifics: frozenset[str] = frozenset()
+) -> tuple[int, int]:
     """Drop determiners, honorifics, punctuation, possessive markers and brackets at both ends."""
-    while start < end and (
-        doc[start].lower_ in ("the", "a", "an", "this", "these", "its", "their", "our")
-        or doc[start].lower_ in _HONORIFICS
-        or doc[start].is_punct
-        or doc[start].lower_ in ("’s", "'s")
-    ):
+    while start < end:
+        low = doc[start].lower_
+        if start + 2 < end and f"{low} {doc[start + 1].lower_}" in honorifics:
+            start += 2  # "Tan Sri"
+            continue
+        if not (
+            low in ("the", "a", "an", "this", "these", "its", "their", "our")
+            or low in _HONORIFICS
+            or low in honorifics
+            or doc[start].is_punct
+            or low in ("’s", "'s")
+        ):
+            break
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("’s", "'s", "’", "'")):
+    while end > start and (
+        doc[end - 1].is_punct
+        or doc[end - 1].lower_ in ("’s", "'s", "’", "'")
+        or doc[end - 1].lower_ in _CONNECTORS  # "Naval Striking and", "Maritime Service of"
+    ):
         end -= 1
     return start, end
+
+
+def _singular(word: str) -> str:
+    """ "Commands" -> "Command", "Ministries" -> "Ministry", "Armies" -> "Army"."""
+    if word.lower().endswith("ies"):
+        return word[:-3] + ("Y" if word.isupper() else "y")
+    return word[:-1] if word.lower().endswith("s") else word
 
 
 def _fold(text: str) -> str:
@@ -249,7 +329,12 @@ def _display_case(text: str) -> str:
     out = []
     for n, w in enumerate(words):
         low = w.lower()
-        out.append(low if n and low in ("and", "of", "the", "for", "de", "in") else w.capitalize())
+        if n == 0 and len(w) <= 4 and len(words) > 1:
+            out.append(w)  # "USS GREEN BAY": a ship's prefix stays in capitals
+        elif n and low in ("and", "of", "the", "for", "de", "in"):
+            out.append(low)
+        else:
+            out.append(w.capitalize())
     return " ".join(out)
 
 
@@ -292,8 +377,6 @@ class MentionFinder:
     # ------------------------------------------------------------ public
 
     def find(self, doc: Doc) -> list[Cand]:
-        from kg.nlp.tokens import token_view
-
         doc = token_view(doc)  # the passes below revisit every token: build them once
         layout = read_layout(doc, self._is_place)
         cands: list[Cand] = []
@@ -319,7 +402,7 @@ class MentionFinder:
     # ------------------------------------------------------------ sources
 
     def gazetteer(self, text: str) -> tuple[str, str, str | None] | None:
-        low = " ".join(text.lower().split())
+        low = " ".join(text.lower().replace(" & ", " and ").split())
         low = low[4:] if low.startswith("the ") else low
         hit = self._gaz.get(low)
         if hit is None:
@@ -366,6 +449,10 @@ class MentionFinder:
                 )
                 continue
             name = _display_case(written)
+            if all(
+                w.lower() in self.lex.common_words | self.lex.heads.keys() for w in name.split()
+            ):
+                continue  # "at Sea": a common noun, no name
             cls = "Place" if part.role == "place" else "Organization"
             if part.role == "outlet":
                 typed = self._typed(doc, start, end, "layout", None) if not part.text else None
@@ -382,7 +469,168 @@ class MentionFinder:
             or low + "." in self.lex.ranks
             or low in self.lex.titles
             or low in _HONORIFICS
+            or low in self.lex.honorifics
         )
+
+    def _generic_word(self, word: str) -> bool:
+        """A word of names that is a common noun or adjective: a head noun, a title word, a
+        common word of bodies' names, a connector or an ordinal."""
+        low = word.lower()
+        return (
+            low in self.lex.common_words
+            or low in self.lex.heads
+            or (low.endswith("s") and low[:-1] in self.lex.heads)
+            or low in self.lex.titles
+            or low in _CONNECTORS
+            or low in _ORDINALS
+        )
+
+    def _glued_name_tail(self, doc: Doc, k: int) -> bool:
+        """ "Suwana-adth", "Port-au-Prince": a lower-case piece glued by the hyphen at ``k`` to a
+        name word is part of the name ("U.S.-led", "Kenyan-trained" are not)."""
+        if k + 1 >= len(doc) or k < 1:
+            return False
+        prev, tail = doc[k - 1], doc[k + 1]
+        return (
+            tail.is_alpha
+            and tail.text.islower()
+            and tail.lower_ not in _COMPOUND_TAILS
+            and not tail.lower_.endswith(("ed", "ing"))
+            and self._name_word(prev)
+        )
+
+    def _is_rank(self, doc: Doc, k: int) -> bool:
+        """A rank word, or the "de Navío" of a Spanish rank ("Capitán de Navío")."""
+        low = doc[k].lower_
+        if low in self.lex.ranks or low + "." in self.lex.ranks:
+            return True
+        return (
+            k >= 2
+            and doc[k - 1].lower_ == "de"
+            and (doc[k - 2].lower_ in self.lex.ranks)
+            and doc[k].is_alpha
+        ) or (low == "de" and k >= 1 and doc[k - 1].lower_ in self.lex.ranks)
+
+    def _name_word(self, tok: Token) -> bool:
+        """A word that can be part of a person's name: capitalised, and not a head noun, a
+        title, a rank, a country or demonym, nor a word that is never a name."""
+        low = tok.lower_
+        if not (tok.text[:1].isupper() and any(ch.isalpha() for ch in tok.text)):
+            return False
+        if _INITIAL.match(tok.text):
+            return True
+        return not (
+            low in self.lex.heads
+            or low in self.lex.common_words
+            or (low.endswith("s") and low[:-1] in self.lex.heads)
+            or low in self.lex.titles
+            or low in self.lex.ranks
+            or low + "." in self.lex.ranks
+            or low in _NOT_NAMES
+            or low in _CONNECTORS
+            or self.lex.country_of(tok.text) is not None
+            or tok.text.isupper()
+            and len(tok.text) > 1
+        )
+
+    def _person_at(self, doc: Doc, end: int, floor: int) -> tuple[int, int] | None:
+        """The person's name that ends the tokens before ``end`` (2 to 5 name words, with
+        initials, particles and "Jr."), not starting before ``floor``: its ``(start, end)``."""
+        e = end
+        while e > floor and doc[e - 1].text == ".":
+            e -= 1  # a full stop the tokenizer left alone
+        k = e
+        while k > floor and doc[k - 1].lower_ in _NAME_SUFFIXES:
+            k -= 1  # "Harris Jr.", "Davies III"
+        if (
+            k - 2 > floor
+            and doc[k - 2].text == "-"
+            and not doc[k - 2].whitespace_
+            and not doc[k - 3].whitespace_
+            and doc[k - 1].is_alpha
+            and self._name_word(doc[k - 3])
+        ):
+            k -= 2  # "Suwana-adth": a hyphenated surname ends the name
+        words = 0
+        p = k
+        while p > floor:
+            tok = doc[p - 1]
+            if self._name_word(tok):
+                words += 1
+            elif not (
+                (tok.lower_ in _PARTICLES and words and p - 1 > floor)  # "Hugo de Zela"
+                or (tok.text == "-" and not tok.whitespace_ and p - 1 > floor)  # "Henry-Martin"
+            ):
+                break
+            p -= 1
+            if words > 5:
+                return None
+        while p < k and (doc[p].lower_ in _PARTICLES or doc[p].text == "-"):
+            p += 1
+        # the model's PERSON entity knows where a name starts better than capitals do ("US
+        # Green Beret Kevin Roe": "Green Beret" is no part of the name)
+        q = k - 1
+        if doc[q].ent_type_ == "PERSON":
+            while q > p and doc[q].ent_iob_ != "B" and doc[q - 1].ent_type_ == "PERSON":
+                q -= 1
+            if q > p and sum(1 for t in doc[q:k] if self._name_word(t)) >= 2:
+                p = q
+        return (p, e) if 2 <= words <= 5 and p < k else None
+
+    def _split_person(self, doc: Doc, start: int, end: int, source: str) -> list[Cand] | None:
+        """A person glued to the rank, title or organisation in front of the name ("U.S. Army
+        Lt. Col. Jane Roe", "Kenya Army Lt Gen Peter Kamau", "Deputy Minister Ana Ruiz",
+        "Police Service Ana Ruiz"): the person, with the rank or title form kept as an alias,
+        and the organisation as a mention of its own."""
+        start, end = _clean_bounds(doc, start, end, self.lex.honorifics)
+        if end - start < 3 or self.gazetteer(_span_text(doc, start, end)) is not None:
+            return None
+        found = self._person_at(doc, end, start)
+        if found is None or found[0] <= start:
+            return None
+        p, e = found
+        while p < e - 2 and self._is_rank(doc, p):
+            p += 1  # "Capitán de Navío Ana Ruiz": "Navío" is part of the rank
+        r = p
+        while r > start and (self._is_rank_or_title(doc[r - 1]) or self._is_rank(doc, r - 1)):
+            r -= 1
+        office = False
+        if r == p:
+            # no rank or title between them: split only after a known state or place, or a
+            # body whose name ends in its head noun ("ambassador to Thailand Ana Ruiz", "the
+            # Police Service Ana Ruiz")
+            hit = self.gazetteer(_span_text(doc, start, r))
+            office = all(
+                self._is_rank_or_title(t)
+                or t.lower_ in self.lex.common_words
+                or t.lower_ in _CONNECTORS
+                or (self.lex.country_of(t.text) is not None and t.lower_ in self.lex.demonyms)
+                for t in doc[start:r]
+            )
+            if not (
+                office  # "State for African Affairs Ana Ruiz": the end of a title
+                or (hit is not None and hit[1] in ("Country", "Place"))
+                or self.lex.heads.get(doc[r - 1].lower_) in _ORG_CLASSES
+            ):
+                return None
+        forms = [_span_text(doc, r, e)] if r < p else []
+        out = [Cand(p, e, _span_text(doc, p, e), "Person", source, forms=forms)]
+        while r > start and doc[r - 1].text in ("-", "–", "—", ",", "’s", "'s"):
+            r -= 1
+        cut = next(
+            (
+                t
+                for t in range(start + 1, r)
+                if self.lex.titles.get(doc[t].lower_) in ("head", "leader")
+            ),
+            r,
+        )
+        r = cut  # "GDF Staff Officer ...": the organisation ends before the office
+        if r > start and not (r == p and office):
+            org = self._typed(doc, start, r, source, None)
+            if org is not None and org.cls != "Person":
+                out.append(org)
+        return out
 
     def _confirm_headlines(self, doc: Doc, layout: Layout, cands: list[Cand]) -> list[Cand]:
         """In a title-case headline every word is capitalised, so a run of capitals is no
@@ -432,7 +680,7 @@ class MentionFinder:
     def _typed(
         self, doc: Doc, start: int, end: int, source: str, fallback: str | None
     ) -> Cand | None:
-        start, end = _clean_bounds(doc, start, end)
+        start, end = _clean_bounds(doc, start, end, self.lex.honorifics)
         if end <= start:
             return None
         # "Defence, Intelligence and Foreign Relations Committee": a list of capitalised words
@@ -447,6 +695,14 @@ class MentionFinder:
             and not self.lex.country_of(doc[start - 2].text)
         ):
             start -= 2
+        # "DIG-Administration Police Service": a title glued to the name by a hyphen
+        if (
+            end - start > 3
+            and self.lex.titles.get(doc[start].lower_) in ("head", "leader")
+            and doc[start + 1].text == "-"
+            and not doc[start].whitespace_
+        ):
+            start += 2
         # "Commander Defence Force": a title word in front is not part of the name
         if (
             end - start > 1
@@ -484,6 +740,13 @@ class MentionFinder:
                     country = country or c1
         if all(w.lower() in self.lex.titles or w.lower() in ("of", "the") for w in words):
             return None  # "Defense", "State": words of a title, not a name
+        if (
+            start >= 2
+            and doc[start - 1].lower_ == "of"
+            and self.lex.titles.get(doc[start - 2].lower_) in ("head", "leader")
+            and all(self._generic_word(w) for w in words)
+        ):
+            return None  # "Secretary of State for European Affairs": the rest of a title
         head = _head_word(words, self.lex.heads).lower()
         if head in self.lex.titles and head not in self.lex.heads:
             return None  # "US Chargé": a title
@@ -533,9 +796,13 @@ class MentionFinder:
                     and doc[j + 1].is_alpha
                     and not t.whitespace_
                     and (not doc[j - 1].whitespace_)
-                    and (_is_cap(doc[j + 1]) or doc[j - 1].lower_ in _PREFIX_WORDS)
+                    and (
+                        _is_cap(doc[j + 1])
+                        or doc[j - 1].lower_ in _PREFIX_WORDS
+                        or self._glued_name_tail(doc, j)
+                    )
                 ):
-                    j += 2  # "Anti-narcotics", "Air-Ground"
+                    j += 2  # "Anti-narcotics", "Air-Ground", "Suwana-adth"
                     continue
                 if (
                     t.lower_ in ("’s", "'s")
@@ -585,6 +852,13 @@ class MentionFinder:
                 and self.lex.heads.get(doc[j - 1].lower_)
             ):
                 j += 1  # "Panzer Brigade 45", "Task Force 41"
+            parts = self._split_coordination(doc, i, j, "name")
+            if parts is None:
+                parts = self._split_person(doc, i, j, "name")
+            if parts is not None:
+                out.extend(parts)
+                i = j
+                continue
             split = self._split_of(doc, i, j)
             if split is not None:
                 left, right = split
@@ -595,6 +869,7 @@ class MentionFinder:
             if cand is not None:
                 out.append(cand)
                 out.extend(self._distribute(doc, cand))
+                out.extend(self._owner_list(doc, cand))
             out.extend(self._ordinal_coordination(doc, i, j))
             i = j
         return out
@@ -636,6 +911,159 @@ class MentionFinder:
             # A capital at the start of a sentence means nothing by itself.
             return tok.pos_ == "PROPN" or tok.text.isupper()
         return True
+
+    # ------------------------------------------------------------ coordinations
+
+    def _complete(self, doc: Doc, start: int, end: int, source: str) -> list[Cand] | None:
+        """The mentions a span names when it stands as a name on its own: a gazetteer name, a
+        person (with a rank or title glued on), or a name with a head noun; else None."""
+        start, end = _clean_bounds(doc, start, end, self.lex.honorifics)
+        if end <= start:
+            return None
+        hit = self.gazetteer(_span_text(doc, start, end))
+        if hit is not None:
+            name, cls, country = hit
+            return [
+                Cand(start, end, _span_text(doc, start, end), cls, "gazetteer", country, key=name)
+            ]
+        people = self._split_person(doc, start, end, source)
+        if people is not None:
+            return people
+        if any(self.lex.titles.get(t.lower_) in ("head", "leader") for t in doc[start + 1 : end]):
+            return None  # "Staff Officer One – Operations": an office, not a name
+        found = self._person_at(doc, end, start)
+        if found is not None and found[0] == start:
+            return [Cand(start, found[1], _span_text(doc, start, found[1]), "Person", source)]
+        typed = self._typed(doc, start, end, source, None)
+        return [typed] if typed is not None and typed.cls != "Person" else None
+
+    def _inside_gazetteer_name(self, doc: Doc, start: int, end: int, k: int) -> bool:
+        """Whether token ``k`` lies inside a gazetteer name within ``[start, end)`` ("Trinidad
+        and Tobago Coast Guard")."""
+        for a in range(max(start, k - 5), k):
+            for b in range(min(end, k + 6), k + 1, -1):
+                if self.gazetteer(_span_text(doc, a, b)) is not None:
+                    return True
+        return False
+
+    def _split_coordination(self, doc: Doc, start: int, end: int, source: str) -> list[Cand] | None:
+        """Names joined by "and" are two names when each stands on its own ("U.S. 6th Fleet
+        and Naval Striking and Support Forces NATO", "Niger and Burkina Faso", "Deputy Minister
+        Ana Ruiz and Police Service Commander Jo Lee"); a demonym before another's name shares
+        its noun ("Italian and Norwegian Special Operations Commands"). An "and" inside one name
+        ("Naval Striking and Support Forces", "Trinidad and Tobago") is left alone."""
+        start, end = _clean_bounds(doc, start, end, self.lex.honorifics)
+        ands = [k for k in range(start + 1, end - 1) if doc[k].lower_ in ("and", "&")]
+        if not ands or self.gazetteer(_span_text(doc, start, end)) is not None:
+            return None
+        if end < len(doc) and doc[end].lower_ in GENERIC_KINDS:
+            bounds = [start - 1, *ands, end]
+            if all(
+                self.lex.country_of(_span_text(doc, a + 1, b)) is not None
+                for a, b in zip(bounds, bounds[1:], strict=False)
+            ):
+                return []  # "Brazilian and United States armies": qualifiers of one noun
+        for k in ands:
+            if self._inside_gazetteer_name(doc, start, end, k):
+                continue
+            shared = self._shared_noun(doc, start, k, end, source)
+            if shared is not None:
+                return shared
+            left = self._complete(doc, start, k, source)
+            if left is None:
+                continue
+            right = self._split_coordination(doc, k + 1, end, source) or self._complete(
+                doc, k + 1, end, source
+            )
+            if right is not None:
+                return left + right
+            if end < len(doc) and doc[end].lower_ in GENERIC_KINDS:
+                return None  # "U.S. and Colombian personnel": qualifiers of one noun
+            if k + 2 == end or all(
+                t.lower_ in self.lex.common_words or self.lex.country_of(t.text) is not None
+                for t in doc[k + 1 : end]
+            ):
+                return left  # "... and American", "... and Naval Striking": a stray tail
+        return None
+
+    def _shared_noun(
+        self, doc: Doc, start: int, k: int, end: int, source: str
+    ) -> list[Cand] | None:
+        """ "Italian and Norwegian Special Operations Commands", "Kenyan, Ugandan and Somali
+        armies": demonyms (or country names) before one noun each name their own body."""
+        qualifiers = [t for t in range(start, k) if doc[t].text not in (",", "and", "&")]
+        if not qualifiers or any(self.lex.country_of(doc[t].text) is None for t in qualifiers):
+            return None
+        last = self._country_prefix(doc, k + 1, end)
+        if last is None:
+            return None
+        head = doc[end - 1]
+        plural = head.lower_.endswith("s") and (
+            head.lower_[:-1] in self.lex.heads or head.lower_ in GENERIC_KINDS
+        )
+        if not plural:
+            return None
+        rest = _span_text(doc, last, end - 1)
+        singular = _singular(head.text)
+        out: list[Cand] = []
+        for q in [*qualifiers, k + 1]:
+            q_end = q + 1 if q < k else last
+            word = _span_text(doc, q, q_end)
+            name = " ".join(x for x in (word, rest, singular) if x)
+            typed = self._typed_name(name, source)
+            if typed is None:
+                return None
+            cls, country, kind = typed
+            out.append(Cand(q, q_end if q < k else end, name, cls, "coordination", country, kind))
+        return out
+
+    def _country_prefix(self, doc: Doc, start: int, end: int) -> int | None:
+        """The token after a leading country or demonym of ``[start, end)`` (None: none)."""
+        for n in (3, 2, 1):
+            if start + n < end and self.lex.country_of(_span_text(doc, start, start + n)):
+                return start + n
+        return None
+
+    def _typed_name(self, name: str, source: str) -> tuple[str, str | None, str | None] | None:
+        """Class, country and kind of a name built from a coordination."""
+        hit = self.gazetteer(name)
+        if hit is not None:
+            return hit[1], hit[2], None
+        words = name.split()
+        country: str | None = self.lex.country_of(words[0])
+        low = [w.lower() for w in words]
+        if low[-1] in GENERIC_KINDS and all(w in GENERIC_MODS for w in low[1:-1]):
+            kind, cls = GENERIC_KINDS[low[-1]]
+            return cls, country, kind
+        head_cls = self.lex.heads.get(_head_word(words, self.lex.heads).lower())
+        return (head_cls, country, None) if head_cls else None
+
+    def _owner_list(self, doc: Doc, cand: Cand) -> list[Cand]:
+        """ "the Armed Forces of Peru, Colombia, Ecuador and Chile": one body of each state
+        listed after "of"."""
+        words = cand.name.split()
+        if cand.cls not in _ORG_CLASSES or len(words) < 3 or words[-2].lower() != "of":
+            return []
+        if self.lex.country_of(words[-1]) is None:
+            return []
+        base = " ".join(words[:-1])
+        out: list[Cand] = []
+        k = cand.end
+        while k + 1 < len(doc) and doc[k].text in (",", "and", "&"):
+            m = k + 1
+            if doc[m].lower_ in ("and", "&"):
+                m += 1
+            e = m
+            while e < len(doc) and _is_cap(doc[e]) and e - m < 4:
+                e += 1
+            country = self.lex.country_of(_span_text(doc, m, e)) if e > m else None
+            if country is None:
+                break
+            out.append(
+                Cand(m, e, f"{base} {_span_text(doc, m, e)}", cand.cls, "coordination", country)
+            )
+            k = e
+        return out
 
     def _distribute(self, doc: Doc, cand: Cand) -> list[Cand]:
         """ "Ministries of Foreign Affairs, Interior, and Defense" -> three ministries."""
@@ -783,21 +1211,26 @@ class MentionFinder:
                             kind=kind,
                         )
                     )
-                    # "U.S. and Colombian personnel": the first demonym of a coordination too
-                    if s >= 2 and doc[s - 1].lower_ == "and":
-                        c2 = self.lex.country_of(doc[s - 2].text)
-                        if c2:
-                            out.append(
-                                Cand(
-                                    s - 2,
-                                    s - 1,
-                                    doc[s - 2].text + " " + doc[tok.i].text,
-                                    cls,
-                                    "generic",
-                                    country=c2,
-                                    kind=kind,
-                                )
+                    # "U.S. and Colombian personnel", "the Kenyan, Ugandan and Somali armies":
+                    # the other demonyms of a coordination too
+                    for q0, q1, c2 in self._coordinated_qualifiers(doc, s):
+                        out.append(
+                            Cand(
+                                q0,
+                                q1,
+                                _span_text(doc, q0, q1)
+                                + " "
+                                + (
+                                    _singular(doc[tok.i].text)
+                                    if tok.lower_ in ("armies", "navies", "governments")
+                                    else doc[tok.i].text
+                                ),
+                                cls,
+                                "generic",
+                                country=c2,
+                                kind=kind,
                             )
+                        )
                     break
             else:
                 # "Peruvian armed forces and police": police shares the demonym
@@ -827,6 +1260,29 @@ class MentionFinder:
                             )
         return out
 
+    def _coordinated_qualifiers(self, doc: Doc, s: int) -> list[tuple[int, int, str]]:
+        """The countries or demonyms listed before the one at ``s`` ("Kenyan, Ugandan and" before
+        "Somali armies"): their token spans and countries, nearest first."""
+        out: list[tuple[int, int, str]] = []
+        k = s
+        while k >= 2 and doc[k - 1].lower_ in ("and", ",", "&"):
+            found = None
+            for n in (3, 2, 1):
+                a = k - 1 - n
+                if a < 0:
+                    continue
+                country = self.lex.country_of(_span_text(doc, a, k - 1))
+                if country and doc[a].lower_ != "the" and not doc[a].is_space:
+                    found = (a, k - 1, country)
+                    break
+            if found is None:
+                break
+            out.append(found)
+            k = found[0]
+            if doc[found[1]].lower_ in ("and", "&") and (k < 1 or doc[k - 1].text != ","):
+                break  # "A and B": the list starts at A
+        return out
+
     def _ner(self, doc: Doc, layout: Layout) -> list[Cand]:
         out: list[Cand] = []
         fallback = {
@@ -850,6 +1306,19 @@ class MentionFinder:
                 if doc[k].text in ("(", ")", "[", "]"):
                     end = k
                     break
+            while end + 1 < len(doc) and (
+                doc[end].text == "-"
+                and not doc[end].whitespace_
+                and not doc[end - 1].whitespace_
+                and self._glued_name_tail(doc, end)
+            ):
+                end += 2  # "Surapong Suwana" + "-adth"
+            parts = self._split_coordination(doc, start, end, "ner")
+            if parts is None:
+                parts = self._split_person(doc, start, end, "ner")
+            if parts is not None:
+                out.extend(parts)
+                continue
             # "the Defence Force’s Harbour Patrol Unit": two names
             for k in range(start + 1, end - 1):
                 if doc[k].lower_ in ("’s", "'s"):

@@ -7,7 +7,8 @@ Files (tab-separated, ``#`` starts a comment line):
 - ``organizations.tsv``: name, class, country, other names.
 - ``heads.tsv``: head word, class.
 - ``titles.tsv``: title word, role (head, mod, leader, skip).
-- ``ranks.txt``, ``say_verbs.txt``: one word per line.
+- ``ranks.txt``, ``say_verbs.txt``, ``honorifics.txt``, ``common_words.txt``: one word (or pair
+  of words) per line.
 - ``triggers.tsv``: lemma, part of speech, frame.
 - ``calibration.tsv``: rule id, base confidence (written by ``kg.calibrate``).
 """
@@ -55,6 +56,10 @@ class Lexicon:
     heads: dict[str, str] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     ranks: frozenset[str] = frozenset()
+    #: forms of address before a name ("Datuk", "Tan Sri"): no part of it
+    honorifics: frozenset[str] = frozenset()
+    #: common nouns and adjectives of the names of bodies ("special", "affairs")
+    common_words: frozenset[str] = frozenset()
     say_verbs: frozenset[str] = frozenset()
     #: (lemma, "VERB"|"NOUN") -> frame
     triggers: dict[tuple[str, str], set[str]] = field(default_factory=dict)
@@ -94,6 +99,8 @@ def load() -> Lexicon:
     lx.heads = {r[0].lower(): _col(r, 1) for r in _rows("heads.tsv")}
     lx.titles = {r[0].lower(): _col(r, 1) or "head" for r in _rows("titles.tsv")}
     lx.ranks = frozenset(r[0].lower() for r in _rows("ranks.txt"))
+    lx.honorifics = frozenset(" ".join(r[0].lower().split()) for r in _rows("honorifics.txt"))
+    lx.common_words = frozenset(r[0].lower() for r in _rows("common_words.txt"))
     lx.say_verbs = frozenset(r[0].lower() for r in _rows("say_verbs.txt"))
     for row in _rows("triggers.tsv"):
         lx.triggers.setdefault((row[0].lower(), _col(row, 1).upper()), set()).add(_col(row, 2))

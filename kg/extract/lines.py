@@ -499,7 +499,46 @@ def _dateline(
         layout.line_of[i] = "dateline"
     layout.skip.update(line[k:nxt])
     layout.boundaries.add(line[nxt])
+    _second_dateline(doc, line, nxt, layout)
     return True
+
+
+def _second_dateline(doc: Doc, line: list[int], k: int, layout: Layout) -> None:
+    """ "QLD, AUSTRALIA -- USS ROE, at Sea - U.S. Marines trained …": a second place segment
+    before another spaced dash is part of the dateline too."""
+    m = k
+    groups: list[list[int]] = []
+    while m < len(line) and m - k < 10:
+        tok = doc[line[m]]
+        if _cap(tok) and tok.is_alpha:
+            if (
+                not groups
+                or doc[line[m - 1]].text in (",",)
+                or doc[line[m - 1]].lower_
+                in (
+                    "at",
+                    "aboard",
+                    "off",
+                    "near",
+                )
+            ):
+                groups.append([])
+            groups[-1].append(line[m])
+        elif tok.text == "," or tok.lower_ in ("at", "aboard", "off", "near"):
+            pass
+        elif _DASHES.match(tok.text) and tok.whitespace_ and m + 1 < len(line):
+            if not groups or not _cap(doc[line[m + 1]]):
+                return
+            for g in groups:
+                _add_part(layout, g, "place", "dateline")
+            for i in line[k : m + 1]:
+                layout.line_of[i] = "dateline"
+            layout.skip.add(line[m])
+            layout.boundaries.add(line[m + 1])
+            return
+        else:
+            return
+        m += 1
 
 
 def _dateline_word(doc: Doc, line: list[int], k: int) -> bool:

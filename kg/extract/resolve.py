@@ -55,6 +55,18 @@ def normalize_key(name: str) -> str:
     return text
 
 
+#: Words after a surname ("Jr.") that a short form leaves out.
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def _person_words(name: str) -> list[str]:
+    """A person's name as words, without a suffix such as "Jr." or "III"."""
+    words = _words(normalize_key(name))
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words = words[:-1]
+    return words
+
+
 def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[\s\-–]+", text.lower().replace("’s", "").replace("'s", "")) if w]
 
@@ -308,13 +320,19 @@ def _match(
         return c.key, "gazetteer"
     if n in by_norm and _compatible_cls(entities[by_norm[n]].cls, c.cls):
         return by_norm[n], "same name or acronym"
-    if c.source == "ner" and c.cls == "Organization" and len(_words(normalize_key(c.name))) == 1:
-        # "Hartley said ...": a surname the model read as an organisation
+    if (
+        c.source in ("ner", "name")
+        and not c.key
+        and c.cls != "Country"
+        and len(_words(normalize_key(c.name))) == 1
+    ):
+        # "Hartley said ...", "– Marles" in a headline: a surname the model read as an
+        # organisation or a place
         people = [
             k
             for k, e in entities.items()
             if e.cls == "Person"
-            and any(_words(n)[-1:] == _words(normalize_key(c.name)) for n in info[k].names)
+            and any(_person_words(n)[-1:] == _words(normalize_key(c.name)) for n in info[k].names)
         ]
         if len(people) == 1:
             c.cls = "Person"
@@ -350,7 +368,8 @@ def _match(
             if len(w) <= len(words):
                 continue
             if ent.cls == "Person" or c.cls == "Person":
-                if ent.cls == c.cls and w[-len(words) :] == words:
+                pw = _person_words(name)  # "Teodoro" is the surname of "Ana Teodoro Jr."
+                if ent.cls == c.cls and len(pw) > len(words) and pw[-len(words) :] == words:
                     hits.append(key)
                     break
                 continue

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kg import errors
+from kg.rdf.sparql import PREFIXES
 from kg.rdf.vocab import BASE
 
 #: Largest query text accepted (characters); larger ones are refused before parsing.
@@ -264,8 +265,6 @@ def check_sparql(
 
 def _resolve(term: Any, declared: dict[str, str]) -> str:
     """Return the IRI of a FROM target: an IRI, or a prefixed name (kg's prefixes as fallback)."""
-    from kg.rdf.sparql import PREFIXES
-
     if getattr(term, "name", None) == "pname":
         prefix = str(dict.get(term, "prefix") or "")
         base = declared.get(prefix, PREFIXES.get(prefix, prefix + ":"))

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kg.rdf.terms import to_ox
 from kg.rdf.vocab import BASE, DOCUMENT, ENTITY, FACT, KG, PROV, STATEMENT
 
 #: Prefixes every kg query may use without declaring them.
@@ -165,8 +166,6 @@ def check_name(name: str) -> str:
 
 def term_text(term: Any) -> str:
     """Serialise an RDF term (rdflib, pyoxigraph or a plain string) as escaped SPARQL syntax."""
-    from kg.rdf.terms import to_ox
-
     return str(to_ox(term if not isinstance(term, str) or hasattr(term, "n3") else _literal(term)))
 
 

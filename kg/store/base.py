@@ -33,6 +33,14 @@ from kg.rdf.safety import MAX_TRIPLE_PATTERNS as _MAX_TRIPLE_PATTERNS
 from kg.rdf.sparql import INFERRED_GRAPH, bind
 from kg.rdf.terms import Quad, from_ox, ox_quad, to_ox
 from kg.rdf.vocab import KG
+from kg.store.merged import (
+    FACT_COUNTS,
+    copy_text,
+    document_change,
+    fact_node_lines,
+    is_document_graph,
+    update_text,
+)
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -293,8 +301,6 @@ class Store(ABC):
             if new:
                 operations.append(f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
             if merged is not None:
-                from kg.store.merged import copy_text, update_text
-
                 # the merged graph is a set: triples it holds already stay once; the store
                 # copies them from the new graph (sending or parsing them twice costs more)
                 operations += [copy_text(g) if new else "", update_text(merged)]
@@ -314,8 +320,6 @@ class Store(ABC):
         g = to_ox(_iri(doc_iri))
         old = self._graph_quads(_iri(doc_iri))
         if old:
-            from kg.store.merged import update_text
-
             merged = self._merged_change(g, old, [])
             text = merged and update_text(merged)
             self._update(f"DROP SILENT GRAPH {g}" + (f" ;\n{text}" if text else ""))
@@ -328,8 +332,6 @@ class Store(ABC):
 
     def _merged_change(self, graph: Any, old: Iterable[Any], new: Iterable[Any]) -> Change | None:
         """What writing a document graph does to the merged graph (None: not kept here)."""
-        from kg.store.merged import document_change, is_document_graph
-
         if not is_document_graph(graph):
             return None
         self._ensure_merged()
@@ -343,8 +345,6 @@ class Store(ABC):
         For a store written before the merged graph existed (the embedded store does it when
         opened for writing, a server before its first write) and for an RDF file read in memory.
         """
-        from kg.store.merged import FACT_COUNTS, fact_node_lines
-
         self._need_writable()
         self._update("CLEAR SILENT DEFAULT")
         self._copy_documents_to_default()

@@ -36,6 +36,7 @@ from kg.store.lock import (
     take_read_lock,
     take_write_lock,
 )
+from kg.store.merged import copy_text, is_document_graph
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -171,8 +172,6 @@ class OxigraphStore(Store):
 
     def _others(self, graph: Any, triples: list[Any]) -> list[int]:
         """From the indexes: Oxigraph does not push a VALUES binding into ``GRAPH ?g``."""
-        from kg.store.merged import is_document_graph
-
         counts = []
         for t in triples:
             found = self._db.quads_for_pattern(t.subject, t.predicate, t.object)
@@ -183,8 +182,6 @@ class OxigraphStore(Store):
 
     def _copy_documents_to_default(self) -> None:
         """One graph at a time: one update over all of them would hold every triple at once."""
-        from kg.store.merged import copy_text, is_document_graph
-
         for graph in list(self._db.named_graphs()):
             if is_document_graph(graph):
                 self._update(copy_text(graph))

@@ -31,6 +31,7 @@ from kg.rdf.sparql import INFERRED_GRAPH, from_graphs, query_form, with_prologue
 from kg.rdf.terms import to_ox
 from kg.rdf.vocab import DOCUMENT
 from kg.store.base import Store
+from kg.store.merged import FACT_COUNTS, fact_node_lines
 
 TIMEOUT_S = 300.0
 _USER_AGENT = "kg (SPARQL 1.1 client)"
@@ -157,8 +158,6 @@ class RemoteStore(Store):
 
     def rebuild_merged(self) -> None:
         """Recompute the merged graph on the server in one update request (one transaction)."""
-        from kg.store.merged import FACT_COUNTS, fact_node_lines
-
         self._need_writable()
         facts = "\n".join(fact_node_lines(self._raw_query(FACT_COUNTS, union=False)))
         self._update(

@@ -10,6 +10,8 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from kg.views.network import simple_undirected
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -27,8 +29,6 @@ def centrality(G: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
     number of facts between two entities (symmetric facts have no meaningful direction).
     """
     import networkx as nx
-
-    from kg.views.network import simple_undirected
 
     U = simple_undirected(G)
     n = U.number_of_nodes()
@@ -71,8 +71,6 @@ def communities(G: nx.MultiDiGraph, *, min_size: int = 2) -> list[dict[str, Any]
     (isolated entities) are left out unless ``min_size`` is 1.
     """
     import networkx as nx
-
-    from kg.views.network import simple_undirected
 
     U = simple_undirected(G)
     if U.number_of_edges() == 0:

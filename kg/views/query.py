@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import errors
+from kg.rdf.sparql import PREFIXES, check_name, query_form
 from kg.resources import queries_dir
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -53,8 +54,6 @@ def read_query(arg: str) -> tuple[str, str]:
     if _SAVED_NAME.match(arg):
         if arg in saved:
             return saved[arg].read_text(encoding="utf-8"), str(saved[arg])
-        from kg.rdf.sparql import query_form
-
         if not query_form(arg):
             raise errors.no_such_query(arg, sorted(saved))
     return arg, "the query text"
@@ -113,8 +112,6 @@ def check_params(text: str, params: Iterable[str], origin: str = "the query text
 
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
     """Parse ``NAME=VALUE`` strings; values stay strings (bound as plain literals)."""
-    from kg.rdf.sparql import check_name
-
     params: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -156,8 +153,6 @@ def run_query(
     try:
         result = source.raw(text, params or None)
     except errors.QueryError as err:
-        from kg.rdf.sparql import query_form
-
         # checked only once the store refused the text: this path runs on every query
         if query_form(text) == "UPDATE":
             raise errors.query_not_allowed(
@@ -199,8 +194,6 @@ def _boolean(value: bool, fmt: str) -> str:
 def _turtle(triples: Any) -> str:
     import pyoxigraph as ox
 
-    from kg.rdf.sparql import PREFIXES
-
     data = ox.serialize(list(triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
     return data.decode("utf-8")
 
@@ -209,8 +202,6 @@ def _cell(term: Any) -> str:
     """Show a term compactly: IRIs with a known prefix shortened, literals as their text (whole,
     white space folded)."""
     import pyoxigraph as ox
-
-    from kg.rdf.sparql import PREFIXES
 
     if term is None:
         return ""

@@ -49,7 +49,12 @@ from typing import Any
 
 from kg import errors
 from kg.errors import Refused
+from kg.rdf.sparql import PREFIXES, from_graphs, keywords, query_form
+from kg.store import open_graph, scheme
+from kg.store.lock import writer_waiting
+from kg.views.explorer import render
 from kg.views.formats import GRAPH_MEDIA, RESULT_MEDIA, choose
+from kg.views.httpd import HTTPServer
 from kg.views.webapp import Request, Response, WebApp, static_file
 from kg.views.webguard import Guard
 
@@ -69,8 +74,6 @@ BUSY_MESSAGE = (
 
 def check_query(text: str, graphs: set[str], dataset: list[str]) -> str:
     """Return the query form, or raise ``Refused`` for what a read-only endpoint must not run."""
-    from kg.rdf.sparql import from_graphs, keywords, query_form
-
     form = query_form(text)
     if form == "UPDATE":
         raise Refused(403, "updates are not allowed: this endpoint is read-only")
@@ -149,8 +152,6 @@ def run_limited(source: Any, text: str, media: str, max_rows: int, max_bytes: in
             "nq": ox.RdfFormat.N_QUADS,
             "trig": ox.RdfFormat.TRIG,
         }[kind]
-        from kg.rdf.sparql import PREFIXES
-
         if kind in ("nq", "trig"):  # the constructed triples, in the default graph
             quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
             prefixes = PREFIXES if kind == "trig" else None
@@ -183,11 +184,7 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
     """
-    from kg.store import open_graph
-    from kg.store import scheme as _is_remote
-    from kg.store.lock import writer_waiting
-
-    folder = Path(store) if store and not _is_remote(store) else None
+    folder = Path(store) if store and not scheme(store) else None
     source: Any = None
     graphs: set[str] = set()
 
@@ -338,8 +335,6 @@ def sparql_protocol(pool: WorkerPool, limits: Limits) -> Callable[[Request], Res
 def answer_query(
     pool: WorkerPool, limits: Limits, params: dict[str, list[str]], accept: str
 ) -> Response:
-    from kg.rdf.sparql import query_form
-
     if "update" in params:
         raise Refused(403, "updates are not allowed: this endpoint is read-only")
     if "query" not in params:
@@ -370,11 +365,8 @@ DEFAULT_QUERY = (
 
 def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response]:
     """Return the handler of ``/``: a form, and the result of its query as an HTML table."""
-    from kg.views.explorer import render
 
     def handle(request: Request) -> Response:
-        from kg.rdf.sparql import query_form
-
         query = request.param("query")
         context: dict[str, Any] = {"query": query or DEFAULT_QUERY}
         if query:
@@ -425,15 +417,11 @@ class Server:
         token: str | None = None,
         allow_hosts: tuple[str, ...] = (),
     ) -> None:
-        from kg.views.httpd import HTTPServer
-
         if bool(graph_file) == bool(store):
             raise errors.both_graph_sources() if graph_file else errors.no_graph_source()
         if store and not store.startswith(("sparql+http://", "sparql+https://")):
             # fail early, in this process, with the store's own message; a writer at work is
             # no reason not to start (the workers open the store once it is done)
-            from kg.store import open_graph
-
             with contextlib.suppress(errors.StoreBusy):
                 open_graph(store=store, wait=0).close()
         self.limits = Limits(timeout, max_rows, max_bytes)

@@ -348,8 +348,8 @@ def test_bad_filters_are_user_errors(G: nx.MultiDiGraph, tmp_path: Path) -> None
     with pytest.raises(errors.InputError) as err:
         viz.write_html(G, out, document="nope")
     assert err.value.message == (
-        "no document 'nope' in the graph. Give a document id, title or file name "
-        "(documents: peru-1, peru-2, undated)."
+        "no document 'nope' in the graph. Give a document IRI, id, title or the file it was "
+        "built from (documents: peru-1, peru-2, undated)."
     )
     assert not out.exists()
 
