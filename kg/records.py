@@ -145,6 +145,7 @@ class DocumentStatus:
     status: str
     reason: str = ""
     doc_id: str = ""
-    entities: int = 0
+    entities: int = 0  # in the document's graph, as kg.rdf.counts defines them
     facts: int = 0
     words: int = 0
+    statements: int = 0

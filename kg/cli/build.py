@@ -12,6 +12,7 @@ from kg.cli import options
 from kg.cli.options import open_source
 from kg.ingest import IngestOptions
 from kg.ingest.jsonl import parse_fields
+from kg.rdf.counts import MEANING
 from kg.records import DocumentStatus
 from kg.run.build import build
 from kg.run.progress import Progress
@@ -127,7 +128,11 @@ def _run_build(args: argparse.Namespace) -> int:
         bar(st, st.words)
         if args.quiet or (bar.enabled and st.status in ("ok", "unchanged")):
             return  # the progress line shows them; problems are printed above it
-        detail = f"{st.entities} entities, {st.facts} facts" if st.status == "ok" else st.reason
+        detail = (
+            f"{st.entities} entities, {st.facts} facts, {st.statements} statements"
+            if st.status == "ok"
+            else st.reason
+        )
         if bar.enabled:
             sys.stderr.write("\r\x1b[K")
         print(f"  [{st.status}] {st.source}: {detail}", file=sys.stderr)
@@ -161,11 +166,13 @@ def _run_build(args: argparse.Namespace) -> int:
 
 def _print_build_summary(args: argparse.Namespace, report: BuildReport) -> None:
     where = " and ".join(x for x in (args.output, args.store and f"store {args.store}") if x)
+    holds = args.output or f"the store {args.store}"
     print(
         f"{report.count('ok')} documents built, {report.count('unchanged')} unchanged, "
-        f"{report.count('skipped')} skipped, {report.count('failed')} failed; "
-        f"{report.entities} entities, {report.facts} facts in {report.seconds:.1f}s → {where}"
+        f"{report.count('skipped')} skipped, {report.count('failed')} failed "
+        f"in {report.seconds:.1f}s → {where}"
     )
+    print(f"  {holds} holds {report.graph.text()} ({MEANING})")
     docs_s, words_s = report.rates()
     if report.count("ok"):
         print(f"  {report.words} words; {docs_s:.1f} documents/s, {words_s:,.0f} words/s")

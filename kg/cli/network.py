@@ -9,6 +9,7 @@ from typing import Any
 
 from kg.cli import options
 from kg.cli.options import open_source
+from kg.rdf.counts import count_graph
 from kg.views.analytics import format_stats, stats
 from kg.views.network import to_networkx
 from kg.views.viz import write_html
@@ -127,5 +128,6 @@ def add_stats(sub: Any) -> None:
 def _run_stats(args: argparse.Namespace) -> int:
     with open_source(args) as source:
         G = to_networkx(source)
-    sys.stdout.write(format_stats(stats(G, top=max(args.top, 0)), fmt=args.format))
+        counts = count_graph(source)
+    sys.stdout.write(format_stats(stats(G, top=max(args.top, 0), counts=counts), fmt=args.format))
     return 0

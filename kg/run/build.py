@@ -13,6 +13,7 @@ from typing import Any
 
 from kg import checks
 from kg.ingest import IngestOptions, iter_documents
+from kg.rdf.counts import QuadCounter, count_graph
 from kg.rdf.quads import extraction_quads
 from kg.rdf.terms import document_iri
 from kg.records import Document, DocumentStatus
@@ -86,28 +87,37 @@ def build(
         else:
             per_doc = _serial(todo, min_confidence, note)
 
+        built = QuadCounter()  # what goes into the output file (kg.rdf.counts)
+
         def written() -> Iterator[list[Any]]:
             for summary, quads in per_doc:
                 if db is not None:
                     _replace(db, document_iri(summary.doc_id), quads, summary)
                 report.words += summary.words
+                counts = QuadCounter().add_quads(quads).result()
+                if output is not None:
+                    built.add_quads(quads)
                 note(
                     DocumentStatus(
                         summary.source,
                         "ok",
                         doc_id=summary.doc_id,
-                        entities=summary.entities,
-                        facts=summary.facts,
+                        entities=counts.entities,
+                        facts=counts.facts,
                         words=summary.words,
+                        statements=counts.statements,
                     )
                 )
                 yield quads
 
         if output is not None:
             write_quads((q for quads in written() for q in quads), Path(output))
+            report.graph = built.result()
         else:
             for _ in written():
                 pass
+            if db is not None:
+                report.graph = count_graph(db)  # the whole store, earlier documents too
     finally:
         if db is not None:
             db.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.rdf.counts import GraphCounts
 from kg.records import DocumentStatus
 
 
@@ -13,23 +14,22 @@ class BuildReport:
 
     Totals are counters, so a build of a million documents does not keep a million statuses:
     ``documents`` holds every skipped or failed input (with its reason) and the first
-    ``keep_ok`` others.
+    ``keep_ok`` others. ``graph`` counts what was built (the output file, else the store), as
+    ``kg.rdf.counts`` defines it: entities and facts distinct across documents, so the same
+    figures as ``kg stats`` on it.
     """
 
     documents: list[DocumentStatus] = field(default_factory=list)
     seconds: float = 0.0
     words: int = 0
     keep_ok: int = 1000
+    graph: GraphCounts = field(default_factory=GraphCounts)
     _counts: dict[str, int] = field(default_factory=dict, repr=False)
-    _entities: int = field(default=0, repr=False)
-    _facts: int = field(default=0, repr=False)
     _ok_kept: int = field(default=0, repr=False)
 
     def add(self, status: DocumentStatus) -> None:
         """Record one input's status (always through here, so the counters stay right)."""
         self._counts[status.status] = self._counts.get(status.status, 0) + 1
-        self._entities += status.entities
-        self._facts += status.facts
         routine = status.status in ("ok", "unchanged")
         if not routine or self._ok_kept < self.keep_ok:
             self.documents.append(status)
@@ -40,11 +40,18 @@ class BuildReport:
 
     @property
     def entities(self) -> int:
-        return self._entities
+        """Distinct entities of the graph built."""
+        return self.graph.entities
 
     @property
     def facts(self) -> int:
-        return self._facts
+        """Distinct facts of the graph built."""
+        return self.graph.facts
+
+    @property
+    def statements(self) -> int:
+        """Pieces of evidence (rdf:Statement) of the graph built."""
+        return self.graph.statements
 
     @property
     def failed(self) -> bool:

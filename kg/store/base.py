@@ -145,8 +145,8 @@ class Store(ABC):
         """Every pyoxigraph quad of the store, less the merged graph (derived from the others)."""
 
     @abstractmethod
-    def _others(self, graph: Any, triples: list[Any]) -> list[int]:
-        """For each triple, how many document graphs other than ``graph`` hold it."""
+    def _others(self, graph: Any, triples: list[Any]) -> list[set[str]]:
+        """For each triple, the document graphs other than ``graph`` that hold it."""
 
     @abstractmethod
     def _copy_documents_to_default(self) -> None:

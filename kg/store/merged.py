@@ -8,6 +8,10 @@ relation properties) also has a node with its corroboration count::
     fact:HASH a kg:Fact ; rdf:subject S ; rdf:predicate P ; rdf:object O ;
               kg:documentCount N .      # N document graphs assert S P O
 
+A fact of a symmetric property (trainsWith, cooperatesWith, meetsWith) is one fact in either
+direction: its node names the two entities in IRI order and counts the documents that state
+either direction.
+
 The store keeps it in step: the one SPARQL update that adds, replaces or removes a document's
 graph also inserts the document's triples into the default graph and applies ``document_change``
 (triples no other document holds any more, fact counts), so both change in one transaction.
@@ -24,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.rdf.vocab import DOCUMENT, FACT, KG, PROPERTIES, STATEMENT
+from kg.rdf.vocab import DOCUMENT, FACT, KG, PROPERTIES, STATEMENT, SYMMETRIC_PROPERTIES
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _TYPE = f"<{_RDF}type>"
@@ -35,12 +39,13 @@ _FACT_CLASS = f"<{KG.Fact}>"
 _COUNT = f"<{KG.documentCount}>"
 _INTEGER = "<http://www.w3.org/2001/XMLSchema#integer>"
 FACT_PROPERTIES = frozenset(str(KG[name]) for name in PROPERTIES)
+SYMMETRIC = frozenset(str(KG[name]) for name in SYMMETRIC_PROPERTIES)
 DOCUMENT_NS = str(DOCUMENT)
 _STATEMENT_NS = str(STATEMENT)
 
-#: For triples: how many document graphs other than the one being written hold each of them
+#: For triples: the document graphs other than the one being written that hold each of them
 #: (the embedded store answers from its indexes, a server in one request per hundred).
-Holding = Callable[[list[Any]], list[int]]
+Holding = Callable[[list[Any]], list[set[str]]]
 
 
 def is_document_graph(graph: Any) -> bool:
@@ -52,6 +57,29 @@ def is_document_graph(graph: Any) -> bool:
 def is_fact(triple: Any) -> bool:
     """Whether ``triple`` is a fact (an ontology relation): the triples that get a count."""
     return triple.predicate.value in FACT_PROPERTIES
+
+
+def fact_key(subject: Any, predicate: Any, obj: Any) -> tuple[Any, Any, Any]:
+    """The fact a triple states: itself, or for a symmetric property its two entities in IRI
+    order (``B trainsWith A`` and ``A trainsWith B`` are one fact)."""
+    if (
+        predicate.value in SYMMETRIC
+        and type(obj).__name__ == "NamedNode"
+        and obj.value < subject.value
+    ):
+        return obj, predicate, subject
+    return subject, predicate, obj
+
+
+def _directions(key: tuple[Any, Any, Any]) -> list[Any]:
+    """The triples that state a fact: one, or both directions of a symmetric one."""
+    import pyoxigraph as ox
+
+    s, p, o = key
+    found = [ox.Triple(s, p, o)]
+    if p.value in SYMMETRIC and type(o).__name__ == "NamedNode" and o != s:
+        found.append(ox.Triple(o, p, s))
+    return found
 
 
 def fact_iri(subject: Any, predicate: Any, obj: Any) -> str:
@@ -100,7 +128,8 @@ def document_change(graph: Any, old: Iterable[Any], new: Iterable[Any], holding:
     """The change to the merged graph when ``graph``'s quads go from ``old`` to ``new``.
 
     A triple leaves the merged graph when no other document graph holds it; a fact's count is
-    the number of document graphs that hold it once the write is done.
+    the number of document graphs that state it (either direction, if symmetric) once the write
+    is done.
     """
     old_triples = {q.triple for q in old}
     if old_triples:
@@ -111,15 +140,23 @@ def document_change(graph: Any, old: Iterable[Any], new: Iterable[Any], holding:
         new_triples = {q.triple for q in new if q.predicate.value in FACT_PROPERTIES}
         gone = set()
         changed = new_triples
-    facts = sorted((t for t in changed if is_fact(t)), key=str)
-    ask = sorted({t for t in gone if not _only_here(t, graph)} | set(facts), key=str)
-    others = dict(zip(ask, holding(ask), strict=True)) if ask else {}
+    facts = {fact_key(t.subject, t.predicate, t.object) for t in changed if is_fact(t)}
+    stating = {key: _directions(key) for key in facts}
+    ask = {t for t in gone if not _only_here(t, graph)}
+    for triples in stating.values():
+        ask.update(triples)
+    asked = sorted(ask, key=str)
+    others = dict(zip(asked, holding(asked), strict=True)) if asked else {}
     change = Change()
-    change.deletes = [f"{t} ." for t in gone if not others.get(t, 0)]
-    for t in facts:
-        before = others[t] + (t in old_triples)
-        after = others[t] + (t in new_triples)
-        s, p, o = t.subject, t.predicate, t.object
+    change.deletes = [f"{t} ." for t in gone if not others.get(t)]
+    for key in sorted(facts, key=str):
+        triples = stating[key]
+        graphs = len(set().union(*(others[t] for t in triples)))
+        before = graphs + any(t in old_triples for t in triples)
+        after = graphs + any(t in new_triples for t in triples)
+        if before == after:
+            continue  # e.g. the document now states the other direction of a symmetric fact
+        s, p, o = key
         if before:
             change.deletes.append(count_line(s, p, o, before))
         if after:
@@ -144,11 +181,19 @@ def update_text(change: Change) -> str:
     return " ;\n".join(parts)
 
 
-#: Every fact of the document graphs with the number of documents that state it.
+def _iris(values: Iterable[str]) -> str:
+    return ", ".join(f"<{v}>" for v in sorted(values))
+
+
+#: Every fact of the document graphs (symmetric ones in IRI order, as ``fact_key``) with the
+#: number of documents that state it.
 FACT_COUNTS = (
-    "SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-    f'FILTER (STRSTARTS(STR(?g), "{DOCUMENT_NS}") '
-    f"&& ?p IN ({', '.join(f'<{p}>' for p in sorted(FACT_PROPERTIES))})) }} GROUP BY ?s ?p ?o"
+    "SELECT (?fs AS ?s) ?p (?fo AS ?o) ?n WHERE { "
+    "SELECT ?fs ?p ?fo (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+    f'FILTER (STRSTARTS(STR(?g), "{DOCUMENT_NS}") && ?p IN ({_iris(FACT_PROPERTIES)})) '
+    f"BIND (?p IN ({_iris(SYMMETRIC)}) && isIRI(?o) && STR(?o) < STR(?s) AS ?swap) "
+    "BIND (IF(?swap, ?o, ?s) AS ?fs) BIND (IF(?swap, ?s, ?o) AS ?fo) "
+    "} GROUP BY ?fs ?p ?fo }"
 )
 
 

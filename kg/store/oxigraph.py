@@ -170,15 +170,19 @@ class OxigraphStore(Store):
 
         return (q for q in found if type(q.graph_name) is not ox.DefaultGraph)
 
-    def _others(self, graph: Any, triples: list[Any]) -> list[int]:
+    def _others(self, graph: Any, triples: list[Any]) -> list[set[str]]:
         """From the indexes: Oxigraph does not push a VALUES binding into ``GRAPH ?g``."""
-        counts = []
+        holding = []
         for t in triples:
             found = self._db.quads_for_pattern(t.subject, t.predicate, t.object)
-            counts.append(
-                sum(1 for q in found if q.graph_name != graph and is_document_graph(q.graph_name))
+            holding.append(
+                {
+                    str(getattr(q.graph_name, "value", ""))
+                    for q in found
+                    if q.graph_name != graph and is_document_graph(q.graph_name)
+                }
             )
-        return counts
+        return holding
 
     def _copy_documents_to_default(self) -> None:
         """One graph at a time: one update over all of them would hold every triple at once."""

@@ -169,10 +169,10 @@ class RemoteStore(Store):
     def _copy_documents_to_default(self) -> None:
         self._update(_COPY_DOCUMENTS)
 
-    def _others(self, graph: Any, triples: list[Any]) -> list[int]:
+    def _others(self, graph: Any, triples: list[Any]) -> list[set[str]]:
         """One request per 100 triples; each triple is a block of constants (answered from the
         server's indexes, where a VALUES binding would make Oxigraph scan the store)."""
-        counts: list[int] = []
+        holding: list[set[str]] = []
         for start in range(0, len(triples), 100):
             chunk = triples[start : start + 100]
             blocks = " UNION ".join(
@@ -180,13 +180,15 @@ class RemoteStore(Store):
                 for i, t in enumerate(chunk)
             )
             rows = self._raw_query(
-                f"SELECT ?i (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {{ {blocks} }} "
-                f"FILTER (?g != {graph} && STRSTARTS(STR(?g), {_DOC_NS})) }} GROUP BY ?i",
+                f"SELECT DISTINCT ?i ?g WHERE {{ {{ {blocks} }} "
+                f"FILTER (?g != {graph} && STRSTARTS(STR(?g), {_DOC_NS})) }}",
                 union=False,
             )
-            found = {int(row["i"].value): int(row["n"].value) for row in rows}
-            counts += [found.get(i, 0) for i in range(len(chunk))]
-        return counts
+            found: list[set[str]] = [set() for _ in chunk]
+            for row in rows:
+                found[int(row["i"].value)].add(row["g"].value)
+            holding += found
+        return holding
 
     def _graph_names(self) -> list[str]:
         rows = self._raw_query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)

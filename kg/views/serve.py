@@ -179,7 +179,10 @@ def _within(data: bytes, max_bytes: int) -> bytes:
 
 
 def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
-    """Worker loop: open the source, answer (text, media, max_rows, max_bytes, dataset) requests.
+    """Worker loop: open the source, answer requests.
+
+    A request is a query ``(text, media, max_rows, max_bytes, dataset)`` or a page of the
+    explorer ``("view", name, arguments)`` (``kg.views.explorer.data``).
 
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
@@ -187,10 +190,14 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
     folder = Path(store) if store and not scheme(store) else None
     source: Any = None
     graphs: set[str] = set()
+    views: Any = None  # the explorer's data for this opening of the store (its label index)
 
     def open_source() -> None:
-        nonlocal source, graphs
+        nonlocal source, graphs, views
         source = open_graph(graph_file=graph_file, store=store, wait=0)
+        from kg.views.explorer.data import Views
+
+        views = Views(source)  # starts reading the explorer's index in the background
         graphs = {
             str(r["g"]) for r in source.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         }
@@ -198,6 +205,8 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
     def give_way() -> None:
         nonlocal source
         if source is not None and folder is not None and writer_waiting(folder) is not None:
+            if views is not None:
+                views.stop()  # no thread may read the database once it is closed
             source.close()  # releases the shared lock: the writer gets in
             source = None
 
@@ -217,11 +226,20 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
             request = conn.recv()
         except EOFError:
             return
-        text, media, max_rows, max_bytes, dataset = request
         try:
             give_way()
             if source is None:
                 open_source()
+            if len(request) == 3 and request[0] == "view":
+                from kg.views.explorer.data import Indexing, Views
+
+                views = views or Views(source)
+                try:
+                    conn.send(("ok", views.answer(request[1], request[2])))
+                except Indexing as wait:
+                    conn.send(("busy", (503, str(wait))))
+                continue
+            text, media, max_rows, max_bytes, dataset = request
             check_query(text, graphs, dataset)
             if dataset:
                 raise Refused(
@@ -364,17 +382,47 @@ DEFAULT_QUERY = (
 
 
 def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response]:
-    """Return the handler of ``/``: a form, and the result of its query as an HTML table."""
+    """Return the handler of ``/query``: an editor, the saved queries as forms, a result table
+    whose entities and documents link to their pages, and CSV/JSON downloads of the result."""
+    from kg.views.explorer.saved import saved
 
     def handle(request: Request) -> Response:
-        query = request.param("query")
-        context: dict[str, Any] = {"query": query or DEFAULT_QUERY}
-        if query:
+        from rdflib import Literal
+
+        from kg.rdf.sparql import bind, query_form
+
+        queries = saved()
+        name = request.param("name")
+        chosen = queries.get(name) if name else None
+        if name and chosen is None:
+            raise Refused(404, f"no saved query {name!r}; the saved queries are listed at /query")
+        query = request.param("query") or (chosen.text if chosen else "")
+        values = {
+            p.name: request.param("p." + p.name).strip()
+            for p in (chosen.parameters if chosen else [])
+        }
+        context: dict[str, Any] = {
+            "query": query or DEFAULT_QUERY,
+            "saved": list(queries.values()),
+            "chosen": chosen,
+            "values": values,
+        }
+        run = bool(request.param("query")) or (chosen is not None and "run" in request.params)
+        if chosen is not None and run:
+            missing = [p.name for p in chosen.parameters if p.required and not values[p.name]]
+            if missing:
+                context["error"] = f"give a value for {', '.join(missing)}"
+                run = False
+            else:
+                given = {k: Literal(v) for k, v in values.items() if v}
+                query = bind(chosen.text, given) if given else chosen.text
+        if query and run:
             graph_result = query_form(query) in ("CONSTRUCT", "DESCRIBE")
             media = "text/turtle" if graph_result else "application/sparql-results+json"
             status, answer = pool.run(
                 (query, media, limits.max_rows, limits.max_bytes, []), limits.timeout
             )
+            context["download"] = urllib.parse.urlencode({"query": query})
             if status != "ok":
                 context["error"] = answer[1]
             elif graph_result:
@@ -387,12 +435,27 @@ def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response
                     names = doc["head"]["vars"]
                     context["names"] = names
                     context["rows"] = [
-                        [b[n]["value"] if n in b else "" for n in names]
-                        for b in doc["results"]["bindings"]
+                        [_cell(b.get(n)) for n in names] for b in doc["results"]["bindings"]
                     ]
         return Response.html(render("query.html", **context))
 
     return handle
+
+
+def _cell(term: dict[str, str] | None) -> dict[str, str]:
+    """A result cell: its text and, for an entity or a document, the explorer page to link."""
+    from kg.views.explorer.data import document_id, entity_slug
+
+    if term is None:
+        return {"text": ""}
+    value = term["value"]
+    if term["type"] == "uri":
+        slug, doc = entity_slug(value), document_id(value)
+        if slug:
+            return {"text": value, "href": "/entity/" + slug}
+        if doc:
+            return {"text": value, "href": "/document/" + doc}
+    return {"text": value}
 
 
 # ---------------------------------------------------------------- the server
@@ -448,7 +511,11 @@ class Server:
         # the guard needs the real port (port 0 picks one)
         self.app.guard = Guard.for_server(host, self.address[1], allow_hosts, token)
         self.app.route("/sparql", sparql_protocol(self.pool, self.limits), ("GET", "HEAD", "POST"))
-        self.app.route("/", query_page(self.pool, self.limits), navigable=True)
+        from kg.views.explorer.pages import install
+
+        page = query_page(self.pool, self.limits)
+        self.app.route("/query", page, navigable=True)
+        install(self.app, self.pool, timeout, page)
         self.app.route("/static/", lambda r: static_file(EXPLORER, r.path[len("/static/") :]))
 
     @property
