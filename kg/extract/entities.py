@@ -8,6 +8,7 @@ The output is a list of ``Cand`` (candidate mentions over token indices);
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -172,6 +173,8 @@ _COMPOUND_TAILS = frozenset(
 )
 #: Words after a surname that belong to the name ("Harry Harris Jr.").
 _NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+#: Words of a service that open a rank ("Police General", "Air Marshal").
+_RANK_SERVICES = frozenset({"police", "pol", "air"})
 #: Lower-case particles inside a person's name ("Hugo de Zela", "Mohamed Ould Cheikh").
 _PARTICLES = frozenset(
     {
@@ -231,6 +234,13 @@ class Cand:
     line: str = ""
     #: other written forms of the same name, kept as aliases ("Lt. Col. Jane Roe")
     forms: list[str] = field(default_factory=list)
+    #: other names the text gives it ("Guardia Civil" in "the Civil Guard (Guardia Civil)")
+    other_names: list[str] = field(default_factory=list)
+    #: the name without the state that qualifies it ("Civil Guard" in "Spain's Civil Guard")
+    core: str | None = None
+    #: how the name gives its state: "possessive", "demonym", "prefix", "of", "inside",
+    #: "bracket", "apposition" ("" when it gives none, or the gazetteer does)
+    evidence: str = ""
 
     @property
     def tokens(self) -> range:
@@ -307,6 +317,71 @@ def _clean_bounds(
     return start, end
 
 
+def _drop_cut_off(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """A text that stops in mid-sentence (a page cut at a length) may stop in mid-name ("the
+    Rapid Deployment Capaci", "Navy Secretary Carlos"): a mention that ends with the text's last
+    word is left out, since that word may be cut."""
+    last = len(doc) - 1
+    while last >= 0 and doc[last].is_space:
+        last -= 1
+    if last < 0 or doc[last].text[-1:] in (".", "!", "?", "”", '"', "’", "'", ")", ":"):
+        return cands
+    line_start = last
+    while line_start > 0 and "\n" not in doc[line_start - 1].whitespace_ + (
+        doc[line_start - 1].text if doc[line_start - 1].is_space else ""
+    ):
+        line_start -= 1
+    if sum(1 for t in doc[line_start : last + 1] if t.is_alpha) < 8:
+        return cands  # a last short line ("By Jane Roe, Daily News") is whole
+    return [c for c in cands if c.end - 1 < last or c.source == "layout"]
+
+
+def _abbreviates(acr: str, words: list[str]) -> bool:
+    """Whether ``acr`` is made of the starts of the words, in order ("CDMA": Conference of
+    Defense Ministers of the Americas; "MARFORSOUTH": Marine Corps Forces South); the first
+    word must give the first letters, others may be skipped."""
+    a = re.sub(r"[^a-z0-9]", "", acr.lower())
+    ws = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in words if w.lower() not in _CONNECTORS]
+    ws = [w for w in ws if w]
+    if not a or not ws:
+        return False
+
+    @functools.cache
+    def go(i: int, j: int) -> bool:
+        if i == len(a):
+            return True
+        if j == len(ws):
+            return False
+        w = ws[j]
+        n = 0
+        while n < len(w) and i + n < len(a) and a[i + n] == w[n]:
+            n += 1
+            if go(i + n, j + 1):
+                return True
+        return j > 0 and go(i, j + 1)
+
+    return go(0, 0)
+
+
+def generic_name(name: str, lex: Lexicon) -> bool:
+    """A name made only of common words ("Special Forces Brigade", "National Assembly",
+    "Ministry of Defense", "First Special Forces Brigade"): every state may have one."""
+    words = [
+        w.strip(".,()")
+        for w in re.split(r"[\s\-–/]+", name.lower().replace("’s", "").replace("'s", ""))
+    ]
+    content = [w for w in words if w and w not in _CONNECTORS]
+    return bool(content) and all(
+        w in lex.common_words
+        or w in lex.heads
+        or (w.endswith("s") and w[:-1] in lex.heads)
+        or w in lex.titles
+        or w in _ORDINALS
+        or re.fullmatch(r"\d+(st|nd|rd|th)?", w) is not None
+        for w in content
+    )
+
+
 def _singular(word: str) -> str:
     """ "Commands" -> "Command", "Ministries" -> "Ministry", "Armies" -> "Army"."""
     if word.lower().endswith("ies"):
@@ -320,16 +395,16 @@ def _fold(text: str) -> str:
     return low[4:] if low.startswith("the ") else low
 
 
-def _display_case(text: str) -> str:
+def _display_case(text: str, keep: frozenset[str] = frozenset()) -> str:
     """ "JOHN VANDIVER" -> "John Vandiver", "STARS AND STRIPES" -> "Stars and Stripes"; short
-    capitals ("AP", "EFE") and mixed case stay as written."""
+    capitals ("AP", "EFE"), mixed case and a first word in ``keep`` ("USS") stay as written."""
     words = text.split()
     if not text.isupper() or all(len(w) <= 4 for w in words):
         return text
     out = []
     for n, w in enumerate(words):
         low = w.lower()
-        if n == 0 and len(w) <= 4 and len(words) > 1:
+        if n == 0 and w in keep and len(words) > 1:
             out.append(w)  # "USS GREEN BAY": a ship's prefix stays in capitals
         elif n and low in ("and", "of", "the", "for", "de", "in"):
             out.append(low)
@@ -391,7 +466,9 @@ class MentionFinder:
         chosen = self._acronyms(doc, chosen)
         chosen = self._org_forces(doc, chosen)
         chosen = self._acronym_mentions(doc, chosen)
+        self._stated_countries(doc, chosen)
         self._sentence_countries(doc, chosen)
+        chosen = _drop_cut_off(doc, chosen)
         for c in chosen:
             c.line = c.line or layout.line_of.get(c.start, "")
             c.head = self._head_token(doc, c)
@@ -437,7 +514,7 @@ class MentionFinder:
                 a = start
                 while a < end - 1 and self._is_rank_or_title(doc[a]):
                     a += 1
-                name = _display_case(_span_text(doc, a, end))
+                name = _display_case(_span_text(doc, a, end), self.lex.ship_prefixes)
                 forms = [written] if a > start or name != written else []
                 out.append(Cand(a, end, name, "Person", "layout", line=part.line, forms=forms))
                 continue
@@ -448,12 +525,14 @@ class MentionFinder:
                     Cand(start, end, written, gcls, "layout", gcountry, key=gname, line=part.line)
                 )
                 continue
-            name = _display_case(written)
+            name = _display_case(written, self.lex.ship_prefixes)
             if all(
                 w.lower() in self.lex.common_words | self.lex.heads.keys() for w in name.split()
             ):
                 continue  # "at Sea": a common noun, no name
             cls = "Place" if part.role == "place" else "Organization"
+            if name.split()[0] in self.lex.ship_prefixes:
+                cls = "MilitaryUnit"  # "USS ROE, at Sea –": a ship's dateline
             if part.role == "outlet":
                 typed = self._typed(doc, start, end, "layout", None) if not part.text else None
                 if typed is not None and typed.cls not in ("Place", "Country", "Person"):
@@ -471,6 +550,32 @@ class MentionFinder:
             or low in _HONORIFICS
             or low in self.lex.honorifics
         )
+
+    def _country_evidence(self, words: list[str]) -> tuple[str | None, str | None, str]:
+        """The state a name itself gives, the name without it, and how it gives it: a
+        possessive ("Spain's Civil Guard"), a demonym ("Spanish Civil Guard") or a state's name
+        ("Kenya Army") in front, or "of" and the state after ("Navy of Peru")."""
+        for n in (3, 2, 1):
+            if n >= len(words):
+                continue
+            qualifier = " ".join(words[:n])
+            country = self.lex.country_of(qualifier)
+            if country is None:
+                continue
+            if words[n].lower() in ("’s", "'s"):
+                rest = words[n + 1 :]
+                return country, " ".join(rest) or None, "possessive"
+            how = "demonym" if qualifier.lower() in self.lex.demonyms else "prefix"
+            return country, " ".join(words[n:]), how
+        for i, w in enumerate(words[:-1]):
+            if i and w.lower() in ("of", "de", "del", "da", "do", "du", "des"):
+                tail = words[i + 1 :]
+                if tail and tail[0].lower() in ("the", "la", "el", "los", "las"):
+                    tail = tail[1:]
+                country = self.lex.country_of(" ".join(tail))
+                if country:
+                    return country, " ".join(words[:i]), "of"
+        return None, None, ""
 
     def _generic_word(self, word: str) -> bool:
         """A word of names that is a common noun or adjective: a head noun, a title word, a
@@ -582,18 +687,47 @@ class MentionFinder:
         Lt. Col. Jane Roe", "Kenya Army Lt Gen Peter Kamau", "Deputy Minister Ana Ruiz",
         "Police Service Ana Ruiz"): the person, with the rank or title form kept as an alias,
         and the organisation as a mention of its own."""
+        written = start
         start, end = _clean_bounds(doc, start, end, self.lex.honorifics)
-        if end - start < 3 or self.gazetteer(_span_text(doc, start, end)) is not None:
+        if end - start < 2 or self.gazetteer(_span_text(doc, start, end)) is not None:
             return None
         found = self._person_at(doc, end, start)
-        if found is None or found[0] <= start:
+        if (
+            found is not None
+            and found[0] == start
+            and start > written
+            and any(
+                t.lower_ in self.lex.honorifics or t.lower_ in _HONORIFICS
+                for t in doc[written:start]
+            )
+        ):
+            # "Datuk Fisol Salleh": a form of address before a name makes it a person's
+            return [
+                Cand(
+                    start,
+                    found[1],
+                    _span_text(doc, start, found[1]),
+                    "Person",
+                    source,
+                    forms=[_span_text(doc, written, found[1])],
+                )
+            ]
+        if end - start < 3 or found is None or found[0] <= start:
             return None
         p, e = found
         while p < e - 2 and self._is_rank(doc, p):
             p += 1  # "Capitán de Navío Ana Ruiz": "Navío" is part of the rank
         r = p
-        while r > start and (self._is_rank_or_title(doc[r - 1]) or self._is_rank(doc, r - 1)):
-            r -= 1
+        while r > start and (
+            self._is_rank_or_title(doc[r - 1])
+            or self._is_rank(doc, r - 1)
+            or (
+                doc[r - 1].lower_ in _RANK_SERVICES
+                and r < p
+                and (self._is_rank(doc, r) or self._is_rank_or_title(doc[r]))
+            )
+        ):
+            r -= 1  # "Police General", "Air Marshal": the service word is part of the rank
         office = False
         if r == p:
             # no rank or title between them: split only after a known state or place, or a
@@ -644,12 +778,15 @@ class MentionFinder:
             for c in cands
             if c.start not in layout.headline and c.end - 1 not in layout.headline
         }
+        kinds = {(c.country, c.kind) for c in body.values() if c.kind and c.country}
         out: list[Cand] = []
         for c in cands:
             if c.start not in layout.headline or c.source == "gazetteer" or c.key:
                 out.append(c)
                 continue
-            if _fold(c.name) in body:
+            if _fold(c.name) in body or (
+                c.kind and c.country and (c.country, c.kind) in kinds
+            ):  # "Peruvian Congress" in the headline, "Peru's Congress" in the text
                 out.append(c)
                 continue
             best: tuple[int, int] | None = None
@@ -669,7 +806,7 @@ class MentionFinder:
                     best[1],
                     _span_text(doc, best[0], best[1]),
                     seen.cls,
-                    c.source,
+                    "name",
                     seen.country,
                     seen.kind,
                     seen.key,
@@ -721,23 +858,13 @@ class MentionFinder:
         if gaz:
             name, gcls, gcountry = gaz
             return Cand(start, end, text, gcls, "gazetteer", country=gcountry, key=name)
+        if words[0] in self.lex.ship_prefixes:
+            # "USS Wasp", "INS Kolkata": a warship; its prefix alone is nothing
+            return Cand(start, end, text, "MilitaryUnit", source) if len(words) > 1 else None
         gen = self._generic_at(doc, start, end)
         if gen is not None:
             return gen
-        # A country or demonym in front qualifies the name ("U.S. Special Forces").
-        country = None
-        first = words[0]
-        c0 = self.lex.country_of(first)
-        if c0 is None and len(words) > 2:
-            c0 = self.lex.country_of(" ".join(words[:2]))
-        if c0 is not None and len(words) > 1:
-            country = c0
-        # "... of Peru": the country after "of".
-        for i, w in enumerate(words[:-1]):
-            if w.lower() == "of":
-                c1 = self.lex.country_of(" ".join(words[i + 1 :]))
-                if c1:
-                    country = country or c1
+        country, core, evidence = self._country_evidence(words)
         if all(w.lower() in self.lex.titles or w.lower() in ("of", "the") for w in words):
             return None  # "Defense", "State": words of a title, not a name
         if (
@@ -751,9 +878,10 @@ class MentionFinder:
         if head in self.lex.titles and head not in self.lex.heads:
             return None  # "US Chargé": a title
         low = [w.lower() for w in words]
-        if head in low and any(
-            self.lex.titles.get(w) in ("head", "leader") for w in low[low.index(head) + 1 :]
-        ):
+        after = low[low.index(head) + 1 :] if head in low else []
+        if "of" in after:
+            after = after[: after.index("of")]  # "Conference of Defense Ministers": one name
+        if any(self.lex.titles.get(w) in ("head", "leader") for w in after):
             return None  # "Police Commissioner Samuel Tonga": a title and a name
         # a known organisation inside the name gives its state ("... Task Force – Southern Command")
         if country is None and len(words) > 2:
@@ -761,8 +889,19 @@ class MentionFinder:
                 for a in range(1, len(words) - n + 1):
                     hit = self._gaz.get(" ".join(low[a : a + n]))
                     if hit and hit[1] not in ("Country", "Place") and hit[2]:
-                        country = hit[2]
+                        country, evidence = hit[2], "inside"
                         break
+        # a state named inside, before the head noun ("Royal Malaysia Police")
+        if country is None and head in low:
+            inside = {
+                c
+                for a in range(1, low.index(head))
+                for n in (1, 2)
+                if a + n <= low.index(head)
+                and (c := self.lex.country_of(" ".join(words[a : a + n]))) is not None
+            }
+            if len(inside) == 1:
+                country, evidence = inside.pop(), "inside"
         cls: str | None = self.lex.heads.get(head)
         if cls is None and head.endswith("s"):
             cls = self.lex.heads.get(head[:-1])
@@ -770,7 +909,14 @@ class MentionFinder:
             cls = fallback
         if cls is None:
             return None
-        return Cand(start, end, text, cls, source, country=country)
+        kind = None
+        if country and core and evidence != "inside":
+            found = self.lex.kinds.get(" ".join(core.lower().split()))
+            if found is not None and (cls in _ORG_CLASSES or cls == found[1]):
+                kind, cls = found  # "Navy of Peru", "Colombian Marine Infantry"
+        cand = Cand(start, end, text, cls, source, country=country, kind=kind)
+        cand.core, cand.evidence = core, evidence
+        return cand
 
     def _names(self, doc: Doc, layout: Layout) -> list[Cand]:
         """Runs of capitalised words (with inner connectors), typed by their head word."""
@@ -819,11 +965,11 @@ class MentionFinder:
                     continue
                 if (
                     t.lower_ in ("’s", "'s")
-                    and j == i + 1
-                    and self.lex.country_of(tok.text)
+                    and j - i <= 3
+                    and self.lex.country_of(_span_text(doc, i, j))
                     and (j + 1 < n and _is_cap(doc[j + 1]))
                 ):
-                    j += 1  # "Peru’s Congress"
+                    j += 1  # "Peru’s Congress", "South Korea's National Assembly"
                     continue
                 if t.lower_ in _CONNECTORS and j + 1 < n and _is_cap(doc[j + 1]):
                     if t.lower_ == "and" and has_head:
@@ -1374,7 +1520,11 @@ class MentionFinder:
             low = cand.name.lower().rstrip(".")
             if low in self.lex.ranks or low + "." in self.lex.ranks or low in self.lex.titles:
                 continue  # "Brig.", "Minister": a rank or a title alone is nobody, nor a place
-            if ent.label_ == "PERSON" and cand.source == "ner":
+            if (
+                ent.label_ == "PERSON"
+                and cand.source == "ner"
+                and cand.name.split()[0] not in self.lex.ship_prefixes
+            ):
                 words = cand.name.split()
                 if cand.name.isupper() or (len(words) == 1 and self._acronym_like(doc, cand)):
                     cand.cls = "Organization"
@@ -1480,6 +1630,7 @@ class MentionFinder:
         by_start = {c.start: c for c in cands}
         by_end = {c.end: c for c in cands}
         drop: set[int] = set()
+        added: list[Cand] = []
         for c in cands:
             # Name ( ACR [, in Spanish] )
             k = c.end
@@ -1493,9 +1644,36 @@ class MentionFinder:
                     and (e == k + 1 or not doc[e - 1].whitespace_)
                 ):
                     e += 1
+                if e < len(doc) and doc[e].text not in (",", ")", ";"):
+                    # "(Guardia Civil)": a bracket of several words
+                    e2 = e
+                    while e2 < len(doc) and e2 < k + 8 and doc[e2].text not in (",", ")", ";"):
+                        e2 += 1
+                    if e2 < len(doc) and doc[e2].text == ")" and self._other_name(doc, k + 1, e2):
+                        e = e2
                 acr_text = doc[k + 1 : e].text
                 nxt = doc[e].text if e < len(doc) else ""
                 if (
+                    _ACRONYM.match(acr_text)
+                    and nxt in (",", ")", ";")
+                    and c.cls in ("Country", "Place")
+                    and acr_text.lower() != c.name.lower()
+                    and not self._abbreviates_state(acr_text, c)
+                ):
+                    # "… Ministers of the Americas (CDMA)", "… Training for Ukraine (NSATU)":
+                    # the acronym is not the place's; it names the longer name that ends there
+                    longer = self._abbreviated_span(doc, c, acr_text)
+                    if longer is not None:
+                        longer.acronyms.append(acr_text)
+                        added.append(longer)
+                        for o in cands:
+                            if (
+                                longer.start <= o.start
+                                and o.end <= longer.end
+                                or (k + 1 <= o.start < e)
+                            ):
+                                drop.add(id(o))
+                elif (
                     _ACRONYM.match(acr_text)
                     and nxt in (",", ")", ";")
                     and c.cls != "Person"
@@ -1513,6 +1691,12 @@ class MentionFinder:
                     if full.end < len(doc) and doc[full.end].text == ")" and full.cls != "Person":
                         full.acronyms.append(c.name)
                         drop.add(id(c))
+                elif c.cls in _ORG_CLASSES and self._other_name(doc, k + 1, e) and nxt == ")":
+                    # "the Civil Guard (Guardia Civil)": another name of the same body
+                    c.other_names.append(_span_text(doc, k + 1, e))
+                    for o in cands:
+                        if o is not c and k + 1 <= o.start < e:
+                            drop.add(id(o))
             # Name, known as ACR / Name, or ACR
             if (
                 k + 3 < len(doc)
@@ -1529,7 +1713,9 @@ class MentionFinder:
                     if other is not None:
                         drop.add(id(other))
         del by_end
-        out = [c for c in cands if id(c) not in drop]
+        out = sorted(
+            [c for c in cands if id(c) not in drop] + added, key=lambda c: (c.start, c.end)
+        )
         out += self._described_acronyms(doc, out)
         # Acronyms on their own ("Cioec" tagged PERSON by the model) become organisations.
         defined = {a for c in out for a in c.acronyms}
@@ -1537,6 +1723,42 @@ class MentionFinder:
             if c.name in defined and c.cls == "Person":
                 c.cls = "Organization"
         return out
+
+    def _other_name(self, doc: Doc, start: int, end: int) -> bool:
+        """Words in brackets that are another name ("Guardia Civil", "Garde-Côtes"): one to
+        six capitalised words (with particles), not a state or place, not an acronym."""
+        words = [t for t in doc[start:end] if t.text != "-"]
+        if not 1 <= len(words) <= 6 or (len(words) == 1 and _ACRONYM.match(words[0].text)):
+            return False
+        if not all(_is_cap(t) or t.lower_ in _PARTICLES | {"des", "la", "le"} for t in words):
+            return False
+        return self.gazetteer(_span_text(doc, start, end)) is None and not any(
+            self.lex.country_of(t.text) for t in words if len(words) == 1
+        )
+
+    def _abbreviates_state(self, acr: str, c: Cand) -> bool:
+        """Whether ``acr`` abbreviates the state or place ``c`` ("DRC", "USA")."""
+        names = [c.name, c.key or ""]
+        names += [alias for alias, name in self.lex.country_names.items() if name == c.key]
+        if any(acr.lower() == n.lower() for n in names if n):
+            return True
+        return any(_abbreviates(acr, n.split()) for n in names if n)
+
+    def _abbreviated_span(self, doc: Doc, c: Cand, acr: str) -> Cand | None:
+        """The longest name ending with ``c`` that ``acr`` abbreviates ("Conference of
+        Defense Ministers of the Americas (CDMA)"), typed as an organisation by default."""
+        sent_start = doc[c.start].sent.start
+        for s in range(max(sent_start, c.start - 12), c.start):
+            if not _is_cap(doc[s]) or doc[s].lower_ in _CONNECTORS:
+                continue
+            words = [t.text for t in doc[s : c.end]]
+            if any(t.text in (",", ";", "(", ")") for t in doc[s : c.end]):
+                continue
+            if _abbreviates(acr, words):
+                typed = self._typed(doc, s, c.end, "acronym", "Organization")
+                if typed is not None and typed.cls not in ("Country", "Place", "Person"):
+                    return typed
+        return None
 
     def _described_acronyms(self, doc: Doc, cands: list[Cand]) -> list[Cand]:
         """ "the judicial and investigative police (Sijin)": a described body named by its
@@ -1591,6 +1813,41 @@ class MentionFinder:
                     covered.update(range(tok.i, end))
                     break
         return sorted(cands + extra, key=lambda c: (c.start, c.end)) if extra else cands
+
+    def _stated_countries(self, doc: Doc, cands: list[Cand]) -> None:
+        """A state the text gives a body right after its name: in brackets ("the Civil Guard
+        (Spain)") or in an apposition ("the Civil Guard, Spain's police force,")."""
+        n = len(doc)
+        for c in cands:
+            if c.country or c.cls not in _ORG_CLASSES or c.key:
+                continue
+            k = c.end
+            if k + 2 < n and doc[k].text == "(":
+                close = next((m for m in range(k + 1, min(n, k + 5)) if doc[m].text == ")"), None)
+                if close is not None:
+                    country = self.lex.country_of(_span_text(doc, k + 1, close))
+                    if country and self.gazetteer(_span_text(doc, k + 1, close)):
+                        c.country, c.evidence, c.core = country, "bracket", c.name
+                continue
+            if k + 3 >= n or doc[k].text != ",":
+                continue
+            m = k + 1
+            if doc[m].lower_ in ("the", "a"):
+                m += 1
+            country = None
+            for width in (3, 2, 1):
+                if m + width < n and (found := self.lex.country_of(_span_text(doc, m, m + width))):
+                    country, m = found, m + width
+                    break
+            if country is None:
+                continue
+            if m < n and doc[m].lower_ in ("’s", "'s"):
+                m += 1
+            e = m
+            while e < n and e - m < 5 and doc[e].text.islower() and doc[e].is_alpha:
+                e += 1
+            if e > m and e < n and doc[e].text in (",", ".", ";", ")"):
+                c.country, c.evidence, c.core = country, "apposition", c.name
 
     def _sentence_countries(self, doc: Doc, cands: list[Cand]) -> None:
         """The state each sentence is mostly about (a unique best), for mentions naming none."""

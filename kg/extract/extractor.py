@@ -122,7 +122,7 @@ def extract_document(sdoc: Doc, document: Document) -> Extraction:
     sdoc = token_view(sdoc)  # every rule below revisits the tokens: build them once
     cands = _finder().find(sdoc)
     default = main_country(cands)
-    res = resolve(cands, document.text, lex, default)
+    res = resolve(cands, document.text, lex, default, scope=document.id)
     ctx = R.Context(sdoc, document, lex, cands, res.keys, res.entities, res.info, default)
     R.name_rules(ctx)
     R.title_rules(ctx)

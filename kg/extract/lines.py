@@ -196,6 +196,9 @@ def read_layout(doc: Doc, is_place: Callable[[str], bool] | None = None) -> Layo
             layout.boundaries.add(line[0])
         if _byline(doc, line, layout):
             continue
+        tail = _trailing_byline(doc, line)
+        if tail and _byline(doc, line[tail:], layout):
+            line = line[:tail]  # "… the last sentence. By Jane Roe, Daily News"
         if (
             len(line) > 2
             and doc[line[0]].lower_ in _KICKERS
@@ -253,9 +256,9 @@ def _byline(doc: Doc, line: list[int], layout: Layout) -> bool:
     layout.skip.update(line)
     role = "person" if len([i for i in who if doc[i].is_alpha]) >= 2 else "outlet"
     _add_part(layout, who, role, "byline")
-    # "| THE HERALD": the outlet after a bar
+    # "| THE HERALD", ", Daily News": the outlet after a bar or a comma
     while k < len(line):
-        if doc[line[k]].text != "|":
+        if doc[line[k]].text not in ("|", ",", "/", "–", "—"):
             k += 1
             continue
         k += 1
@@ -278,6 +281,15 @@ def _byline(doc: Doc, line: list[int], layout: Layout) -> bool:
         if outlet:
             _add_part(layout, outlet, "outlet", "byline")
     return True
+
+
+def _trailing_byline(doc: Doc, line: list[int]) -> int:
+    """Where a byline closing a paragraph starts ("… said. By Jane Roe, Daily News"): the
+    index in ``line`` of its "By" (0: none)."""
+    for k in range(max(1, len(line) - 10), len(line) - 1):
+        if doc[line[k]].text == "By" and doc[line[k - 1]].text in (".", "”", '"'):
+            return k
+    return 0
 
 
 def _looks_like_date_or_time(doc: Doc, toks: list[int]) -> bool:
