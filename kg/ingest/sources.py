@@ -66,7 +66,9 @@ def _glob(rel: str, name: str, pattern: str) -> bool:
 
 
 def _read_file(path: Path, skip: Skip, opts: IngestOptions, *, explicit: bool) -> Iterator[RawItem]:
-    source = str(path)
+    # the resolved path: one name per file from any working directory, so that a store knows an
+    # earlier version of the same file (kg.store.base.Store.replaced_by)
+    source = str(path.resolve())
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl_file(path, skip, opts)
@@ -89,11 +91,12 @@ def _read_file(path: Path, skip: Skip, opts: IngestOptions, *, explicit: bool) -
 
 def _read_jsonl_file(path: Path, skip: Skip, opts: IngestOptions) -> Iterator[RawItem]:
     """Stream an archive line by line: a million articles never sit in memory at once."""
+    source = str(path.resolve())
     try:
         with path.open("rb") as lines:
-            yield from read_jsonl(lines, source=str(path), fields=opts.jsonl_fields, skip=skip)
+            yield from read_jsonl(lines, source=source, fields=opts.jsonl_fields, skip=skip)
     except OSError as err:
-        skip(str(path), "failed", f"cannot read the file ({err.strerror or err})")
+        skip(source, "failed", f"cannot read the file ({err.strerror or err})")
 
 
 def read_bytes(
