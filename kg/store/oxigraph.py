@@ -332,19 +332,8 @@ _WRITERS: dict[str, OxigraphStore] = {}  # this process's open writers, by real 
 def open_folder(
     location: str, *, read_only: bool = False, wait: float | None = None
 ) -> OxigraphStore:
-    """Open (or create) the store in a folder.
-
-    Args:
-        location: The folder (created with its marker file when missing, unless ``read_only``).
-        read_only: Open for reading: no write lock, but a shared lock that keeps writers out
-            while the store is open (close it soon; a writer waits for it).
-        wait: Seconds to wait for a busy store (a reader for the writer, the writer for the
-            readers); default ``$KG_STORE_WAIT``, else 5 for a reader and 30 for the writer.
-
-    Raises:
-        StoreError: the folder is not a kg store, or another process writes to it.
-        StoreBusy: the store stayed busy for ``wait`` seconds (see "readers and the writer").
-    """
+    """Open (or create) the store in the folder ``location``: the embedded backend of
+    ``kg.store.open_store``, which documents the arguments and errors."""
     import pyoxigraph as ox
 
     path = Path(location)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import errors
-from kg.rdf.sparql import PREFIXES, check_name, query_form
+from kg.rdf.sparql import PREFIXES, check_name, query_form, tokens
 from kg.resources import queries_dir
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -94,8 +94,6 @@ def check_params(text: str, params: Iterable[str], origin: str = "the query text
     given = set(params)
     declared = declared_params(text)
     if declared is None:
-        from kg.rdf.sparql import tokens
-
         variables = sorted({t.text[1:] for t in tokens(text) if t.kind == "var"})
         unknown = sorted(given - set(variables))
         if unknown:

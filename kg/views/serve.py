@@ -49,10 +49,13 @@ from typing import Any
 
 from kg import errors
 from kg.errors import Refused
-from kg.rdf.sparql import PREFIXES, from_graphs, keywords, query_form
+from kg.rdf.sparql import PREFIXES, bind, from_graphs, keywords, query_form
 from kg.store import open_graph, scheme
 from kg.store.lock import writer_waiting
 from kg.views.explorer import render
+from kg.views.explorer.data import Indexing, Views, document_id, entity_slug
+from kg.views.explorer.pages import install
+from kg.views.explorer.saved import saved
 from kg.views.formats import GRAPH_MEDIA, RESULT_MEDIA, choose
 from kg.views.httpd import HTTPServer
 from kg.views.webapp import Request, Response, WebApp, static_file
@@ -195,8 +198,6 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
     def open_source() -> None:
         nonlocal source, graphs, views
         source = open_graph(graph_file=graph_file, store=store, wait=0)
-        from kg.views.explorer.data import Views
-
         views = Views(source)  # starts reading the explorer's index in the background
         graphs = {
             str(r["g"]) for r in source.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -231,8 +232,6 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
             if source is None:
                 open_source()
             if len(request) == 3 and request[0] == "view":
-                from kg.views.explorer.data import Indexing, Views
-
                 views = views or Views(source)
                 try:
                     conn.send(("ok", views.answer(request[1], request[2])))
@@ -384,12 +383,9 @@ DEFAULT_QUERY = (
 def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response]:
     """Return the handler of ``/query``: an editor, the saved queries as forms, a result table
     whose entities and documents link to their pages, and CSV/JSON downloads of the result."""
-    from kg.views.explorer.saved import saved
 
     def handle(request: Request) -> Response:
         from rdflib import Literal
-
-        from kg.rdf.sparql import bind, query_form
 
         queries = saved()
         name = request.param("name")
@@ -444,8 +440,6 @@ def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response
 
 def _cell(term: dict[str, str] | None) -> dict[str, str]:
     """A result cell: its text and, for an entity or a document, the explorer page to link."""
-    from kg.views.explorer.data import document_id, entity_slug
-
     if term is None:
         return {"text": ""}
     value = term["value"]
@@ -511,8 +505,6 @@ class Server:
         # the guard needs the real port (port 0 picks one)
         self.app.guard = Guard.for_server(host, self.address[1], allow_hosts, token)
         self.app.route("/sparql", sparql_protocol(self.pool, self.limits), ("GET", "HEAD", "POST"))
-        from kg.views.explorer.pages import install
-
         page = query_page(self.pool, self.limits)
         self.app.route("/query", page, navigable=True)
         install(self.app, self.pool, timeout, page)

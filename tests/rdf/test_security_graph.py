@@ -50,7 +50,7 @@ def _usable(name: str) -> bool:
 def hostile_extraction(names: list[str], text: str = "", doc_id: str = "doc one") -> Extraction:
     """A document whose every string field carries ``names`` (labels, aliases, sentence, title)."""
     names = [n for n in names if _usable(n)] or ["plain"]
-    # Ingest sanitises article text (kg.ingest.documents.RawItem); names and labels stay
+    # Ingest sanitises article text (kg.ingest.items.RawItem); names and labels stay
     # hostile here, to test the graph layer's own defences.
     text = safety.sanitize_text(text or " ".join(names))
     doc = Document(doc_id, text, "file:///" + names[0], title=names[-1], published="2026-01-02")

@@ -22,6 +22,7 @@ from typing import Any
 
 from kg.errors import Refused
 from kg.views.explorer import render
+from kg.views.viz.render import vis_assets
 from kg.views.webapp import Request, Response, WebApp
 
 
@@ -120,9 +121,7 @@ def vendor(name: str) -> Callable[[Request], Response]:
     """vis-network's script or style, as pyvis ships it (no CDN, no source map)."""
 
     def handle(request: Request) -> Response:
-        from kg.views.viz.render import _vis_assets
-
-        js, css = _vis_assets()
+        js, css = vis_assets()
         if name.endswith(".js"):
             return Response(200, js.encode(), "text/javascript; charset=utf-8", _CACHE)
         return Response(200, css.encode(), "text/css; charset=utf-8", _CACHE)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.views.query import saved_queries
+
 # "force (required): text" (current headers) or "force (required) - text" (older ones)
 _PARAM = re.compile(r"^(\w+)\s*(?:\((required|optional)\))?\s*(?::|\s-)\s+(.*)$")
 _KEY = re.compile(r"^([A-Z][A-Za-z ]*?)(\s*\([^)]*\))?:\s*(.*)$")
@@ -76,8 +78,6 @@ def parse(name: str, text: str) -> SavedQuery:
 
 def saved() -> dict[str, SavedQuery]:
     """Every saved query by name."""
-    from kg.views.query import saved_queries
-
     return {
         name: parse(name, path.read_text(encoding="utf-8"))
         for name, path in saved_queries().items()

@@ -72,7 +72,7 @@ def render_page(
         raise errors.unknown_choice("size measure", size_by, ["degree", "corroboration"])
     G = view["graph"]
     data = build_vis_data(G, size_by=size_by, physics=physics)
-    vis_js, vis_css = _vis_assets()
+    vis_js, vis_css = vis_assets()
     app_js = _static("app.js")
     scripts = [vis_js, app_js]
     csp = (
@@ -358,7 +358,7 @@ def _csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def _vis_assets() -> tuple[str, str]:
+def vis_assets() -> tuple[str, str]:
     """Return vis-network's JS and CSS as shipped inside pyvis, with remote references removed."""
     lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
     js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
