@@ -188,6 +188,6 @@ def graphml_graph(quads: Iterable[tuple[Any, Any, Any, Any]]) -> nx.MultiDiGraph
 def write_graphml(quads: Iterable[tuple[Any, Any, Any, Any]], path: Path) -> tuple[int, int]:
     """Write the entity network as GraphML, atomically; return (nodes, edges)."""
     g = graphml_graph(quads)
-    with atomic(path) as fh:
+    with atomic(path, shared=True) as fh:
         nx.write_graphml(g, fh, encoding="utf-8")
     return g.number_of_nodes(), g.number_of_edges()
