@@ -118,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     modes = set(args.only.split(","))
 
-    from kg.nlp.model import load_base_model, load_nlp
+    from kg.nlp.model import load_base_model
     from kg.run.build import build
+    from kg.run.extraction import load_nlp
 
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     corpus = tmp / "corpus"

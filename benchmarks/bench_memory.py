@@ -37,8 +37,8 @@ def child(archive: Path, count: int, mode: str, out: Path) -> dict[str, float]:
 
     from bench_extract import PipeTimer
 
-    from kg.nlp.model import load_nlp
     from kg.run.build import build
+    from kg.run.extraction import load_nlp
 
     part = out / "input.jsonl"
     with archive.open("rb") as src, part.open("wb") as dst:

@@ -38,6 +38,22 @@ class InstallError(KGError):
     """kg's own installation is incomplete: a data file it ships with is missing."""
 
 
+class ArgumentError(InputError):
+    """A value given to a library function is out of range or malformed.
+
+    The message names the function's parameter (``min_confidence``); the CLI shows the flag it
+    maps to in its place (``--min-confidence``) through ``naming``.
+    """
+
+    def __init__(self, parameter: str, before: str, after: str) -> None:
+        super().__init__(f"{before}{parameter}{after}")
+        self.parameter, self._before, self._after = parameter, before, after
+
+    def naming(self, name: str) -> str:
+        """The message with ``name`` (a CLI flag) in place of the parameter."""
+        return f"{self._before}{name}{self._after}"
+
+
 class ValidationFailed(KGError):
     """The graph does not conform to the SHACL shapes (exit code 1, not an error of the tool)."""
 
@@ -112,6 +128,29 @@ def bad_gold(path: str, detail: str) -> InputError:
     return InputError(
         f"invalid gold file {path}: {detail}. "
         'Expected {"document", "entities": {KEY: {"type", "aliases"}}, "triples": [[s, p, o]]}.'
+    )
+
+
+def gold_without_article(path: str, document: str) -> InputError:
+    return InputError(
+        f"gold file {path} is for {document}, which is not among the articles given. "
+        "Add that article, or leave the gold file out."
+    )
+
+
+def gold_mismatch(path: str, gold_sha: str, article: str, article_sha: str) -> InputError:
+    return InputError(
+        f"gold file {path} was written for a text with sha256 {gold_sha[:12]}…, but {article} "
+        f"has sha256 {article_sha[:12]}…: the article changed or is another one. Give the "
+        "article the gold was written for, or update the gold's text_sha256."
+    )
+
+
+def article_without_gold(articles: list[str]) -> InputError:
+    shown = ", ".join(articles[:5]) + (", …" if len(articles) > 5 else "")
+    return InputError(
+        f"no gold file for {shown}: no gold names it (document) or its text (text_sha256). "
+        "Give its gold file, or leave the article out."
     )
 
 
@@ -206,6 +245,21 @@ def bad_param(value: str) -> QueryError:
     )
 
 
+def unknown_param(name: str, origin: str, known: list[str], declared: bool) -> QueryError:
+    what = "parameters" if declared else "variables"
+    return QueryError(
+        f"unknown parameter {name!r} for {origin}: it takes no such parameter. "
+        f"Its {what}: {', '.join(known) or 'none'}."
+    )
+
+
+def missing_param(name: str, origin: str, known: list[str]) -> QueryError:
+    return QueryError(
+        f"{origin} needs the parameter {name!r}: add --param {name}=VALUE. "
+        f"Its parameters: {', '.join(known)}."
+    )
+
+
 def query_not_allowed(reason: str) -> QueryError:
     return QueryError(f"query not allowed: {reason}")
 
@@ -217,22 +271,21 @@ def unknown_entity(name: str) -> InputError:
     )
 
 
-def unknown_document(value: str, known: list[str]) -> InputError:
-    shown = ", ".join(known[:10]) + (", …" if len(known) > 10 else "")
-    return InputError(
-        f"no document {value!r} in the graph. Give a document id, title or file name "
-        f"(documents: {shown or 'none'})."
+def bad_date(parameter: str, value: str) -> ArgumentError:
+    return ArgumentError(
+        parameter, "invalid date for ", f": {value!r}. Use YYYY-MM-DD, e.g. 2026-01-31."
     )
 
 
-def bad_date(option: str, value: str) -> InputError:
-    return InputError(f"invalid date for {option}: {value!r}. Use YYYY-MM-DD, e.g. 2026-01-31.")
+def out_of_range(parameter: str, value: object, expected: str) -> ArgumentError:
+    return ArgumentError(parameter, "", f" must be {expected}, got {value}.")
 
 
-def no_document(name: str, store: str) -> InputError:
+def no_document(name: str, where: str, known: list[str]) -> InputError:
+    shown = ", ".join(known[:10]) + (", …" if len(known) > 10 else "")
     return InputError(
-        f"no document {name!r} in {store}. Give a document IRI, its id, or the source it was "
-        "built from (kg query --store STORE documents lists them)."
+        f"no document {name!r} in {where}. Give a document IRI, id, title or the file it was "
+        f"built from (documents: {shown or 'none'})."
     )
 
 

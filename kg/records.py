@@ -133,3 +133,17 @@ class Extraction:
     document: Document
     entities: list[Entity]
     relations: list[Relation]
+
+
+@dataclass
+class DocumentStatus:
+    """What happened to one input: ``ok``, ``unchanged``, ``skipped`` or ``failed``."""
+
+    source: str
+    status: str
+    reason: str = ""
+    doc_id: str = ""
+    entities: int = 0  # in the document's graph, as kg.rdf.counts defines them
+    facts: int = 0
+    words: int = 0
+    statements: int = 0

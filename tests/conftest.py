@@ -13,7 +13,7 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def nlp():
     """The project's spaCy pipeline (base model + kg components), loaded once."""
-    from kg.nlp.model import load_nlp
+    from kg.run.extraction import load_nlp
 
     return load_nlp()
 

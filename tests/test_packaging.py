@@ -156,6 +156,9 @@ def test_a_wheel_install_builds_validates_and_queries_the_sample(
     answered = kg("query", "--graph", "graph.trig", "meetings", "--format", "csv")
     assert answered.returncode == 0, answered.stderr
     assert len(answered.stdout.splitlines()) > 1
+    page = kg("viz", "--graph", "graph.trig", "-o", "graph.html")  # its template, CSS and JS
+    assert page.returncode == 0, page.stderr
+    assert 'id="kg-network"' in (work / "graph.html").read_text(encoding="utf-8")
 
 
 def test_a_missing_lexicon_is_an_error_not_an_empty_lexicon(

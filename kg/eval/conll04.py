@@ -34,12 +34,19 @@ from typing import TYPE_CHECKING, Any
 from kg import errors
 from kg.eval.gold import Counts
 from kg.extract.conll04.features import ENTITY_TYPES, RELATION_TYPES
+from kg.extract.conll04.model import (
+    Conll04Model,
+    Settings,
+    fit,
+    relation_examples,
+    shipped_model,
+)
+from kg.nlp.model import load_base_model
+from kg.resources import models_dir
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
-
-    from kg.extract.conll04.model import Conll04Model, Settings
 
 #: The ontology property (``kg.rdf.vocab.KG``) each CoNLL04 relation corresponds to.
 PROPERTY: dict[str, str] = {
@@ -217,8 +224,6 @@ def parse(
     from spacy.tokens import Doc
 
     if nlp is None:
-        from kg.nlp.model import load_base_model
-
         nlp = load_base_model()
     docs = []
     inputs = (
@@ -239,8 +244,6 @@ def predict(
     progress: Progress | None = None,
 ) -> list[Sentence]:
     """Predict entities and relations for every sentence (the shipped model by default)."""
-    from kg.extract.conll04.model import shipped_model
-
     model = model or shipped_model()
     docs = parse(sentences, nlp, progress)
     out = []
@@ -263,8 +266,6 @@ def evaluate(
 ) -> EvalResult:
     """Predict on a CoNLL04 file, optionally write the predictions, and score them."""
     start = time.perf_counter()
-    from kg.extract.conll04.model import shipped_model
-
     gold = load_split(path)
     model = shipped_model()
     if progress:
@@ -308,12 +309,8 @@ def train(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Learn the model from a TRAIN split and write its files to ``kg/data/models/``."""
-    from kg.extract.conll04.model import Settings, fit
-
     say = progress or (lambda _msg: None)
     if out_dir is None:
-        from kg.resources import models_dir
-
         out_dir = models_dir()
     settings = settings or Settings()
     sentences = load_split(path)
@@ -360,8 +357,6 @@ def cross_validate(
     with: it needs no other split. Each fold's relation classifier also scores the candidate
     pairs of the held-out sentences' gold entities, for the calibration table.
     """
-    from kg.extract.conll04.model import fit, relation_examples
-
     say = progress or (lambda _msg: None)
     sentences = load_split(path)
     if len(sentences) < folds:

@@ -28,6 +28,7 @@ from typing import Any
 from kg import errors
 from kg.rdf.vocab import PROPERTIES, SYMMETRIC_PROPERTIES
 from kg.records import Document, Extraction
+from kg.run.extraction import extract_documents
 
 THRESHOLDS: tuple[float, ...] = tuple(round(i / 10, 1) for i in range(10))
 
@@ -59,6 +60,7 @@ class Gold:
     document: str
     entities: dict[str, dict[str, Any]]
     triples: list[tuple[str, str, str]]
+    text_sha256: str = ""  # of the article text the gold was written for ("": not given)
 
     def alias_index(self) -> dict[str, set[str]]:
         index: dict[str, set[str]] = defaultdict(set)
@@ -88,7 +90,9 @@ def load_gold(path: str) -> Gold:
         if t[1] not in PROPERTIES:
             raise errors.bad_gold(path, f"unknown property {t[1]!r} in {t!r}")
         triples.append((t[0], t[1], t[2]))
-    return Gold(path, str(data.get("document", "")), ents, triples)
+    sha = data.get("text_sha256", "")
+    document = str(data.get("document", ""))
+    return Gold(path, document, ents, triples, sha if isinstance(sha, str) else "")
 
 
 @dataclass
@@ -324,18 +328,86 @@ def evaluate(golds: Sequence[Gold], extractions: Iterable[Extraction]) -> Report
     return Report([score_extraction(g, ex) for g, ex in zip(golds, extractions, strict=True)])
 
 
-def evaluate_files(gold_paths: list[str], article_paths: list[str]) -> Report:
-    """Run the pipeline on ``article_paths`` and score each against its gold file (same order)."""
-    if len(gold_paths) != len(article_paths):
-        raise errors.InputError(
-            f"{len(gold_paths)} gold files for {len(article_paths)} articles. "
-            "Pass one --gold per article, in the same order."
-        )
-    from kg.run.build import extract_documents
+def expand_paths(items: Iterable[str], suffix: str) -> list[str]:
+    """Files named by ``items``: files, folders (their ``*suffix`` files) and glob patterns."""
+    import glob
 
-    golds = [load_gold(p) for p in gold_paths]
-    docs = [read_article(p) for p in article_paths]
-    return evaluate(golds, extract_documents(docs))
+    found: list[str] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found += sorted(str(f) for f in p.iterdir() if f.suffix == suffix and f.is_file())
+        elif glob.has_magic(item) and not p.exists():
+            matches = sorted(glob.glob(item))
+            if not matches:
+                raise errors.no_such_input(item)
+            found += matches
+        else:
+            found.append(item)
+    return list(dict.fromkeys(found))
+
+
+def split_inputs(items: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Sort ``kg eval``'s inputs into gold files and articles: ``.json`` files and patterns are
+    gold, other files articles, a folder both (its ``.json`` and its ``.txt`` files). A shell
+    expands ``--gold data/gold/*.json data/articles/*.txt`` into one list: this takes it apart."""
+    golds: list[str] = []
+    articles: list[str] = []
+    for item in items:
+        if Path(item).is_dir():
+            golds.append(item)
+            articles.append(item)
+        elif item.lower().endswith(".json"):
+            golds.append(item)
+        else:
+            articles.append(item)
+    return golds, articles
+
+
+def pair_gold(golds: Sequence[Gold], documents: Sequence[Document]) -> list[tuple[Gold, Document]]:
+    """Pair each gold file with its article: the one its ``document`` names, else the one whose
+    text has its ``text_sha256``; a gold that names neither pairs by position (equal counts).
+    The pairs come in the articles' order.
+
+    Raises:
+        InputError: a gold's article has other text than the gold was written for, a gold's
+            article is not among the articles, or an article has no gold file.
+    """
+    by_name = {Path(d.source).name: d for d in documents}
+    by_sha = {d.sha256: d for d in documents}
+    pairs: list[tuple[Gold, Document]] = []
+    for i, gold in enumerate(golds):
+        named = Path(gold.document).name if gold.document else ""
+        doc = by_name.get(named) if named else None
+        if doc is None and gold.text_sha256:
+            doc = by_sha.get(gold.text_sha256)
+        if doc is None and not named and not gold.text_sha256 and len(golds) == len(documents):
+            doc = documents[i]  # a gold that does not say its article: the same order
+        if doc is None:
+            raise errors.gold_without_article(gold.path, gold.document or gold.text_sha256)
+        if gold.text_sha256 and gold.text_sha256 != doc.sha256:
+            raise errors.gold_mismatch(gold.path, gold.text_sha256, doc.source, doc.sha256)
+        pairs.append((gold, doc))
+    paired = {id(doc) for _, doc in pairs}
+    unpaired = [d.source for d in documents if id(d) not in paired]
+    if unpaired:
+        raise errors.article_without_gold(unpaired)
+    order = {id(d): i for i, d in enumerate(documents)}
+    return sorted(pairs, key=lambda pair: order[id(pair[1])])  # the articles' order
+
+
+def evaluate_files(gold_paths: list[str], article_paths: list[str]) -> Report:
+    """Run the pipeline on the articles and score each against its gold file.
+
+    Both lists may hold files, folders and glob patterns; gold files are paired with articles by
+    the ``document`` and ``text_sha256`` they give (``pair_gold``), not by position.
+    """
+    golds = [load_gold(p) for p in expand_paths(gold_paths, ".json")]
+    docs = [read_article(p) for p in expand_paths(article_paths, ".txt")]
+    if not golds:
+        raise errors.InputError("no gold file found. Give --gold GOLD.json, a folder or a glob.")
+    pairs = pair_gold(golds, docs)
+    return evaluate([g for g, _ in pairs], extract_documents([d for _, d in pairs]))
 
 
 def format_report(report: Report, fmt: str = "table", errors_shown: bool = False) -> str:

@@ -8,11 +8,15 @@ The output is a list of ``Cand`` (candidate mentions over token indices);
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.lines import Layout, read_layout
+from kg.nlp.tokens import token_view
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -29,11 +33,14 @@ GENERIC_KINDS: dict[str, tuple[str, str]] = {
     "soldiers": ("Armed Forces", "MilitaryUnit"),
     "chiefs": ("Armed Forces", "MilitaryUnit"),
     "army": ("Army", "MilitaryUnit"),
+    "armies": ("Army", "MilitaryUnit"),
     "navy": ("Navy", "MilitaryUnit"),
+    "navies": ("Navy", "MilitaryUnit"),
     "marines": ("Marines", "MilitaryUnit"),
     "police": ("Police", "PoliceUnit"),
     "policemen": ("Police", "PoliceUnit"),
     "government": ("Government", "GovernmentBody"),
+    "governments": ("Government", "GovernmentBody"),
     "authorities": ("Government", "GovernmentBody"),
     "congress": ("Congress", "GovernmentBody"),
     "delegation": ("delegation", "Organization"),
@@ -130,6 +137,64 @@ _NOT_NAMES = frozenset(
     }
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-]{1,11}$")
+_INITIAL = re.compile(r"^[A-Z]\.$")
+#: Lower-case words after a hyphen that make an adjective, not a longer name ("U.S.-led").
+_COMPOUND_TAILS = frozenset(
+    {
+        "based",
+        "led",
+        "backed",
+        "run",
+        "made",
+        "born",
+        "style",
+        "type",
+        "class",
+        "wide",
+        "level",
+        "owned",
+        "free",
+        "linked",
+        "related",
+        "sponsored",
+        "funded",
+        "trained",
+        "era",
+        "like",
+        "speaking",
+        "bound",
+        "flagged",
+        "registered",
+        "origin",
+        "american",
+        "african",
+        "brokered",
+    }
+)
+#: Words after a surname that belong to the name ("Harry Harris Jr.").
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+#: Words of a service that open a rank ("Police General", "Air Marshal").
+_RANK_SERVICES = frozenset({"police", "pol", "air"})
+#: Lower-case particles inside a person's name ("Hugo de Zela", "Mohamed Ould Cheikh").
+_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "del",
+        "dos",
+        "das",
+        "do",
+        "van",
+        "von",
+        "der",
+        "bin",
+        "binti",
+        "ould",
+        "ben",
+        "al",
+        "el",
+    }
+)
 
 
 @dataclass
@@ -164,6 +229,18 @@ class Cand:
     of_org: int = -1
     #: the state its sentence is about, for a bare "Congress" or "Army"
     sent_country: str | None = None
+    #: the kind of line it stands on when that line is not prose ("headline", "byline",
+    #: "dateline", "credit"; see ``kg.extract.lines``)
+    line: str = ""
+    #: other written forms of the same name, kept as aliases ("Lt. Col. Jane Roe")
+    forms: list[str] = field(default_factory=list)
+    #: other names the text gives it ("Guardia Civil" in "the Civil Guard (Guardia Civil)")
+    other_names: list[str] = field(default_factory=list)
+    #: the name without the state that qualifies it ("Civil Guard" in "Spain's Civil Guard")
+    core: str | None = None
+    #: how the name gives its state: "possessive", "demonym", "prefix", "of", "inside",
+    #: "bracket", "apposition" ("" when it gives none, or the gazetteer does)
+    evidence: str = ""
 
     @property
     def tokens(self) -> range:
@@ -213,18 +290,127 @@ _HONORIFICS = frozenset(
 )
 
 
-def _clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def _clean_bounds(
+    doc: Doc, start: int, end: int, honorifics: frozenset[str] = frozenset()
+) -> tuple[int, int]:
     """Drop determiners, honorifics, punctuation, possessive markers and brackets at both ends."""
-    while start < end and (
-        doc[start].lower_ in ("the", "a", "an", "this", "these", "its", "their", "our")
-        or doc[start].lower_ in _HONORIFICS
-        or doc[start].is_punct
-        or doc[start].lower_ in ("’s", "'s")
-    ):
+    while start < end:
+        low = doc[start].lower_
+        if start + 2 < end and f"{low} {doc[start + 1].lower_}" in honorifics:
+            start += 2  # "Tan Sri"
+            continue
+        if not (
+            low in ("the", "a", "an", "this", "these", "its", "their", "our")
+            or low in _HONORIFICS
+            or low in honorifics
+            or doc[start].is_punct
+            or low in ("’s", "'s")
+        ):
+            break
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("’s", "'s", "’", "'")):
+    while end > start and (
+        doc[end - 1].is_punct
+        or doc[end - 1].lower_ in ("’s", "'s", "’", "'")
+        or doc[end - 1].lower_ in _CONNECTORS  # "Naval Striking and", "Maritime Service of"
+    ):
         end -= 1
     return start, end
+
+
+def _drop_cut_off(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """A text that stops in mid-sentence (a page cut at a length) may stop in mid-name ("the
+    Rapid Deployment Capaci", "Navy Secretary Carlos"): a mention that ends with the text's last
+    word is left out, since that word may be cut."""
+    last = len(doc) - 1
+    while last >= 0 and doc[last].is_space:
+        last -= 1
+    if last < 0 or doc[last].text[-1:] in (".", "!", "?", "”", '"', "’", "'", ")", ":"):
+        return cands
+    line_start = last
+    while line_start > 0 and "\n" not in doc[line_start - 1].whitespace_ + (
+        doc[line_start - 1].text if doc[line_start - 1].is_space else ""
+    ):
+        line_start -= 1
+    if sum(1 for t in doc[line_start : last + 1] if t.is_alpha) < 8:
+        return cands  # a last short line ("By Jane Roe, Daily News") is whole
+    return [c for c in cands if c.end - 1 < last or c.source == "layout"]
+
+
+def _abbreviates(acr: str, words: list[str]) -> bool:
+    """Whether ``acr`` is made of the starts of the words, in order ("CDMA": Conference of
+    Defense Ministers of the Americas; "MARFORSOUTH": Marine Corps Forces South); the first
+    word must give the first letters, others may be skipped."""
+    a = re.sub(r"[^a-z0-9]", "", acr.lower())
+    ws = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in words if w.lower() not in _CONNECTORS]
+    ws = [w for w in ws if w]
+    if not a or not ws:
+        return False
+
+    @functools.cache
+    def go(i: int, j: int) -> bool:
+        if i == len(a):
+            return True
+        if j == len(ws):
+            return False
+        w = ws[j]
+        n = 0
+        while n < len(w) and i + n < len(a) and a[i + n] == w[n]:
+            n += 1
+            if go(i + n, j + 1):
+                return True
+        return j > 0 and go(i, j + 1)
+
+    return go(0, 0)
+
+
+def generic_name(name: str, lex: Lexicon) -> bool:
+    """A name made only of common words ("Special Forces Brigade", "National Assembly",
+    "Ministry of Defense", "First Special Forces Brigade"): every state may have one."""
+    words = [
+        w.strip(".,()")
+        for w in re.split(r"[\s\-–/]+", name.lower().replace("’s", "").replace("'s", ""))
+    ]
+    content = [w for w in words if w and w not in _CONNECTORS]
+    return bool(content) and all(
+        w in lex.common_words
+        or w in lex.heads
+        or (w.endswith("s") and w[:-1] in lex.heads)
+        or w in lex.titles
+        or w in _ORDINALS
+        or re.fullmatch(r"\d+(st|nd|rd|th)?", w) is not None
+        for w in content
+    )
+
+
+def _singular(word: str) -> str:
+    """ "Commands" -> "Command", "Ministries" -> "Ministry", "Armies" -> "Army"."""
+    if word.lower().endswith("ies"):
+        return word[:-3] + ("Y" if word.isupper() else "y")
+    return word[:-1] if word.lower().endswith("s") else word
+
+
+def _fold(text: str) -> str:
+    """A name folded for comparison: case, a leading "the", spacing."""
+    low = " ".join(text.lower().split())
+    return low[4:] if low.startswith("the ") else low
+
+
+def _display_case(text: str, keep: frozenset[str] = frozenset()) -> str:
+    """ "JOHN VANDIVER" -> "John Vandiver", "STARS AND STRIPES" -> "Stars and Stripes"; short
+    capitals ("AP", "EFE"), mixed case and a first word in ``keep`` ("USS") stay as written."""
+    words = text.split()
+    if not text.isupper() or all(len(w) <= 4 for w in words):
+        return text
+    out = []
+    for n, w in enumerate(words):
+        low = w.lower()
+        if n == 0 and w in keep and len(words) > 1:
+            out.append(w)  # "USS GREEN BAY": a ship's prefix stays in capitals
+        elif n and low in ("and", "of", "the", "for", "de", "in"):
+            out.append(low)
+        else:
+            out.append(w.capitalize())
+    return " ".join(out)
 
 
 def _span_text(doc: Doc, start: int, end: int) -> str:
@@ -232,6 +418,20 @@ def _span_text(doc: Doc, start: int, end: int) -> str:
         return ""
     last = doc[end - 1]  # = doc[start:end].text, sliced from the text instead of joined
     return doc.text[doc[start].idx : last.idx + len(last)]
+
+
+def _pieces(ents: Sequence[Span], layout: Layout) -> list[tuple[Span, int, int]]:
+    """The model's entities cut where a line's segments start ("Honduras - A U.S. agency" in a
+    dateline) and without the tokens that are no names ("Published")."""
+    out: list[tuple[Span, int, int]] = []
+    for ent in ents:
+        start = ent.start
+        for k in range(ent.start, ent.end + 1):
+            if k == ent.end or k in layout.skip or (k > start and k in layout.boundaries):
+                if k > start:
+                    out.append((ent, start, k))
+                start = k + 1 if k in layout.skip else k
+    return out
 
 
 class MentionFinder:
@@ -252,20 +452,25 @@ class MentionFinder:
     # ------------------------------------------------------------ public
 
     def find(self, doc: Doc) -> list[Cand]:
-        from kg.nlp.tokens import token_view
-
         doc = token_view(doc)  # the passes below revisit every token: build them once
+        layout = read_layout(doc, self._is_place)
         cands: list[Cand] = []
-        cands += self._names(doc)
+        cands += self._names(doc, layout)
         cands += self._generics(doc)
-        cands += self._ner(doc)
+        cands += self._ner(doc, layout)
         cands += self._events(doc)
+        cands = [c for c in cands if not any(i in layout.skip for i in c.tokens)]
+        cands = self._confirm_headlines(doc, layout, cands)
+        cands += self._layout_parts(doc, layout)
         chosen = self._choose(doc, cands)
         chosen = self._acronyms(doc, chosen)
         chosen = self._org_forces(doc, chosen)
         chosen = self._acronym_mentions(doc, chosen)
+        self._stated_countries(doc, chosen)
         self._sentence_countries(doc, chosen)
+        chosen = _drop_cut_off(doc, chosen)
         for c in chosen:
+            c.line = c.line or layout.line_of.get(c.start, "")
             c.head = self._head_token(doc, c)
             c.char_start = doc[c.start].idx
             c.char_end = doc[c.end - 1].idx + len(doc[c.end - 1].text)
@@ -274,13 +479,16 @@ class MentionFinder:
     # ------------------------------------------------------------ sources
 
     def gazetteer(self, text: str) -> tuple[str, str, str | None] | None:
-        low = " ".join(text.lower().split())
+        low = " ".join(text.lower().replace(" & ", " and ").split())
         low = low[4:] if low.startswith("the ") else low
         hit = self._gaz.get(low)
         if hit is None:
             for pre in ("us ", "u.s. ", "united states "):
                 if low.startswith(pre) and len(low) > len(pre) + 3:
                     hit = self._gaz.get("u.s. " + low[len(pre) :])
+                    bare = self._gaz.get(low[len(pre) :])
+                    if hit is None and bare is not None and bare[2] == "United States":
+                        hit = bare  # "U.S. Drug Enforcement Administration"
                     break
         if hit is None:
             return None
@@ -291,10 +499,325 @@ class MentionFinder:
             return None
         return hit
 
+    def _is_place(self, text: str) -> bool:
+        hit = self.gazetteer(text)
+        return hit is not None and hit[1] in ("Place", "Country")
+
+    def _layout_parts(self, doc: Doc, layout: Layout) -> list[Cand]:
+        """The people, outlets and places that bylines, datelines and credits name, typed by
+        their role there (see ``kg.extract.lines``)."""
+        out: list[Cand] = []
+        for part in layout.parts:
+            start, end = part.start, part.end
+            written = part.text or _span_text(doc, start, end)
+            if part.role == "person":
+                a = start
+                while a < end - 1 and self._is_rank_or_title(doc[a]):
+                    a += 1
+                name = _display_case(_span_text(doc, a, end), self.lex.ship_prefixes)
+                forms = [written] if a > start or name != written else []
+                out.append(Cand(a, end, name, "Person", "layout", line=part.line, forms=forms))
+                continue
+            gaz = self.gazetteer(written)
+            if gaz is not None:
+                gname, gcls, gcountry = gaz
+                out.append(
+                    Cand(start, end, written, gcls, "layout", gcountry, key=gname, line=part.line)
+                )
+                continue
+            name = _display_case(written, self.lex.ship_prefixes)
+            if all(
+                w.lower() in self.lex.common_words | self.lex.heads.keys() for w in name.split()
+            ):
+                continue  # "at Sea": a common noun, no name
+            cls = "Place" if part.role == "place" else "Organization"
+            if name.split()[0] in self.lex.ship_prefixes:
+                cls = "MilitaryUnit"  # "USS ROE, at Sea –": a ship's dateline
+            if part.role == "outlet":
+                typed = self._typed(doc, start, end, "layout", None) if not part.text else None
+                if typed is not None and typed.cls not in ("Place", "Country", "Person"):
+                    cls = typed.cls  # "Canadian Forces Combat Camera": a unit of the forces
+            forms = [written] if name != written else []
+            out.append(Cand(start, end, name, cls, "layout", line=part.line, forms=forms))
+        return out
+
+    def _is_rank_or_title(self, tok: Token) -> bool:
+        low = tok.lower_
+        return (
+            low in self.lex.ranks
+            or low + "." in self.lex.ranks
+            or low in self.lex.titles
+            or low in _HONORIFICS
+            or low in self.lex.honorifics
+        )
+
+    def _country_evidence(self, words: list[str]) -> tuple[str | None, str | None, str]:
+        """The state a name itself gives, the name without it, and how it gives it: a
+        possessive ("Spain's Civil Guard"), a demonym ("Spanish Civil Guard") or a state's name
+        ("Kenya Army") in front, or "of" and the state after ("Navy of Peru")."""
+        for n in (3, 2, 1):
+            if n >= len(words):
+                continue
+            qualifier = " ".join(words[:n])
+            country = self.lex.country_of(qualifier)
+            if country is None:
+                continue
+            if words[n].lower() in ("’s", "'s"):
+                rest = words[n + 1 :]
+                return country, " ".join(rest) or None, "possessive"
+            how = "demonym" if qualifier.lower() in self.lex.demonyms else "prefix"
+            return country, " ".join(words[n:]), how
+        for i, w in enumerate(words[:-1]):
+            if i and w.lower() in ("of", "de", "del", "da", "do", "du", "des"):
+                tail = words[i + 1 :]
+                if tail and tail[0].lower() in ("the", "la", "el", "los", "las"):
+                    tail = tail[1:]
+                country = self.lex.country_of(" ".join(tail))
+                if country:
+                    return country, " ".join(words[:i]), "of"
+        return None, None, ""
+
+    def _generic_word(self, word: str) -> bool:
+        """A word of names that is a common noun or adjective: a head noun, a title word, a
+        common word of bodies' names, a connector or an ordinal."""
+        low = word.lower()
+        return (
+            low in self.lex.common_words
+            or low in self.lex.heads
+            or (low.endswith("s") and low[:-1] in self.lex.heads)
+            or low in self.lex.titles
+            or low in _CONNECTORS
+            or low in _ORDINALS
+        )
+
+    def _glued_name_tail(self, doc: Doc, k: int) -> bool:
+        """ "Suwana-adth", "Port-au-Prince": a lower-case piece glued by the hyphen at ``k`` to a
+        name word is part of the name ("U.S.-led", "Kenyan-trained" are not)."""
+        if k + 1 >= len(doc) or k < 1:
+            return False
+        prev, tail = doc[k - 1], doc[k + 1]
+        return (
+            tail.is_alpha
+            and tail.text.islower()
+            and tail.lower_ not in _COMPOUND_TAILS
+            and not tail.lower_.endswith(("ed", "ing"))
+            and self._name_word(prev)
+        )
+
+    def _is_rank(self, doc: Doc, k: int) -> bool:
+        """A rank word, or the "de Navío" of a Spanish rank ("Capitán de Navío")."""
+        low = doc[k].lower_
+        if low in self.lex.ranks or low + "." in self.lex.ranks:
+            return True
+        return (
+            k >= 2
+            and doc[k - 1].lower_ == "de"
+            and (doc[k - 2].lower_ in self.lex.ranks)
+            and doc[k].is_alpha
+        ) or (low == "de" and k >= 1 and doc[k - 1].lower_ in self.lex.ranks)
+
+    def _name_word(self, tok: Token) -> bool:
+        """A word that can be part of a person's name: capitalised, and not a head noun, a
+        title, a rank, a country or demonym, nor a word that is never a name."""
+        low = tok.lower_
+        if not (tok.text[:1].isupper() and any(ch.isalpha() for ch in tok.text)):
+            return False
+        if _INITIAL.match(tok.text):
+            return True
+        return not (
+            low in self.lex.heads
+            or low in self.lex.common_words
+            or (low.endswith("s") and low[:-1] in self.lex.heads)
+            or low in self.lex.titles
+            or low in self.lex.ranks
+            or low + "." in self.lex.ranks
+            or low in _NOT_NAMES
+            or low in _CONNECTORS
+            or self.lex.country_of(tok.text) is not None
+            or tok.text.isupper()
+            and len(tok.text) > 1
+        )
+
+    def _person_at(self, doc: Doc, end: int, floor: int) -> tuple[int, int] | None:
+        """The person's name that ends the tokens before ``end`` (2 to 5 name words, with
+        initials, particles and "Jr."), not starting before ``floor``: its ``(start, end)``."""
+        e = end
+        while e > floor and doc[e - 1].text == ".":
+            e -= 1  # a full stop the tokenizer left alone
+        k = e
+        while k > floor and doc[k - 1].lower_ in _NAME_SUFFIXES:
+            k -= 1  # "Harris Jr.", "Davies III"
+        if (
+            k - 2 > floor
+            and doc[k - 2].text == "-"
+            and not doc[k - 2].whitespace_
+            and not doc[k - 3].whitespace_
+            and doc[k - 1].is_alpha
+            and self._name_word(doc[k - 3])
+        ):
+            k -= 2  # "Suwana-adth": a hyphenated surname ends the name
+        words = 0
+        p = k
+        while p > floor:
+            tok = doc[p - 1]
+            if self._name_word(tok):
+                words += 1
+            elif not (
+                (tok.lower_ in _PARTICLES and words and p - 1 > floor)  # "Hugo de Zela"
+                or (tok.text == "-" and not tok.whitespace_ and p - 1 > floor)  # "Henry-Martin"
+            ):
+                break
+            p -= 1
+            if words > 5:
+                return None
+        while p < k and (doc[p].lower_ in _PARTICLES or doc[p].text == "-"):
+            p += 1
+        # the model's PERSON entity knows where a name starts better than capitals do ("US
+        # Green Beret Kevin Roe": "Green Beret" is no part of the name)
+        q = k - 1
+        if doc[q].ent_type_ == "PERSON":
+            while q > p and doc[q].ent_iob_ != "B" and doc[q - 1].ent_type_ == "PERSON":
+                q -= 1
+            if q > p and sum(1 for t in doc[q:k] if self._name_word(t)) >= 2:
+                p = q
+        return (p, e) if 2 <= words <= 5 and p < k else None
+
+    def _split_person(self, doc: Doc, start: int, end: int, source: str) -> list[Cand] | None:
+        """A person glued to the rank, title or organisation in front of the name ("U.S. Army
+        Lt. Col. Jane Roe", "Kenya Army Lt Gen Peter Kamau", "Deputy Minister Ana Ruiz",
+        "Police Service Ana Ruiz"): the person, with the rank or title form kept as an alias,
+        and the organisation as a mention of its own."""
+        written = start
+        start, end = _clean_bounds(doc, start, end, self.lex.honorifics)
+        if end - start < 2 or self.gazetteer(_span_text(doc, start, end)) is not None:
+            return None
+        found = self._person_at(doc, end, start)
+        if (
+            found is not None
+            and found[0] == start
+            and start > written
+            and any(
+                t.lower_ in self.lex.honorifics or t.lower_ in _HONORIFICS
+                for t in doc[written:start]
+            )
+        ):
+            # "Datuk Fisol Salleh": a form of address before a name makes it a person's
+            return [
+                Cand(
+                    start,
+                    found[1],
+                    _span_text(doc, start, found[1]),
+                    "Person",
+                    source,
+                    forms=[_span_text(doc, written, found[1])],
+                )
+            ]
+        if end - start < 3 or found is None or found[0] <= start:
+            return None
+        p, e = found
+        while p < e - 2 and self._is_rank(doc, p):
+            p += 1  # "Capitán de Navío Ana Ruiz": "Navío" is part of the rank
+        r = p
+        while r > start and (
+            self._is_rank_or_title(doc[r - 1])
+            or self._is_rank(doc, r - 1)
+            or (
+                doc[r - 1].lower_ in _RANK_SERVICES
+                and r < p
+                and (self._is_rank(doc, r) or self._is_rank_or_title(doc[r]))
+            )
+        ):
+            r -= 1  # "Police General", "Air Marshal": the service word is part of the rank
+        office = False
+        if r == p:
+            # no rank or title between them: split only after a known state or place, or a
+            # body whose name ends in its head noun ("ambassador to Thailand Ana Ruiz", "the
+            # Police Service Ana Ruiz")
+            hit = self.gazetteer(_span_text(doc, start, r))
+            office = all(
+                self._is_rank_or_title(t)
+                or t.lower_ in self.lex.common_words
+                or t.lower_ in _CONNECTORS
+                or (self.lex.country_of(t.text) is not None and t.lower_ in self.lex.demonyms)
+                for t in doc[start:r]
+            )
+            if not (
+                office  # "State for African Affairs Ana Ruiz": the end of a title
+                or (hit is not None and hit[1] in ("Country", "Place"))
+                or self.lex.heads.get(doc[r - 1].lower_) in _ORG_CLASSES
+            ):
+                return None
+        forms = [_span_text(doc, r, e)] if r < p else []
+        out = [Cand(p, e, _span_text(doc, p, e), "Person", source, forms=forms)]
+        while r > start and doc[r - 1].text in ("-", "–", "—", ",", "’s", "'s"):
+            r -= 1
+        cut = next(
+            (
+                t
+                for t in range(start + 1, r)
+                if self.lex.titles.get(doc[t].lower_) in ("head", "leader")
+            ),
+            r,
+        )
+        r = cut  # "GDF Staff Officer ...": the organisation ends before the office
+        if r > start and not (r == p and office):
+            org = self._typed(doc, start, r, source, None)
+            if org is not None and org.cls != "Person":
+                out.append(org)
+        return out
+
+    def _confirm_headlines(self, doc: Doc, layout: Layout, cands: list[Cand]) -> list[Cand]:
+        """In a title-case headline every word is capitalised, so a run of capitals is no
+        evidence of a name ("Special Forces Strengthen Capabilities"): a headline mention is
+        kept when a gazetteer knows it or the article's other lines name it too; otherwise its
+        longest part that they name is kept, or nothing."""
+        if not layout.headline:
+            return cands
+        body = {
+            _fold(c.name): c
+            for c in cands
+            if c.start not in layout.headline and c.end - 1 not in layout.headline
+        }
+        kinds = {(c.country, c.kind) for c in body.values() if c.kind and c.country}
+        out: list[Cand] = []
+        for c in cands:
+            if c.start not in layout.headline or c.source == "gazetteer" or c.key:
+                out.append(c)
+                continue
+            if _fold(c.name) in body or (
+                c.kind and c.country and (c.country, c.kind) in kinds
+            ):  # "Peruvian Congress" in the headline, "Peru's Congress" in the text
+                out.append(c)
+                continue
+            best: tuple[int, int] | None = None
+            for a in range(c.start, c.end):
+                for b in range(c.end, a, -1):
+                    if best is not None and b - a <= best[1] - best[0]:
+                        break
+                    if _fold(_span_text(doc, a, b)) in body:
+                        best = (a, b)
+                        break
+            if best is None:
+                continue
+            seen = body[_fold(_span_text(doc, best[0], best[1]))]
+            out.append(
+                Cand(
+                    best[0],
+                    best[1],
+                    _span_text(doc, best[0], best[1]),
+                    seen.cls,
+                    "name",
+                    seen.country,
+                    seen.kind,
+                    seen.key,
+                )
+            )
+        return out
+
     def _typed(
         self, doc: Doc, start: int, end: int, source: str, fallback: str | None
     ) -> Cand | None:
-        start, end = _clean_bounds(doc, start, end)
+        start, end = _clean_bounds(doc, start, end, self.lex.honorifics)
         if end <= start:
             return None
         # "Defence, Intelligence and Foreign Relations Committee": a list of capitalised words
@@ -309,6 +832,14 @@ class MentionFinder:
             and not self.lex.country_of(doc[start - 2].text)
         ):
             start -= 2
+        # "DIG-Administration Police Service": a title glued to the name by a hyphen
+        if (
+            end - start > 3
+            and self.lex.titles.get(doc[start].lower_) in ("head", "leader")
+            and doc[start + 1].text == "-"
+            and not doc[start].whitespace_
+        ):
+            start += 2
         # "Commander Defence Force": a title word in front is not part of the name
         if (
             end - start > 1
@@ -327,32 +858,30 @@ class MentionFinder:
         if gaz:
             name, gcls, gcountry = gaz
             return Cand(start, end, text, gcls, "gazetteer", country=gcountry, key=name)
+        if words[0] in self.lex.ship_prefixes:
+            # "USS Wasp", "INS Kolkata": a warship; its prefix alone is nothing
+            return Cand(start, end, text, "MilitaryUnit", source) if len(words) > 1 else None
         gen = self._generic_at(doc, start, end)
         if gen is not None:
             return gen
-        # A country or demonym in front qualifies the name ("U.S. Special Forces").
-        country = None
-        first = words[0]
-        c0 = self.lex.country_of(first)
-        if c0 is None and len(words) > 2:
-            c0 = self.lex.country_of(" ".join(words[:2]))
-        if c0 is not None and len(words) > 1:
-            country = c0
-        # "... of Peru": the country after "of".
-        for i, w in enumerate(words[:-1]):
-            if w.lower() == "of":
-                c1 = self.lex.country_of(" ".join(words[i + 1 :]))
-                if c1:
-                    country = country or c1
+        country, core, evidence = self._country_evidence(words)
         if all(w.lower() in self.lex.titles or w.lower() in ("of", "the") for w in words):
             return None  # "Defense", "State": words of a title, not a name
+        if (
+            start >= 2
+            and doc[start - 1].lower_ == "of"
+            and self.lex.titles.get(doc[start - 2].lower_) in ("head", "leader")
+            and all(self._generic_word(w) for w in words)
+        ):
+            return None  # "Secretary of State for European Affairs": the rest of a title
         head = _head_word(words, self.lex.heads).lower()
         if head in self.lex.titles and head not in self.lex.heads:
             return None  # "US Chargé": a title
         low = [w.lower() for w in words]
-        if head in low and any(
-            self.lex.titles.get(w) in ("head", "leader") for w in low[low.index(head) + 1 :]
-        ):
+        after = low[low.index(head) + 1 :] if head in low else []
+        if "of" in after:
+            after = after[: after.index("of")]  # "Conference of Defense Ministers": one name
+        if any(self.lex.titles.get(w) in ("head", "leader") for w in after):
             return None  # "Police Commissioner Samuel Tonga": a title and a name
         # a known organisation inside the name gives its state ("... Task Force – Southern Command")
         if country is None and len(words) > 2:
@@ -360,8 +889,19 @@ class MentionFinder:
                 for a in range(1, len(words) - n + 1):
                     hit = self._gaz.get(" ".join(low[a : a + n]))
                     if hit and hit[1] not in ("Country", "Place") and hit[2]:
-                        country = hit[2]
+                        country, evidence = hit[2], "inside"
                         break
+        # a state named inside, before the head noun ("Royal Malaysia Police")
+        if country is None and head in low:
+            inside = {
+                c
+                for a in range(1, low.index(head))
+                for n in (1, 2)
+                if a + n <= low.index(head)
+                and (c := self.lex.country_of(" ".join(words[a : a + n]))) is not None
+            }
+            if len(inside) == 1:
+                country, evidence = inside.pop(), "inside"
         cls: str | None = self.lex.heads.get(head)
         if cls is None and head.endswith("s"):
             cls = self.lex.heads.get(head[:-1])
@@ -369,23 +909,30 @@ class MentionFinder:
             cls = fallback
         if cls is None:
             return None
-        return Cand(start, end, text, cls, source, country=country)
+        kind = None
+        if country and core and evidence != "inside":
+            found = self.lex.kinds.get(" ".join(core.lower().split()))
+            if found is not None and (cls in _ORG_CLASSES or cls == found[1]):
+                kind, cls = found  # "Navy of Peru", "Colombian Marine Infantry"
+        cand = Cand(start, end, text, cls, source, country=country, kind=kind)
+        cand.core, cand.evidence = core, evidence
+        return cand
 
-    def _names(self, doc: Doc) -> list[Cand]:
+    def _names(self, doc: Doc, layout: Layout) -> list[Cand]:
         """Runs of capitalised words (with inner connectors), typed by their head word."""
         out: list[Cand] = []
         n = len(doc)
         i = 0
         while i < n:
             tok = doc[i]
-            if not self._can_start(doc, tok):
+            if i in layout.skip or not self._can_start(doc, tok):
                 i += 1
                 continue
             j = i + 1
             has_head = self.lex.heads.get(tok.lower_) is not None
             while j < n:
                 t = doc[j]
-                if t.is_sent_start:
+                if t.is_sent_start or j in layout.boundaries or j in layout.skip:
                     break
                 if t.text == "The" and doc[j - 1].lower_ != "of":
                     break
@@ -395,9 +942,13 @@ class MentionFinder:
                     and doc[j + 1].is_alpha
                     and not t.whitespace_
                     and (not doc[j - 1].whitespace_)
-                    and (_is_cap(doc[j + 1]) or doc[j - 1].lower_ in _PREFIX_WORDS)
+                    and (
+                        _is_cap(doc[j + 1])
+                        or doc[j - 1].lower_ in _PREFIX_WORDS
+                        or self._glued_name_tail(doc, j)
+                    )
                 ):
-                    j += 2  # "Anti-narcotics", "Air-Ground"
+                    j += 2  # "Anti-narcotics", "Air-Ground", "Suwana-adth"
                     continue
                 if (
                     t.lower_ in ("’s", "'s")
@@ -414,11 +965,11 @@ class MentionFinder:
                     continue
                 if (
                     t.lower_ in ("’s", "'s")
-                    and j == i + 1
-                    and self.lex.country_of(tok.text)
+                    and j - i <= 3
+                    and self.lex.country_of(_span_text(doc, i, j))
                     and (j + 1 < n and _is_cap(doc[j + 1]))
                 ):
-                    j += 1  # "Peru’s Congress"
+                    j += 1  # "Peru’s Congress", "South Korea's National Assembly"
                     continue
                 if t.lower_ in _CONNECTORS and j + 1 < n and _is_cap(doc[j + 1]):
                     if t.lower_ == "and" and has_head:
@@ -447,6 +998,13 @@ class MentionFinder:
                 and self.lex.heads.get(doc[j - 1].lower_)
             ):
                 j += 1  # "Panzer Brigade 45", "Task Force 41"
+            parts = self._split_coordination(doc, i, j, "name")
+            if parts is None:
+                parts = self._split_person(doc, i, j, "name")
+            if parts is not None:
+                out.extend(parts)
+                i = j
+                continue
             split = self._split_of(doc, i, j)
             if split is not None:
                 left, right = split
@@ -457,6 +1015,7 @@ class MentionFinder:
             if cand is not None:
                 out.append(cand)
                 out.extend(self._distribute(doc, cand))
+                out.extend(self._owner_list(doc, cand))
             out.extend(self._ordinal_coordination(doc, i, j))
             i = j
         return out
@@ -498,6 +1057,159 @@ class MentionFinder:
             # A capital at the start of a sentence means nothing by itself.
             return tok.pos_ == "PROPN" or tok.text.isupper()
         return True
+
+    # ------------------------------------------------------------ coordinations
+
+    def _complete(self, doc: Doc, start: int, end: int, source: str) -> list[Cand] | None:
+        """The mentions a span names when it stands as a name on its own: a gazetteer name, a
+        person (with a rank or title glued on), or a name with a head noun; else None."""
+        start, end = _clean_bounds(doc, start, end, self.lex.honorifics)
+        if end <= start:
+            return None
+        hit = self.gazetteer(_span_text(doc, start, end))
+        if hit is not None:
+            name, cls, country = hit
+            return [
+                Cand(start, end, _span_text(doc, start, end), cls, "gazetteer", country, key=name)
+            ]
+        people = self._split_person(doc, start, end, source)
+        if people is not None:
+            return people
+        if any(self.lex.titles.get(t.lower_) in ("head", "leader") for t in doc[start + 1 : end]):
+            return None  # "Staff Officer One – Operations": an office, not a name
+        found = self._person_at(doc, end, start)
+        if found is not None and found[0] == start:
+            return [Cand(start, found[1], _span_text(doc, start, found[1]), "Person", source)]
+        typed = self._typed(doc, start, end, source, None)
+        return [typed] if typed is not None and typed.cls != "Person" else None
+
+    def _inside_gazetteer_name(self, doc: Doc, start: int, end: int, k: int) -> bool:
+        """Whether token ``k`` lies inside a gazetteer name within ``[start, end)`` ("Trinidad
+        and Tobago Coast Guard")."""
+        for a in range(max(start, k - 5), k):
+            for b in range(min(end, k + 6), k + 1, -1):
+                if self.gazetteer(_span_text(doc, a, b)) is not None:
+                    return True
+        return False
+
+    def _split_coordination(self, doc: Doc, start: int, end: int, source: str) -> list[Cand] | None:
+        """Names joined by "and" are two names when each stands on its own ("U.S. 6th Fleet
+        and Naval Striking and Support Forces NATO", "Niger and Burkina Faso", "Deputy Minister
+        Ana Ruiz and Police Service Commander Jo Lee"); a demonym before another's name shares
+        its noun ("Italian and Norwegian Special Operations Commands"). An "and" inside one name
+        ("Naval Striking and Support Forces", "Trinidad and Tobago") is left alone."""
+        start, end = _clean_bounds(doc, start, end, self.lex.honorifics)
+        ands = [k for k in range(start + 1, end - 1) if doc[k].lower_ in ("and", "&")]
+        if not ands or self.gazetteer(_span_text(doc, start, end)) is not None:
+            return None
+        if end < len(doc) and doc[end].lower_ in GENERIC_KINDS:
+            bounds = [start - 1, *ands, end]
+            if all(
+                self.lex.country_of(_span_text(doc, a + 1, b)) is not None
+                for a, b in zip(bounds, bounds[1:], strict=False)
+            ):
+                return []  # "Brazilian and United States armies": qualifiers of one noun
+        for k in ands:
+            if self._inside_gazetteer_name(doc, start, end, k):
+                continue
+            shared = self._shared_noun(doc, start, k, end, source)
+            if shared is not None:
+                return shared
+            left = self._complete(doc, start, k, source)
+            if left is None:
+                continue
+            right = self._split_coordination(doc, k + 1, end, source) or self._complete(
+                doc, k + 1, end, source
+            )
+            if right is not None:
+                return left + right
+            if end < len(doc) and doc[end].lower_ in GENERIC_KINDS:
+                return None  # "U.S. and Colombian personnel": qualifiers of one noun
+            if k + 2 == end or all(
+                t.lower_ in self.lex.common_words or self.lex.country_of(t.text) is not None
+                for t in doc[k + 1 : end]
+            ):
+                return left  # "... and American", "... and Naval Striking": a stray tail
+        return None
+
+    def _shared_noun(
+        self, doc: Doc, start: int, k: int, end: int, source: str
+    ) -> list[Cand] | None:
+        """ "Italian and Norwegian Special Operations Commands", "Kenyan, Ugandan and Somali
+        armies": demonyms (or country names) before one noun each name their own body."""
+        qualifiers = [t for t in range(start, k) if doc[t].text not in (",", "and", "&")]
+        if not qualifiers or any(self.lex.country_of(doc[t].text) is None for t in qualifiers):
+            return None
+        last = self._country_prefix(doc, k + 1, end)
+        if last is None:
+            return None
+        head = doc[end - 1]
+        plural = head.lower_.endswith("s") and (
+            head.lower_[:-1] in self.lex.heads or head.lower_ in GENERIC_KINDS
+        )
+        if not plural:
+            return None
+        rest = _span_text(doc, last, end - 1)
+        singular = _singular(head.text)
+        out: list[Cand] = []
+        for q in [*qualifiers, k + 1]:
+            q_end = q + 1 if q < k else last
+            word = _span_text(doc, q, q_end)
+            name = " ".join(x for x in (word, rest, singular) if x)
+            typed = self._typed_name(name, source)
+            if typed is None:
+                return None
+            cls, country, kind = typed
+            out.append(Cand(q, q_end if q < k else end, name, cls, "coordination", country, kind))
+        return out
+
+    def _country_prefix(self, doc: Doc, start: int, end: int) -> int | None:
+        """The token after a leading country or demonym of ``[start, end)`` (None: none)."""
+        for n in (3, 2, 1):
+            if start + n < end and self.lex.country_of(_span_text(doc, start, start + n)):
+                return start + n
+        return None
+
+    def _typed_name(self, name: str, source: str) -> tuple[str, str | None, str | None] | None:
+        """Class, country and kind of a name built from a coordination."""
+        hit = self.gazetteer(name)
+        if hit is not None:
+            return hit[1], hit[2], None
+        words = name.split()
+        country: str | None = self.lex.country_of(words[0])
+        low = [w.lower() for w in words]
+        if low[-1] in GENERIC_KINDS and all(w in GENERIC_MODS for w in low[1:-1]):
+            kind, cls = GENERIC_KINDS[low[-1]]
+            return cls, country, kind
+        head_cls = self.lex.heads.get(_head_word(words, self.lex.heads).lower())
+        return (head_cls, country, None) if head_cls else None
+
+    def _owner_list(self, doc: Doc, cand: Cand) -> list[Cand]:
+        """ "the Armed Forces of Peru, Colombia, Ecuador and Chile": one body of each state
+        listed after "of"."""
+        words = cand.name.split()
+        if cand.cls not in _ORG_CLASSES or len(words) < 3 or words[-2].lower() != "of":
+            return []
+        if self.lex.country_of(words[-1]) is None:
+            return []
+        base = " ".join(words[:-1])
+        out: list[Cand] = []
+        k = cand.end
+        while k + 1 < len(doc) and doc[k].text in (",", "and", "&"):
+            m = k + 1
+            if doc[m].lower_ in ("and", "&"):
+                m += 1
+            e = m
+            while e < len(doc) and _is_cap(doc[e]) and e - m < 4:
+                e += 1
+            country = self.lex.country_of(_span_text(doc, m, e)) if e > m else None
+            if country is None:
+                break
+            out.append(
+                Cand(m, e, f"{base} {_span_text(doc, m, e)}", cand.cls, "coordination", country)
+            )
+            k = e
+        return out
 
     def _distribute(self, doc: Doc, cand: Cand) -> list[Cand]:
         """ "Ministries of Foreign Affairs, Interior, and Defense" -> three ministries."""
@@ -645,21 +1357,26 @@ class MentionFinder:
                             kind=kind,
                         )
                     )
-                    # "U.S. and Colombian personnel": the first demonym of a coordination too
-                    if s >= 2 and doc[s - 1].lower_ == "and":
-                        c2 = self.lex.country_of(doc[s - 2].text)
-                        if c2:
-                            out.append(
-                                Cand(
-                                    s - 2,
-                                    s - 1,
-                                    doc[s - 2].text + " " + doc[tok.i].text,
-                                    cls,
-                                    "generic",
-                                    country=c2,
-                                    kind=kind,
-                                )
+                    # "U.S. and Colombian personnel", "the Kenyan, Ugandan and Somali armies":
+                    # the other demonyms of a coordination too
+                    for q0, q1, c2 in self._coordinated_qualifiers(doc, s):
+                        out.append(
+                            Cand(
+                                q0,
+                                q1,
+                                _span_text(doc, q0, q1)
+                                + " "
+                                + (
+                                    _singular(doc[tok.i].text)
+                                    if tok.lower_ in ("armies", "navies", "governments")
+                                    else doc[tok.i].text
+                                ),
+                                cls,
+                                "generic",
+                                country=c2,
+                                kind=kind,
                             )
+                        )
                     break
             else:
                 # "Peruvian armed forces and police": police shares the demonym
@@ -689,7 +1406,30 @@ class MentionFinder:
                             )
         return out
 
-    def _ner(self, doc: Doc) -> list[Cand]:
+    def _coordinated_qualifiers(self, doc: Doc, s: int) -> list[tuple[int, int, str]]:
+        """The countries or demonyms listed before the one at ``s`` ("Kenyan, Ugandan and" before
+        "Somali armies"): their token spans and countries, nearest first."""
+        out: list[tuple[int, int, str]] = []
+        k = s
+        while k >= 2 and doc[k - 1].lower_ in ("and", ",", "&"):
+            found = None
+            for n in (3, 2, 1):
+                a = k - 1 - n
+                if a < 0:
+                    continue
+                country = self.lex.country_of(_span_text(doc, a, k - 1))
+                if country and doc[a].lower_ != "the" and not doc[a].is_space:
+                    found = (a, k - 1, country)
+                    break
+            if found is None:
+                break
+            out.append(found)
+            k = found[0]
+            if doc[found[1]].lower_ in ("and", "&") and (k < 1 or doc[k - 1].text != ","):
+                break  # "A and B": the list starts at A
+        return out
+
+    def _ner(self, doc: Doc, layout: Layout) -> list[Cand]:
         out: list[Cand] = []
         fallback = {
             "PERSON": "Person",
@@ -700,19 +1440,31 @@ class MentionFinder:
             "EVENT": "Event",
             "NORP": None,
         }
-        for ent in doc.ents:
+        for ent, start, end in _pieces(doc.ents, layout):
             if ent.label_ not in fallback:
                 continue
             if ent.label_ == "NORP":
-                c = self.lex.country_of(ent.text)
+                c = self.lex.country_of(_span_text(doc, start, end))
                 if c is None:
                     continue
-            start, end = ent.start, ent.end
             # cut a swallowed "(" and what follows it
             for k in range(start, end):
                 if doc[k].text in ("(", ")", "[", "]"):
                     end = k
                     break
+            while end + 1 < len(doc) and (
+                doc[end].text == "-"
+                and not doc[end].whitespace_
+                and not doc[end - 1].whitespace_
+                and self._glued_name_tail(doc, end)
+            ):
+                end += 2  # "Surapong Suwana" + "-adth"
+            parts = self._split_coordination(doc, start, end, "ner")
+            if parts is None:
+                parts = self._split_person(doc, start, end, "ner")
+            if parts is not None:
+                out.extend(parts)
+                continue
             # "the Defence Force’s Harbour Patrol Unit": two names
             for k in range(start + 1, end - 1):
                 if doc[k].lower_ in ("’s", "'s"):
@@ -768,7 +1520,11 @@ class MentionFinder:
             low = cand.name.lower().rstrip(".")
             if low in self.lex.ranks or low + "." in self.lex.ranks or low in self.lex.titles:
                 continue  # "Brig.", "Minister": a rank or a title alone is nobody, nor a place
-            if ent.label_ == "PERSON" and cand.source == "ner":
+            if (
+                ent.label_ == "PERSON"
+                and cand.source == "ner"
+                and cand.name.split()[0] not in self.lex.ship_prefixes
+            ):
                 words = cand.name.split()
                 if cand.name.isupper() or (len(words) == 1 and self._acronym_like(doc, cand)):
                     cand.cls = "Organization"
@@ -851,11 +1607,12 @@ class MentionFinder:
         rank = {"coordination": 0, "gazetteer": 1, "generic": 2, "name": 3, "ner": 4}
         taken = [False] * len(doc)
         chosen: list[Cand] = []
-        coord = [c for c in cands if c.source == "coordination"]
+        # what a byline, dateline or credit names, and distributed coordinations, come first
+        coord = [c for c in cands if c.source in ("coordination", "layout")]
         for c in coord:
             chosen.append(c)
         covered = {i for c in coord for i in c.tokens}
-        rest = [c for c in cands if c.source != "coordination" and c.cls != "skip"]
+        rest = [c for c in cands if c.source not in ("coordination", "layout") and c.cls != "skip"]
         rest.sort(key=lambda c: (-(c.end - c.start), rank.get(c.source, 9), c.start))
         for c in rest:
             if any(taken[i] or i in covered for i in c.tokens):
@@ -873,6 +1630,7 @@ class MentionFinder:
         by_start = {c.start: c for c in cands}
         by_end = {c.end: c for c in cands}
         drop: set[int] = set()
+        added: list[Cand] = []
         for c in cands:
             # Name ( ACR [, in Spanish] )
             k = c.end
@@ -886,9 +1644,36 @@ class MentionFinder:
                     and (e == k + 1 or not doc[e - 1].whitespace_)
                 ):
                     e += 1
+                if e < len(doc) and doc[e].text not in (",", ")", ";"):
+                    # "(Guardia Civil)": a bracket of several words
+                    e2 = e
+                    while e2 < len(doc) and e2 < k + 8 and doc[e2].text not in (",", ")", ";"):
+                        e2 += 1
+                    if e2 < len(doc) and doc[e2].text == ")" and self._other_name(doc, k + 1, e2):
+                        e = e2
                 acr_text = doc[k + 1 : e].text
                 nxt = doc[e].text if e < len(doc) else ""
                 if (
+                    _ACRONYM.match(acr_text)
+                    and nxt in (",", ")", ";")
+                    and c.cls in ("Country", "Place")
+                    and acr_text.lower() != c.name.lower()
+                    and not self._abbreviates_state(acr_text, c)
+                ):
+                    # "… Ministers of the Americas (CDMA)", "… Training for Ukraine (NSATU)":
+                    # the acronym is not the place's; it names the longer name that ends there
+                    longer = self._abbreviated_span(doc, c, acr_text)
+                    if longer is not None:
+                        longer.acronyms.append(acr_text)
+                        added.append(longer)
+                        for o in cands:
+                            if (
+                                longer.start <= o.start
+                                and o.end <= longer.end
+                                or (k + 1 <= o.start < e)
+                            ):
+                                drop.add(id(o))
+                elif (
                     _ACRONYM.match(acr_text)
                     and nxt in (",", ")", ";")
                     and c.cls != "Person"
@@ -906,6 +1691,12 @@ class MentionFinder:
                     if full.end < len(doc) and doc[full.end].text == ")" and full.cls != "Person":
                         full.acronyms.append(c.name)
                         drop.add(id(c))
+                elif c.cls in _ORG_CLASSES and self._other_name(doc, k + 1, e) and nxt == ")":
+                    # "the Civil Guard (Guardia Civil)": another name of the same body
+                    c.other_names.append(_span_text(doc, k + 1, e))
+                    for o in cands:
+                        if o is not c and k + 1 <= o.start < e:
+                            drop.add(id(o))
             # Name, known as ACR / Name, or ACR
             if (
                 k + 3 < len(doc)
@@ -922,7 +1713,9 @@ class MentionFinder:
                     if other is not None:
                         drop.add(id(other))
         del by_end
-        out = [c for c in cands if id(c) not in drop]
+        out = sorted(
+            [c for c in cands if id(c) not in drop] + added, key=lambda c: (c.start, c.end)
+        )
         out += self._described_acronyms(doc, out)
         # Acronyms on their own ("Cioec" tagged PERSON by the model) become organisations.
         defined = {a for c in out for a in c.acronyms}
@@ -930,6 +1723,42 @@ class MentionFinder:
             if c.name in defined and c.cls == "Person":
                 c.cls = "Organization"
         return out
+
+    def _other_name(self, doc: Doc, start: int, end: int) -> bool:
+        """Words in brackets that are another name ("Guardia Civil", "Garde-Côtes"): one to
+        six capitalised words (with particles), not a state or place, not an acronym."""
+        words = [t for t in doc[start:end] if t.text != "-"]
+        if not 1 <= len(words) <= 6 or (len(words) == 1 and _ACRONYM.match(words[0].text)):
+            return False
+        if not all(_is_cap(t) or t.lower_ in _PARTICLES | {"des", "la", "le"} for t in words):
+            return False
+        return self.gazetteer(_span_text(doc, start, end)) is None and not any(
+            self.lex.country_of(t.text) for t in words if len(words) == 1
+        )
+
+    def _abbreviates_state(self, acr: str, c: Cand) -> bool:
+        """Whether ``acr`` abbreviates the state or place ``c`` ("DRC", "USA")."""
+        names = [c.name, c.key or ""]
+        names += [alias for alias, name in self.lex.country_names.items() if name == c.key]
+        if any(acr.lower() == n.lower() for n in names if n):
+            return True
+        return any(_abbreviates(acr, n.split()) for n in names if n)
+
+    def _abbreviated_span(self, doc: Doc, c: Cand, acr: str) -> Cand | None:
+        """The longest name ending with ``c`` that ``acr`` abbreviates ("Conference of
+        Defense Ministers of the Americas (CDMA)"), typed as an organisation by default."""
+        sent_start = doc[c.start].sent.start
+        for s in range(max(sent_start, c.start - 12), c.start):
+            if not _is_cap(doc[s]) or doc[s].lower_ in _CONNECTORS:
+                continue
+            words = [t.text for t in doc[s : c.end]]
+            if any(t.text in (",", ";", "(", ")") for t in doc[s : c.end]):
+                continue
+            if _abbreviates(acr, words):
+                typed = self._typed(doc, s, c.end, "acronym", "Organization")
+                if typed is not None and typed.cls not in ("Country", "Place", "Person"):
+                    return typed
+        return None
 
     def _described_acronyms(self, doc: Doc, cands: list[Cand]) -> list[Cand]:
         """ "the judicial and investigative police (Sijin)": a described body named by its
@@ -984,6 +1813,41 @@ class MentionFinder:
                     covered.update(range(tok.i, end))
                     break
         return sorted(cands + extra, key=lambda c: (c.start, c.end)) if extra else cands
+
+    def _stated_countries(self, doc: Doc, cands: list[Cand]) -> None:
+        """A state the text gives a body right after its name: in brackets ("the Civil Guard
+        (Spain)") or in an apposition ("the Civil Guard, Spain's police force,")."""
+        n = len(doc)
+        for c in cands:
+            if c.country or c.cls not in _ORG_CLASSES or c.key:
+                continue
+            k = c.end
+            if k + 2 < n and doc[k].text == "(":
+                close = next((m for m in range(k + 1, min(n, k + 5)) if doc[m].text == ")"), None)
+                if close is not None:
+                    country = self.lex.country_of(_span_text(doc, k + 1, close))
+                    if country and self.gazetteer(_span_text(doc, k + 1, close)):
+                        c.country, c.evidence, c.core = country, "bracket", c.name
+                continue
+            if k + 3 >= n or doc[k].text != ",":
+                continue
+            m = k + 1
+            if doc[m].lower_ in ("the", "a"):
+                m += 1
+            country = None
+            for width in (3, 2, 1):
+                if m + width < n and (found := self.lex.country_of(_span_text(doc, m, m + width))):
+                    country, m = found, m + width
+                    break
+            if country is None:
+                continue
+            if m < n and doc[m].lower_ in ("’s", "'s"):
+                m += 1
+            e = m
+            while e < n and e - m < 5 and doc[e].text.islower() and doc[e].is_alpha:
+                e += 1
+            if e > m and e < n and doc[e].text in (",", ".", ";", ")"):
+                c.country, c.evidence, c.core = country, "apposition", c.name
 
     def _sentence_countries(self, doc: Doc, cands: list[Cand]) -> None:
         """The state each sentence is mostly about (a unique best), for mentions naming none."""

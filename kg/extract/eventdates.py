@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from kg.ingest.dates import find_dates
 from kg.rdf.vocab import EVENT_PROPERTIES
 from kg.records import Document, Entity, Relation
 
@@ -117,8 +118,6 @@ def attach_dates(
 
 def _dated_expressions(sdoc: Doc, published: str | None) -> list[_Dated]:
     """The date expressions of the text that resolve, with the token each one dates."""
-    from kg.ingest.dates import find_dates
-
     try:
         mentions = find_dates(sdoc.text, published)
     except ValueError:  # a malformed publication date: only complete dates

@@ -12,6 +12,12 @@ import functools
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from kg.extract import relations as R
+from kg.extract.entities import MentionFinder
+from kg.extract.eventdates import attach_dates
+from kg.extract.lexicon import load
+from kg.extract.resolve import resolve
+from kg.nlp.tokens import token_view
 from kg.records import Document, Extraction, Relation
 
 if TYPE_CHECKING:
@@ -65,8 +71,6 @@ def add_components(nlp: Language) -> None:
     # abbreviated ranks keep their period ("Brig. Gen. Laura Kessler" is not two sentences)
     from spacy.symbols import ORTH
 
-    from kg.extract.lexicon import load
-
     for rank in load().ranks:
         if rank.endswith(".") and rank[:-1].isalpha():
             for form in (rank, rank.capitalize(), rank.upper()):
@@ -80,9 +84,6 @@ def add_components(nlp: Language) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _finder() -> MentionFinder:
-    from kg.extract.entities import MentionFinder
-    from kg.extract.lexicon import load
-
     return MentionFinder(load())
 
 
@@ -117,16 +118,11 @@ def main_country(cands: list[Cand]) -> str | None:
 
 def extract_document(sdoc: Doc, document: Document) -> Extraction:
     """Extract resolved entities and relations with evidence from one parsed document."""
-    from kg.extract import relations as R
-    from kg.extract.lexicon import load
-    from kg.extract.resolve import resolve
-    from kg.nlp.tokens import token_view
-
     lex = load()
     sdoc = token_view(sdoc)  # every rule below revisits the tokens: build them once
     cands = _finder().find(sdoc)
     default = main_country(cands)
-    res = resolve(cands, document.text, lex, default)
+    res = resolve(cands, document.text, lex, default, scope=document.id)
     ctx = R.Context(sdoc, document, lex, cands, res.keys, res.entities, res.info, default)
     R.name_rules(ctx)
     R.title_rules(ctx)
@@ -147,8 +143,6 @@ def extract_document(sdoc: Doc, document: Document) -> Extraction:
     R.state_rules(ctx)
     relations = _prune_titles(ctx.relations)
     # dates of events and event-like facts (kg.extract.eventdates): one pass, only when dates occur
-    from kg.extract.eventdates import attach_dates
-
     relations = attach_dates(sdoc, document, ctx.cands, ctx.keys, ctx.entities, relations)
     used = {r.subject for r in relations} | {r.object for r in relations if not r.literal}
     entities = [e for e in ctx.entities.values() if e.mentions or e.key in used]

@@ -7,7 +7,10 @@ Files (tab-separated, ``#`` starts a comment line):
 - ``organizations.tsv``: name, class, country, other names.
 - ``heads.tsv``: head word, class.
 - ``titles.tsv``: title word, role (head, mod, leader, skip).
-- ``ranks.txt``, ``say_verbs.txt``: one word per line.
+- ``kinds.tsv``: phrase, the kind of a state's body it names, class ("marine infantry" ->
+  "Marines").
+- ``ranks.txt``, ``say_verbs.txt``, ``honorifics.txt``, ``common_words.txt``,
+  ``ship_prefixes.txt``: one word (or pair of words) per line.
 - ``triggers.tsv``: lemma, part of speech, frame.
 - ``calibration.tsv``: rule id, base confidence (written by ``kg.calibrate``).
 """
@@ -55,6 +58,14 @@ class Lexicon:
     heads: dict[str, str] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     ranks: frozenset[str] = frozenset()
+    #: forms of address before a name ("Datuk", "Tan Sri"): no part of it
+    honorifics: frozenset[str] = frozenset()
+    #: phrase -> (kind, class) of a state's body ("marine infantry" -> ("Marines", ...))
+    kinds: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: common nouns and adjectives of the names of bodies ("special", "affairs")
+    common_words: frozenset[str] = frozenset()
+    #: prefixes of warships' names, as written ("USS", "HMAS")
+    ship_prefixes: frozenset[str] = frozenset()
     say_verbs: frozenset[str] = frozenset()
     #: (lemma, "VERB"|"NOUN") -> frame
     triggers: dict[tuple[str, str], set[str]] = field(default_factory=dict)
@@ -94,6 +105,11 @@ def load() -> Lexicon:
     lx.heads = {r[0].lower(): _col(r, 1) for r in _rows("heads.tsv")}
     lx.titles = {r[0].lower(): _col(r, 1) or "head" for r in _rows("titles.tsv")}
     lx.ranks = frozenset(r[0].lower() for r in _rows("ranks.txt"))
+    lx.honorifics = frozenset(" ".join(r[0].lower().split()) for r in _rows("honorifics.txt"))
+    lx.common_words = frozenset(r[0].lower() for r in _rows("common_words.txt"))
+    lx.ship_prefixes = frozenset(r[0] for r in _rows("ship_prefixes.txt"))
+    for row in _rows("kinds.tsv"):
+        lx.kinds[" ".join(row[0].lower().split())] = (_col(row, 1), _col(row, 2) or "Organization")
     lx.say_verbs = frozenset(r[0].lower() for r in _rows("say_verbs.txt"))
     for row in _rows("triggers.tsv"):
         lx.triggers.setdefault((row[0].lower(), _col(row, 1).upper()), set()).add(_col(row, 2))

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
-from kg.extract.entities import Cand
+from kg.extract.entities import Cand, generic_name
 from kg.extract.lexicon import Lexicon
 from kg.records import Entity, Mention
 
@@ -26,6 +27,10 @@ _SUBDIVISIONS = frozenset(
     {"county", "province", "department", "state", "region", "district", "island", "city"}
 )
 _ORG_CLASSES = frozenset({"Organization", "GovernmentBody", "MilitaryUnit", "PoliceUnit"})
+#: Bodies of a state: their names are spelled one way in keys (see ``american_spelling``).
+_STATE_BODIES = frozenset({"GovernmentBody", "MilitaryUnit", "PoliceUnit"})
+#: How a name can tie a body to its state so that the key holds the state (see ``_new_key``).
+_QUALIFIED = frozenset({"possessive", "demonym", "of", "bracket", "apposition"})
 _BRANCHES = {
     "army": "Army",
     "navy": "Navy",
@@ -55,6 +60,18 @@ def normalize_key(name: str) -> str:
     return text
 
 
+#: Words after a surname ("Jr.") that a short form leaves out.
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def _person_words(name: str) -> list[str]:
+    """A person's name as words, without a suffix such as "Jr." or "III"."""
+    words = _words(normalize_key(name))
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words = words[:-1]
+    return words
+
+
 def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[\s\-–]+", text.lower().replace("’s", "").replace("'s", "")) if w]
 
@@ -70,6 +87,12 @@ class EntityInfo:
     kind: str | None = None
     names: list[str] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
+    #: the states its mentions' sentences are about (one vote each)
+    sentence_countries: list[str] = field(default_factory=list)
+    #: a guess at its state when the text gives none: the state of its sentences ("sentence")
+    #: or of the article ("article"); evidence for nothing, a feature for the relation model
+    likely_country: str | None = None
+    likely_rule: str = ""
 
 
 @dataclass
@@ -80,8 +103,22 @@ class Resolution:
     keys: list[str | None]
 
 
-def resolve(cands: list[Cand], text: str, lex: Lexicon, default_country: str | None) -> Resolution:
-    """Cluster candidate mentions into entities with stable keys."""
+def resolve(
+    cands: list[Cand],
+    text: str,
+    lex: Lexicon,
+    default_country: str | None,
+    scope: str | None = None,
+) -> Resolution:
+    """Cluster candidate mentions into entities with stable keys.
+
+    A country is recorded for an entity only from the text's own evidence (its name, a
+    possessive, "of" and the state, brackets, an apposition, or a gazetteer); the state its
+    sentences or the article are mostly about is kept apart as ``EntityInfo.likely_country``, a
+    guess for the relation model to weigh. ``scope`` (the document's id) keys a generic name
+    that the text ties to no state ("Special Forces Brigade"), so that two documents' brigades
+    never become one entity.
+    """
     order = sorted(range(len(cands)), key=lambda i: (-len(cands[i].name), cands[i].start))
     entities: dict[str, Entity] = {}
     info: dict[str, EntityInfo] = {}
@@ -100,13 +137,22 @@ def resolve(cands: list[Cand], text: str, lex: Lexicon, default_country: str | N
         if c.name != ent.label:
             ent.aliases.add(c.name)
             inf.merges.append(f"{c.name!r} -> {key!r}: {why}")
+        for form in c.forms:  # "Lt. Col. Jane Roe", "JANE ROE": the name as written
+            if form != ent.label:
+                ent.aliases.add(form)
+        for other in c.other_names:  # "the Civil Guard (Guardia Civil)": another name for it
+            ent.aliases.add(other)
+            by_norm.setdefault(_norm(other), key)
+            inf.merges.append(f"{other!r} -> {key!r}: other name given in brackets")
         for acr in c.acronyms:
             ent.aliases.add(acr)
             by_norm.setdefault(_norm(acr), key)
             inf.merges.append(f"{acr!r} -> {key!r}: acronym defined in the text for {c.name!r}")
         inf.names.append(c.name)
         if c.country and not inf.country and c.cls != "Country":
-            inf.country, inf.country_rule = c.country, "name"
+            inf.country, inf.country_rule = c.country, c.evidence or "name"
+        if c.sent_country and c.cls != "Country":
+            inf.sentence_countries.append(c.sent_country)
         # the most specific class wins over the generic Organization
         if ent.cls == "Organization" and c.cls in _ORG_CLASSES:
             ent.cls = inf.cls = c.cls
@@ -118,14 +164,14 @@ def resolve(cands: list[Cand], text: str, lex: Lexicon, default_country: str | N
             continue
         key, why = _match(c, entities, info, by_norm, lex, default_country)
         if key is None:
-            key = _new_key(c, lex, default_country)
+            key = _new_key(c, lex, scope)
             why = "same canonical name (gazetteer or normalised form)"
             if (
                 key in entities
                 and entities[key].cls != c.cls
                 and not _compatible(entities[key].cls, c.cls)
             ):
-                key = f"{key} ({c.cls})"
+                key = _class_vote(key, c, entities, info)
         keys[i] = key
         add(key, c, why)
 
@@ -137,13 +183,36 @@ def resolve(cands: list[Cand], text: str, lex: Lexicon, default_country: str | N
         # the canonical name is the label, so that every document gives the entity the same
         # skos:prefLabel; the forms written in this article stay as altLabels
         ent.label = key if not key.endswith(")") else best
+        if key != best and american_spelling(best) == key:
+            ent.label = best  # "Kenya Defence Forces" as written; the key spells one way
         ent.aliases.add(best)
         ent.aliases.discard(ent.label)
-        if (ent.cls in _ORG_CLASSES or ent.cls == "Person") and (
-            inf.country is None and inf.kind and default_country
-        ):
-            inf.country, inf.country_rule = default_country, "default"
+        if ent.cls in _ORG_CLASSES or ent.cls == "Person":
+            # the state its sentences are about, else the article's: a guess, not evidence
+            votes = Counter(inf.sentence_countries).most_common(2)
+            if votes and (len(votes) == 1 or votes[0][1] > votes[1][1]):
+                inf.likely_country, inf.likely_rule = votes[0][0], "sentence"
+            elif default_country:
+                inf.likely_country, inf.likely_rule = default_country, "article"
     return Resolution(entities, info, keys)
+
+
+def _class_vote(key: str, c: Cand, entities: dict[str, Entity], info: dict[str, EntityInfo]) -> str:
+    """One name read as two classes ("Goma" a place in the dateline, a person to the model):
+    the more reliable reading wins (a gazetteer, a byline or dateline, a head noun, over the
+    model's label), and the mention joins the entity; two readings as good as each other stay
+    two entities, the second keyed with its class."""
+    ent = entities[key]
+    strong = ("gazetteer", "layout", "name", "generic", "coordination", "acronym")
+    known = {m.source for m in ent.mentions}
+    if c.source == "ner" and known & set(strong):
+        c.cls = ent.cls
+        return key
+    if c.source in strong and known <= {"ner"}:
+        ent.cls = info[key].cls = c.cls
+        ent.mentions = [replace(m, cls=c.cls) for m in ent.mentions]
+        return key
+    return f"{key} ({c.cls})"
 
 
 def _people_read_as_orgs(
@@ -265,7 +334,45 @@ def _compatible(a: str, b: str) -> bool:
 
 
 def _norm(text: str) -> str:
-    return " ".join(_words(normalize_key(text)))
+    return " ".join(_words(american_spelling(normalize_key(text))))  # "Defence" = "Defense"
+
+
+#: British spellings in the names of bodies and their American forms: one key for both
+#: ("Guyana Defence Force" = "Guyana Defense Force").
+_SPELLINGS = {
+    "defence": "defense",
+    "organisation": "organization",
+    "organisations": "organizations",
+    "programme": "program",
+    "programmes": "programs",
+    "centre": "center",
+    "centres": "centers",
+    "harbour": "harbor",
+    "labour": "labor",
+    "stabilisation": "stabilization",
+    "specialised": "specialized",
+    "mechanised": "mechanized",
+    "armoured": "armored",
+    "honour": "honor",
+    "organised": "organized",
+    "modernisation": "modernization",
+    "cooperation": "cooperation",
+    "co-operation": "cooperation",
+}
+_SPELLING_RE = re.compile(r"\b(" + "|".join(map(re.escape, _SPELLINGS)) + r")\b", re.IGNORECASE)
+
+
+def american_spelling(name: str) -> str:
+    """ "Kenya Defence Forces" -> "Kenya Defense Forces" (the case of each word kept)."""
+
+    def swap(m: re.Match[str]) -> str:
+        word = m.group(0)
+        new = _SPELLINGS[word.lower()]
+        if word.isupper():
+            return new.upper()
+        return new.capitalize() if word[:1].isupper() else new
+
+    return _SPELLING_RE.sub(swap, name)
 
 
 def _best_label(ent: Entity, inf: EntityInfo) -> str:
@@ -275,21 +382,34 @@ def _best_label(ent: Entity, inf: EntityInfo) -> str:
     return max(names, key=lambda n: (len(n.split()), len(n)))
 
 
-def _new_key(c: Cand, lex: Lexicon, default_country: str | None) -> str:
+def _new_key(c: Cand, lex: Lexicon, scope: str | None) -> str:
+    """The canonical key of a new entity (see ``resolve``). A state body's key is spelled the
+    American way ("Guyana Defense Force" for "Guyana Defence Force" too); its label keeps the
+    spelling the article uses."""
     if c.key:
-        return c.key
+        return american_spelling(c.key) if c.cls in _STATE_BODIES else c.key
     if c.kind and c.country:
         return f"{lex.modifier.get(c.country, c.country)} {c.kind}"
+    if c.cls not in _ORG_CLASSES:
+        return normalize_key(c.name)
+    spell = american_spelling if c.cls in _STATE_BODIES else str
+    if c.country and c.core and c.evidence in _QUALIFIED:
+        core = normalize_key(c.core)
+        if generic_name(core, lex):
+            # "Spain's Civil Guard", "Civil Guard of Spain": keyed "Spanish Civil Guard"
+            return spell(f"{lex.modifier.get(c.country, c.country)} {core}")
+        if c.evidence in ("possessive", "of"):
+            return spell(core)  # "Israel's Mossad": the name itself
     low = " ".join(c.name.lower().split())
     low = low[4:] if low.startswith("the ") else low
-    country = c.sent_country if c.sent_country in lex.modifier else default_country
-    if c.cls in _ORG_CLASSES and low in _BRANCHES and country:
-        # a bare "Army" or "Congress" is the one of the state the sentence (or else the
-        # article) is about
-        c.country = c.country or country
-        c.kind = _BRANCHES[low]
-        return f"{lex.modifier.get(country, country)} {_BRANCHES[low]}"
-    return normalize_key(c.name)
+    if not c.country and (low in _BRANCHES or generic_name(c.name, lex)):
+        # a bare "Army" or "Special Forces Brigade" that the text ties to no state: every
+        # state has one, so the key holds the document (the label stays the name)
+        if low in _BRANCHES:
+            c.kind = _BRANCHES[low]
+        key = spell(normalize_key(c.name))
+        return f"{key} ({scope})" if scope else key
+    return spell(normalize_key(c.name))
 
 
 def _match(
@@ -305,17 +425,46 @@ def _match(
         return c.key, "gazetteer"
     if n in by_norm and _compatible_cls(entities[by_norm[n]].cls, c.cls):
         return by_norm[n], "same name or acronym"
-    if c.source == "ner" and c.cls == "Organization" and len(_words(normalize_key(c.name))) == 1:
-        # "Hartley said ...": a surname the model read as an organisation
+    if (
+        c.source in ("ner", "name")
+        and not c.key
+        and c.cls != "Country"
+        and len(_words(normalize_key(c.name))) == 1
+    ):
+        # "Hartley said ...", "– Marles" in a headline: a surname the model read as an
+        # organisation or a place
         people = [
             k
             for k, e in entities.items()
             if e.cls == "Person"
-            and any(_words(n)[-1:] == _words(normalize_key(c.name)) for n in info[k].names)
+            and any(_person_words(n)[-1:] == _words(normalize_key(c.name)) for n in info[k].names)
         ]
         if len(people) == 1:
             c.cls = "Person"
             return people[0], "surname of a person named in full"
+    if (
+        c.cls == "Person" or (c.source in ("ner", "name") and not c.key and c.cls != "Country")
+    ) and len(words0 := _words(normalize_key(c.name))) <= 2:
+        # "Torsak" after "Torsak Sukvimol", "Ana Lucía" after "Ana Lucía Cáceres": a person's
+        # first names alone, when they start exactly one longer name
+        starts = [
+            k
+            for k, e in entities.items()
+            if e.cls == "Person"
+            and any(
+                len(pw := _person_words(n)) > len(words0) and pw[: len(words0)] == words0
+                for n in info[k].names
+            )
+        ]
+        target = entities[starts[0]] if len(starts) == 1 else None
+        if target is not None and (
+            c.cls == "Person"
+            # a name the model read as a place or a body joins only a person the text gives a
+            # title or rank ("Police General Somchai Roe" ... "Somchai said")
+            or any(a != target.label and a.endswith(target.label) for a in target.aliases)
+        ):
+            c.cls = "Person"
+            return starts[0], "first names of a person named in full"
     if c.source == "generic" or c.cls == "Country":
         if c.kind == "Police" and c.country:
             # "Colombian police" is that country's National Police when the text names it
@@ -347,7 +496,8 @@ def _match(
             if len(w) <= len(words):
                 continue
             if ent.cls == "Person" or c.cls == "Person":
-                if ent.cls == c.cls and w[-len(words) :] == words:
+                pw = _person_words(name)  # "Teodoro" is the surname of "Ana Teodoro Jr."
+                if ent.cls == c.cls and len(pw) > len(words) and pw[-len(words) :] == words:
                     hits.append(key)
                     break
                 continue

@@ -1,7 +1,7 @@
 """HTML page → article text and metadata (title, author, date, canonical URL).
 
 trafilatura finds the main text (no menus, footers, comments) and the metadata. We decode the
-bytes ourselves first (BOM, HTTP header, ``<meta charset>``, then ``ingest.decode_bytes``) because
+bytes ourselves first (BOM, HTTP header, ``<meta charset>``, then ``kg.ingest.text``) because
 trafilatura ignores the page's declared charset, and hand it UTF-8 bytes: never a string that could
 be taken for a path or a URL. A tiny page trafilatura rejects falls back to a plain paragraph
 reader, so a short saved article is not lost.
@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from kg.ingest.documents import RawItem, Skip
+from kg.ingest.dates import to_iso
+from kg.ingest.items import RawItem, Skip, canonical_url, url_id
+from kg.ingest.text import decode_bytes
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
@@ -34,8 +35,6 @@ class Page:
 
 def decode_html(data: bytes, content_type: str = "") -> str:
     """Decode an HTML page: BOM, then the HTTP charset, then ``<meta charset>``, then detection."""
-    from kg.ingest.documents import decode_bytes
-
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return decode_bytes(data)
     if "charset" in content_type.lower():
@@ -58,7 +57,7 @@ def extract_page(data: bytes, content_type: str = "", url: str | None = None) ->
     html = decode_html(data, content_type)
     canonical = _canonical_link(html) or url
     page = _with_trafilatura(html, canonical)
-    fallback = _with_stdlib(html)
+    fallback = paragraphs(html)
     # trafilatura keeps a menu word when a page has nothing else; the plain reader leaves
     # navigation out, so when it finds nothing either, a few words are no article.
     found_url = page.url if page is not None else None
@@ -77,15 +76,11 @@ def read_html(
     data: bytes, *, source: str, stem: str, content_type: str = "", skip: Skip
 ) -> Iterator[RawItem]:
     """Yield the article of one HTML page (or report it as skipped when it has no text)."""
-    from kg.ingest.documents import RawItem, url_id
-
     url = source if source.lower().startswith(("http://", "https://")) else None
     page = extract_page(data, content_type, url)
     if not page.text.strip():
         skip(source, "skipped", "no article text found in the page")
         return
-    from kg.ingest.documents import canonical_url
-
     hint = url_id(page.url) if page.url else stem
     yield RawItem(
         text=page.text,
@@ -106,8 +101,6 @@ def _with_trafilatura(html: str, url: str | None) -> Page | None:
         import trafilatura
     except ImportError:  # pragma: no cover - a declared dependency; the fallback still works
         return None
-    from kg.ingest.dates import to_iso
-
     try:
         result = trafilatura.bare_extraction(
             html.encode("utf-8"),
@@ -201,7 +194,7 @@ class _Paragraphs(HTMLParser):
         self._flush()
 
 
-def _with_stdlib(html: str) -> Page:
+def paragraphs(html: str) -> Page:
     parser = _Paragraphs()
     try:
         parser.feed(html)
@@ -213,8 +206,6 @@ def _with_stdlib(html: str) -> Page:
     # The <h1> usually repeats the headline; keep it out of the body only when identical.
     if blocks and title and blocks[0] == title:
         blocks = blocks[1:]
-    from kg.ingest.dates import to_iso
-
     author = parser.meta.get("author")
     # an author given as a profile URL ("article:author") is no byline
     if author and _is_http(author):
@@ -237,8 +228,6 @@ def _canonical_link(html: str) -> str | None:
         if m:
             attr = re.search(r"""\b(?:href|content)\s*=\s*["']([^"']+)["']""", m.group(0), re.I)
             if attr and attr.group(1).lower().startswith(("http://", "https://")):
-                from html import unescape
-
                 return unescape(attr.group(1)).strip()
     return None
 

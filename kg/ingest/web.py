@@ -1,4 +1,4 @@
-"""Remote and piped inputs: ``http(s)://`` URLs (pages and feeds) and stdin (``-``).
+"""Fetching ``http(s)://`` URLs (pages and feeds) within limits.
 
 Fetching is bounded on every axis a hostile or broken server could stretch: a timeout per
 request, a cap on the bytes read, and a cap on redirects. Errors become a ``failed`` status with a
@@ -8,19 +8,12 @@ readable reason (offline, DNS failure, HTTP 404…), never a traceback, and the 
 from __future__ import annotations
 
 import socket
-import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from kg import __version__, errors
-
-if TYPE_CHECKING:
-    from kg.ingest.documents import IngestOptions, RawItem, Skip
 
 USER_AGENT = f"kg/{__version__} (+offline knowledge-graph builder)"
 
@@ -129,60 +122,3 @@ def _describe(reason: object) -> str:
     if isinstance(reason, OSError) and reason.errno == 101:
         return "the network is unreachable (offline?)"
     return str(reason)
-
-
-def read_url(url: str, opts: IngestOptions, skip: Skip) -> Iterator[RawItem]:
-    """Fetch a page or a feed and yield its articles; a fetch error is reported, not raised."""
-    from kg.ingest.documents import read_bytes
-
-    try:
-        if opts.fetcher is not None:
-            got = opts.fetcher(url, opts)
-        else:
-            got = fetch(
-                url,
-                timeout=opts.timeout,
-                max_bytes=opts.max_bytes,
-                max_redirects=opts.max_redirects,
-            )
-    except errors.KGError as err:
-        skip(url, "failed", err.message)
-        return
-    if got.status == 304:
-        skip(url, "unchanged", "not modified since the last poll")
-        return
-    path = PurePosixPath(urlsplit(got.url).path)
-    suffix = path.suffix.lower()
-    yield from read_bytes(
-        got.data,
-        source=url,
-        stem=path.stem or urlsplit(got.url).netloc,
-        suffix=suffix if suffix in _KNOWN_URL_SUFFIXES else "",
-        content_type=got.content_type,
-        skip=skip,
-        opts=opts,
-    )
-
-
-_KNOWN_URL_SUFFIXES = frozenset(
-    {".txt", ".md", ".html", ".htm", ".rss", ".atom", ".xml", ".jsonl", ".ndjson"}
-)
-
-
-def read_stdin(opts: IngestOptions, skip: Skip) -> Iterator[RawItem]:
-    """Read one input from stdin: a text, a page, a feed or a JSON Lines archive (sniffed)."""
-    from kg.ingest.documents import read_bytes
-
-    stream = sys.stdin.buffer
-    head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
-    if head.lstrip().startswith(b"{"):
-        from kg.ingest import feeds
-
-        # an archive on stdin streams line by line like a file
-        yield from feeds.read_jsonl(stream, source="stdin", fields=opts.jsonl_fields, skip=skip)
-        return
-    data = stream.read(opts.max_bytes + 1)
-    if len(data) > opts.max_bytes:
-        skip("stdin", "failed", errors.too_large("stdin", opts.max_bytes).message)
-        return
-    yield from read_bytes(data, source="stdin", stem="stdin", skip=skip, opts=opts)

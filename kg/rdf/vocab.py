@@ -14,6 +14,7 @@ ONTOLOGY_IRI = BASE + "ontology"
 ENTITY = Namespace(BASE + "id/")
 DOCUMENT = Namespace(BASE + "doc/")
 STATEMENT = Namespace(BASE + "stmt/")
+FACT = Namespace(BASE + "fact/")  # fact nodes of the merged graph (kg.store.merged)
 PROV = Namespace("http://www.w3.org/ns/prov#")
 
 
@@ -35,6 +36,7 @@ class KG(DefinedNamespace):
     Event: URIRef
     Document: URIRef
     Extractor: URIRef
+    Fact: URIRef
 
     # relations
     trainsWith: URIRef
@@ -65,6 +67,7 @@ class KG(DefinedNamespace):
     mergeEvidence: URIRef
     eventDate: URIRef
     eventDateText: URIRef
+    documentCount: URIRef
 
 
 #: Entity classes an extractor may assign, most specific first where it matters.

@@ -7,9 +7,9 @@ process that called ``build`` writes, by replacing each document's named graph. 
 replaced, never appended to, loading a shard twice (a retried task, a re-run) changes nothing, and
 a lost task is re-run by the scheduler: no document is duplicated or lost.
 
-Each worker process loads the spaCy model once (``kg.nlp.model.load_nlp`` is cached per process).
-Results are yielded in input order, with a bounded number of shards in flight, so memory stays
-flat however long the input stream is.
+Each worker process loads the spaCy model once (``kg.run.extraction.load_nlp`` is cached per
+process). Results are yielded in input order, with a bounded number of shards in flight, so memory
+stays flat however long the input stream is.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from kg.records import Document
-
-if TYPE_CHECKING:
-    from kg.records import Extraction
+from kg import errors
+from kg.rdf.quads import extraction_quads
+from kg.rdf.terms import ox_quad
+from kg.records import Document, Extraction
+from kg.run.extraction import crash_reason, extract_documents, load_nlp
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,8 @@ def extraction_nquads(extraction: Extraction) -> bytes:
     """Serialise one document's named graph as N-Quads (deterministic order)."""
     import pyoxigraph as ox
 
-    from kg.rdf import quads as graph
-    from kg.rdf.terms import ox_quad
-
     data = ox.serialize(
-        (ox_quad(q) for q in graph.extraction_quads(extraction)), format=ox.RdfFormat.N_QUADS
+        (ox_quad(q) for q in extraction_quads(extraction)), format=ox.RdfFormat.N_QUADS
     )
     return data or b""
 
@@ -95,14 +93,12 @@ def run_shard(documents: Sequence[Document], min_confidence: float = 0.0) -> Sha
     Returns:
         The shard.
     """
-    from kg.run.build import _crash_reason, extract_documents
-
     parts: list[bytes] = []
     summaries: list[DocSummary] = []
     failures: list[tuple[str, str, str]] = []
 
     def failed(document: Document, err: Exception) -> None:
-        failures.append((document.source, document.id, _crash_reason(err)))
+        failures.append((document.source, document.id, crash_reason(err)))
 
     for ex in extract_documents(documents, min_confidence=min_confidence, on_error=failed):
         parts.append(extraction_nquads(ex))
@@ -169,8 +165,6 @@ def shards_of(documents: Iterable[Document], size: int) -> Iterator[list[Documen
 
 def _init_worker() -> None:
     # Load the model once per worker process, before the first shard arrives.
-    from kg.nlp.model import load_nlp
-
     load_nlp()
 
 
@@ -223,8 +217,6 @@ def dask_client(address: Any, timeout: str = "10s") -> Any:
     Raises:
         InputError: when dask.distributed is not installed or the scheduler cannot be reached.
     """
-    from kg import errors
-
     if not isinstance(address, str):
         return address
     try:

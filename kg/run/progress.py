@@ -11,7 +11,7 @@ import time
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from kg.run.build import DocumentStatus
+    from kg.records import DocumentStatus
 
 
 class Progress:

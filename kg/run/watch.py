@@ -12,15 +12,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
 
-from kg import errors
-
-if TYPE_CHECKING:
-    from kg.ingest.documents import IngestOptions
-    from kg.ingest.web import Fetched
-    from kg.run.build import BuildReport, DocumentStatus
+from kg import checks, errors
+from kg.ingest import IngestOptions
+from kg.ingest.web import Fetched, fetch
+from kg.records import DocumentStatus
+from kg.run.build import build
+from kg.run.report import BuildReport
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -47,8 +46,6 @@ class ConditionalFetcher:
         self.validators: dict[str, tuple[str, str]] = {}
 
     def __call__(self, url: str, opts: IngestOptions) -> Fetched:
-        from kg.ingest.web import fetch
-
         etag, modified = self.validators.get(url, ("", ""))
         got = fetch(
             url,
@@ -110,12 +107,13 @@ def watch(
 
     Returns:
         The polls, in order.
+
+    Raises:
+        ArgumentError: ``min_confidence`` outside 0..1, or ``max_polls`` below 1.
     """
-    from dataclasses import replace
-
-    from kg.ingest.documents import IngestOptions
-    from kg.run.build import build
-
+    checks.confidence(min_confidence)
+    if max_polls is not None:
+        checks.at_least(max_polls, 1, "max_polls")
     opts = replace(options or IngestOptions(), fetcher=ConditionalFetcher())
     polls: list[Poll] = []
     n = 0

@@ -5,8 +5,9 @@ the graphs holding a pattern, every quad); ``Store`` builds the public API on th
 screened and parameters bound, results as rdflib terms, documents replaced in one transaction
 (a single SPARQL update ``DROP GRAPH …; INSERT DATA …``, which Oxigraph, embedded or served,
 applies atomically, so a crash or a failed request never leaves half a document). Queries see the
-union of the named graphs as their default graph, less the inferred graph unless
-``include_inferred`` is set.
+merged graph as their default graph (each triple of the document graphs once, with fact nodes
+carrying corroboration counts: ``kg.store.merged``), kept in step by the same update; the
+inferred graph only when ``include_inferred`` is set.
 
 Backends: ``kg.store.oxigraph.OxigraphStore`` (a folder, or in memory for an RDF file) and
 ``kg.store.remote.RemoteStore`` (a SPARQL 1.1 server); ``kg.store.open_store`` picks one from the
@@ -30,9 +31,19 @@ from kg.rdf.safety import MAX_TRIPLE_PATTERNS as _MAX_TRIPLE_PATTERNS
 from kg.rdf.sparql import INFERRED_GRAPH, bind
 from kg.rdf.terms import Quad, from_ox, ox_quad, to_ox
 from kg.rdf.vocab import KG
+from kg.store.merged import (
+    FACT_COUNTS,
+    copy_text,
+    document_change,
+    fact_node_lines,
+    is_document_graph,
+    update_text,
+)
 
 if TYPE_CHECKING:
     from rdflib.term import Node
+
+    from kg.store.merged import Change
 
 Row = dict[str, "Node | None"]
 
@@ -91,10 +102,17 @@ class Store(ABC):
     location: str = ""
     writable: bool = False
     include_inferred: bool = False  # let queries see the inferred graph too
+    #: What queries see as their default graph (``kg.store.merged``):
+    #: "merged"  the store's default graph, kept by ``replace_document`` and ``remove_document``
+    #:           as the merged document graphs;
+    #: "union"   the union of the named graphs (a store or file written before the merged graph);
+    #: "own"     the store's default graph as it is (an RDF file of plain triples).
+    default_graph: str = "merged"
 
-    def __init__(self, location: str, writable: bool) -> None:
+    def __init__(self, location: str, writable: bool, default_graph: str = "merged") -> None:
         self.location = location
         self.writable = writable
+        self.default_graph = default_graph
         self._inferred: bool | None = None  # see _has_inferred
 
     # -- primitives
@@ -122,7 +140,19 @@ class Store(ABC):
 
     @abstractmethod
     def _all_quads(self) -> Iterator[Any]:
-        """Every pyoxigraph quad of the store."""
+        """Every pyoxigraph quad of the store, less the merged graph (derived from the others)."""
+
+    @abstractmethod
+    def _others(self, graph: Any, triples: list[Any]) -> list[set[str]]:
+        """For each triple, the document graphs other than ``graph`` that hold it."""
+
+    @abstractmethod
+    def _copy_documents_to_default(self) -> None:
+        """Put every document graph's triples into the default graph (``rebuild_merged``)."""
+
+    def _ensure_merged(self) -> None:
+        """Make sure the merged graph exists before a document is written."""
+        return None
 
     def _insert_new(self, quads: list[Any]) -> bool:
         """Add the quads of a document not in the store yet, atomically; False: not supported
@@ -149,13 +179,13 @@ class Store(ABC):
 
     def raw(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
         """Run ``sparql`` with ``bindings``; return pyoxigraph's result object (fastest path)."""
-        _screen(sparql)
         text = sparql
         if bindings:
             try:
                 text = bind(sparql, bindings)
             except ValueError as err:
                 raise errors.bad_query(self.location, str(err)) from err
+        _screen(text)  # the text that runs, bound values included
         try:
             return self._raw_query(text)
         except errors.QueryError:
@@ -195,7 +225,10 @@ class Store(ABC):
         return bool(result)
 
     def quads(self) -> Iterator[Quad]:
-        """Yield every quad as rdflib terms (graph ``None`` for the default graph)."""
+        """Yield every quad as rdflib terms (graph ``None`` for the default graph).
+
+        Not the merged graph: it is derived from the document graphs (``kg.store.merged``).
+        """
         for q in self._all_quads():
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), from_ox(q.graph_name)
 
@@ -242,12 +275,18 @@ class Store(ABC):
             self._committed("unchanged", doc_iri, new)
             return False
         existed = bool(old)
-        if existed or not self._insert_new(new):
+        merged = self._merged_change(g, old, new)
+        if existed or merged is not None or not self._insert_new(new):
+            # one update request: the document's graph and the merged graph change together
             body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in new)
-            update = f"DROP SILENT GRAPH {g} ;\n"
+            operations = [f"DROP SILENT GRAPH {g}"] if existed else []
             if new:
-                update += f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}"
-            self._update(update)
+                operations.append(f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
+            if merged is not None:
+                # the merged graph is a set: triples it holds already stay once; the store
+                # copies them from the new graph (sending or parsing them twice costs more)
+                operations += [copy_text(g) if new else "", update_text(merged)]
+            self._update(" ;\n".join(op for op in operations if op))
         if str(doc_iri) == INFERRED_GRAPH:
             self._inferred = None
         self._committed("replace" if existed else "add", doc_iri, new)
@@ -260,13 +299,41 @@ class Store(ABC):
             Whether the document was in the store.
         """
         self._need_writable()
-        existed = bool(self._match_graphs(None, None, None, _iri(doc_iri)))
-        if existed:
-            self._update(f"DROP SILENT GRAPH {to_ox(_iri(doc_iri))}")
+        g = to_ox(_iri(doc_iri))
+        old = self._graph_quads(_iri(doc_iri))
+        if old:
+            merged = self._merged_change(g, old, [])
+            text = merged and update_text(merged)
+            self._update(f"DROP SILENT GRAPH {g}" + (f" ;\n{text}" if text else ""))
             if str(doc_iri) == INFERRED_GRAPH:
                 self._inferred = None
             self._committed("remove", doc_iri, [])
-        return existed
+        return bool(old)
+
+    # -- the merged graph (kg.store.merged)
+
+    def _merged_change(self, graph: Any, old: Iterable[Any], new: Iterable[Any]) -> Change | None:
+        """What writing a document graph does to the merged graph (None: not kept here)."""
+        if not is_document_graph(graph):
+            return None
+        self._ensure_merged()
+        if self.default_graph != "merged":
+            return None
+        return document_change(graph, old, new, lambda triples: self._others(graph, triples))
+
+    def rebuild_merged(self) -> None:
+        """Recompute the merged graph from the document graphs.
+
+        For a store written before the merged graph existed (the embedded store does it when
+        opened for writing, a server before its first write) and for an RDF file read in memory.
+        """
+        self._need_writable()
+        self._update("CLEAR SILENT DEFAULT")
+        self._copy_documents_to_default()
+        lines = list(fact_node_lines(self._raw_query(FACT_COUNTS)))
+        for start in range(0, len(lines), 50_000):
+            self._update("INSERT DATA {\n" + "\n".join(lines[start : start + 50_000]) + "\n}")
+        self.default_graph = "merged"
 
     def corroboration(self, s: Any, p: Any, o: Any) -> int:
         """Return how many distinct documents assert the triple ``s p o``."""

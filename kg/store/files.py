@@ -36,14 +36,19 @@ def rdf_format(path: str | Path) -> Any:
     return formats[ext]
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    with atomic(path) as fh:
+def atomic_write_text(path: Path, text: str, *, shared: bool = False) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically; ``shared``: see ``atomic``."""
+    with atomic(path, shared=shared) as fh:
         fh.write(text.encode("utf-8"))
 
 
 @contextlib.contextmanager
-def atomic(path: Path) -> Iterator[IO[bytes]]:
-    """Yield a binary file that replaces ``path`` only when the block completes."""
+def atomic(path: Path, *, shared: bool = False) -> Iterator[IO[bytes]]:
+    """Yield a binary file that replaces ``path`` only when the block completes.
+
+    The file is private to the user (as ``mkstemp`` makes it) unless ``shared``: then it gets the
+    permissions a new file would (``0666`` less the umask), as a page meant to be passed on does.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -51,6 +56,10 @@ def atomic(path: Path) -> Iterator[IO[bytes]]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        if shared:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

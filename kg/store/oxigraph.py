@@ -36,12 +36,15 @@ from kg.store.lock import (
     take_read_lock,
     take_write_lock,
 )
+from kg.store.merged import copy_text, is_document_graph
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
 MARKER = "kg-store.json"
-STORE_FORMAT = {"format": "kg-store", "version": 1, "backend": "oxigraph"}
+#: version 2: the default graph is the merged graph (``kg.store.merged``); a version 1 store is
+#: read as the union of its graphs, and brought to version 2 when opened for writing
+STORE_FORMAT = {"format": "kg-store", "version": 2, "backend": "oxigraph"}
 
 _PREFIX_USES = tuple((name + ":", name, iri) for name, iri in PREFIXES.items())
 
@@ -63,10 +66,11 @@ class OxigraphStore(Store):
         writable: bool = True,
         folder: Path | None = None,
         lock: Locks | None = None,
+        default_graph: str = "merged",
     ) -> None:
         import pyoxigraph as ox
 
-        super().__init__(location, writable)
+        super().__init__(location, writable, default_graph)
         self._db = db if db is not None else ox.Store()
         self._folder = folder
         self._lock = lock
@@ -78,8 +82,10 @@ class OxigraphStore(Store):
     def _raw_query(self, text: str) -> Any:
         """Run a query; return pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
 
-        The default graph is the union of the graphs, less the inferred graph (``kg reason``)
-        unless ``include_inferred`` is set: inferences never mix with asserted facts by accident.
+        The default graph is the merged graph (each triple of the document graphs once, see
+        ``kg.store.merged``), without the inferred graph (``kg reason``) unless
+        ``include_inferred`` is set: inferences never mix with asserted facts by accident.
+        ``GRAPH ?g`` ranges over the named graphs: the documents (and the inferred graph).
         """
         import pyoxigraph as ox
 
@@ -87,6 +93,11 @@ class OxigraphStore(Store):
         try:
             if "FROM" in upper and from_graphs(text):
                 return self._run(text, upper)  # the query names its own dataset
+            if self.default_graph != "union":
+                if self.include_inferred and self._has_inferred():
+                    with_inferred = [ox.DefaultGraph(), ox.NamedNode(INFERRED_GRAPH)]
+                    return self._run(text, upper, default_graph=with_inferred)
+                return self._run(text, upper)
             if self.include_inferred or not self._has_inferred():
                 return self._run(text, upper, use_default_graph_as_union=True)
             inferred = ox.NamedNode(INFERRED_GRAPH)
@@ -152,7 +163,32 @@ class OxigraphStore(Store):
         }
 
     def _all_quads(self) -> Iterator[Any]:
-        return iter(self._db.quads_for_pattern(None, None, None))
+        found = self._db.quads_for_pattern(None, None, None)
+        if self.default_graph != "merged":
+            return iter(found)
+        import pyoxigraph as ox
+
+        return (q for q in found if type(q.graph_name) is not ox.DefaultGraph)
+
+    def _others(self, graph: Any, triples: list[Any]) -> list[set[str]]:
+        """From the indexes: Oxigraph does not push a VALUES binding into ``GRAPH ?g``."""
+        holding = []
+        for t in triples:
+            found = self._db.quads_for_pattern(t.subject, t.predicate, t.object)
+            holding.append(
+                {
+                    str(getattr(q.graph_name, "value", ""))
+                    for q in found
+                    if q.graph_name != graph and is_document_graph(q.graph_name)
+                }
+            )
+        return holding
+
+    def _copy_documents_to_default(self) -> None:
+        """One graph at a time: one update over all of them would hold every triple at once."""
+        for graph in list(self._db.named_graphs()):
+            if is_document_graph(graph):
+                self._update(copy_text(graph))
 
     def _insert_new(self, quads: list[Any]) -> bool:
         """Add the quads of a document not in the store yet, atomically; False if not supported.
@@ -265,7 +301,8 @@ class OxigraphStore(Store):
 # ---------------------------------------------------------------- opening
 
 
-def _check_folder(path: Path, create: bool) -> None:
+def _check_folder(path: Path, create: bool) -> int:
+    """Check (or create) a store folder; return its format version."""
     if path.exists() and not path.is_dir():
         raise errors.not_a_store(str(path))
     if (path / MARKER).is_file():
@@ -273,15 +310,20 @@ def _check_folder(path: Path, create: bool) -> None:
             meta = json.loads((path / MARKER).read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
             raise errors.not_a_store(str(path)) from err
-        if meta.get("format") != STORE_FORMAT["format"]:
+        if not isinstance(meta, dict) or meta.get("format") != STORE_FORMAT["format"]:
             raise errors.not_a_store(str(path))
-        return
+        version = meta.get("version")
+        return version if isinstance(version, int) else 1
     if path.exists() and any(path.iterdir()):
         raise errors.not_a_store(str(path))
     if not create:
         raise errors.no_store(str(path))
     path.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path / MARKER, json.dumps(STORE_FORMAT) + "\n")
+    return _VERSION
+
+
+_VERSION = int(str(STORE_FORMAT["version"]))
 
 
 _WRITERS: dict[str, OxigraphStore] = {}  # this process's open writers, by real path of the folder
@@ -306,11 +348,17 @@ def open_folder(
     import pyoxigraph as ox
 
     path = Path(location)
-    _check_folder(path, create=not read_only)
+    version = _check_folder(path, create=not read_only)
     if read_only:
         writer = _WRITERS.get(os.path.realpath(path))
         if writer is not None and writer._db is not None:  # this process writes: share its db
-            return OxigraphStore(writer._db, location, writable=False, folder=path)
+            return OxigraphStore(
+                writer._db,
+                location,
+                writable=False,
+                folder=path,
+                default_graph=writer.default_graph,
+            )
         lock = take_read_lock(path, store_wait(wait, READER_WAIT))
     else:
         lock = take_write_lock(path, store_wait(wait, WRITER_WAIT))
@@ -325,8 +373,24 @@ def open_folder(
         if lock is not None:
             lock.close()
         raise errors.StoreError(f"cannot open store {location}: {err}") from err
-    store = OxigraphStore(db, location, writable=not read_only, folder=path, lock=lock)
+    merged = version >= 2
+    store = OxigraphStore(
+        db,
+        location,
+        writable=not read_only,
+        folder=path,
+        lock=lock,
+        default_graph="merged" if merged else "union",
+    )
     if not read_only:
+        if not merged:  # written before the merged graph: build it, then say so in the marker
+            try:
+                store.rebuild_merged()
+                store.flush()
+            except BaseException:
+                store.close()
+                raise
+            atomic_write_text(path / MARKER, json.dumps(STORE_FORMAT) + "\n")
         _WRITERS[os.path.realpath(path)] = store
     return store
 
@@ -348,4 +412,24 @@ def load_file(graph_file: str | Path) -> OxigraphStore:
         raise errors.bad_rdf(str(path), str(err)) from err
     except (OSError, ValueError) as err:
         raise errors.bad_rdf(str(path), str(err)) from err
-    return OxigraphStore(db, str(path), writable=False)
+    return _file_store(db, str(path))
+
+
+def _file_store(db: ox.Store, location: str) -> OxigraphStore:
+    """A read-only store over an RDF file's quads, with the merged graph of its documents.
+
+    A dataset of document graphs (kg's TriG, N-Quads, JSON-LD) gets its merged graph computed
+    here, in memory; a file of plain triples is its own default graph; a file with both keeps
+    the union of its graphs as the default graph, as before the merged graph existed.
+    """
+    import pyoxigraph as ox
+
+    has_default = next(iter(db.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
+    if has_default is not None:
+        has_named = next(iter(db.named_graphs()), None) is not None
+        mode = "union" if has_named else "own"
+        return OxigraphStore(db, location, writable=False, default_graph=mode)
+    store = OxigraphStore(db, location, writable=True)
+    store.rebuild_merged()
+    store.writable = False
+    return store

@@ -8,9 +8,13 @@ Each document is written with ONE update request (``DROP SILENT GRAPH …; INSER
 server applies a request as one transaction, so a failed or cut request leaves the previous
 version of the document in place, never half of the new one.
 
-Queries ask for the union of the named graphs as the default graph with Oxigraph's
-``union-default-graph`` parameter; for a server configured that way already (Fuseki with
-``tdb:unionDefaultGraph``, GraphDB), add ``union=server`` to the URL to not send it.
+Queries run on the server's own default graph, which kg keeps as the merged graph of the
+documents (``kg.store.merged``): the update request that writes a document also updates it. The
+server must therefore keep its default graph apart from the named graphs (Oxigraph server and
+Fuseki do by default; do not configure a union default graph). A store filled without kg
+(bulk-loaded N-Quads shards) has no merged graph: it is read as the union of its named graphs
+(Oxigraph's ``union-default-graph`` parameter; add ``union=server`` to the URL for a server that
+shows the union by itself), and kg's first write to it builds the merged graph.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from typing import Any
 from kg import errors
 from kg.rdf.sparql import INFERRED_GRAPH, from_graphs, query_form, with_prologue
 from kg.rdf.terms import to_ox
+from kg.rdf.vocab import DOCUMENT
 from kg.store.base import Store
+from kg.store.merged import FACT_COUNTS, fact_node_lines
 
 TIMEOUT_S = 300.0
 _USER_AGENT = "kg (SPARQL 1.1 client)"
@@ -35,7 +41,7 @@ class RemoteStore(Store):
     """The ``Store`` API over the SPARQL 1.1 Protocol."""
 
     def __init__(self, location: str, writable: bool = True, timeout: float = TIMEOUT_S) -> None:
-        super().__init__(location, writable)
+        super().__init__(location, writable, default_graph="")  # found on first use
         self.timeout = timeout
         url = urllib.parse.urlsplit(location.removeprefix("sparql+"))
         if not url.hostname:
@@ -89,6 +95,15 @@ class RemoteStore(Store):
         params: list[tuple[str, str]] = [("query", with_prologue(text))]
         if "FROM" in text.upper() and from_graphs(text):
             pass  # the query names its own dataset
+        elif union and self._merged_state() == "merged" and not self.include_inferred:
+            pass  # the server's default graph is the merged graph
+        elif union and self.default_graph == "merged":
+            # with the inferred graph: the protocol cannot name the server's default graph, so
+            # the document graphs and the inferred graph stand in for it (each fact then comes
+            # once per document, as before the merged graph)
+            names = self._graph_names()
+            params += [("default-graph-uri", g) for g in names]
+            params += [("named-graph-uri", g) for g in names]
         elif union and not self.include_inferred and self._has_inferred():
             # the union less the inferred graph: name every other graph as the default graph
             # (and every graph, the inferred one too, as named graphs for GRAPH patterns)
@@ -119,6 +134,61 @@ class RemoteStore(Store):
                 self._raw_query(f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}", union=False)
             )
         return self._inferred
+
+    def _merged_state(self) -> str:
+        """ "merged" when the server's default graph is kg's merged graph, else "union".
+
+        A server with document graphs and an empty default graph was filled before the merged
+        graph existed, or by a bulk loader: it is read as the union of its graphs.
+        """
+        if not self.default_graph:
+            if self._raw_query("ASK { ?s ?p ?o }", union=False):
+                self.default_graph = "merged"
+            else:
+                docs = self._raw_query(
+                    f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), {_DOC_NS})) }}",
+                    union=False,
+                )
+                self.default_graph = "union" if docs else "merged"
+        return self.default_graph
+
+    def _ensure_merged(self) -> None:
+        if self._merged_state() == "union":
+            self.rebuild_merged()
+
+    def rebuild_merged(self) -> None:
+        """Recompute the merged graph on the server in one update request (one transaction)."""
+        self._need_writable()
+        facts = "\n".join(fact_node_lines(self._raw_query(FACT_COUNTS, union=False)))
+        self._update(
+            f"CLEAR SILENT DEFAULT ;\n{_COPY_DOCUMENTS}"
+            + (f" ;\nINSERT DATA {{\n{facts}\n}}" if facts else "")
+        )
+        self.default_graph = "merged"
+
+    def _copy_documents_to_default(self) -> None:
+        self._update(_COPY_DOCUMENTS)
+
+    def _others(self, graph: Any, triples: list[Any]) -> list[set[str]]:
+        """One request per 100 triples; each triple is a block of constants (answered from the
+        server's indexes, where a VALUES binding would make Oxigraph scan the store)."""
+        holding: list[set[str]] = []
+        for start in range(0, len(triples), 100):
+            chunk = triples[start : start + 100]
+            blocks = " UNION ".join(
+                f"{{ GRAPH ?g {{ {t.subject} {t.predicate} {t.object} }} BIND ({i} AS ?i) }}"
+                for i, t in enumerate(chunk)
+            )
+            rows = self._raw_query(
+                f"SELECT DISTINCT ?i ?g WHERE {{ {{ {blocks} }} "
+                f"FILTER (?g != {graph} && STRSTARTS(STR(?g), {_DOC_NS})) }}",
+                union=False,
+            )
+            found: list[set[str]] = [set() for _ in chunk]
+            for row in rows:
+                found[int(row["i"].value)].add(row["g"].value)
+            holding += found
+        return holding
 
     def _graph_names(self) -> list[str]:
         rows = self._raw_query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
@@ -170,6 +240,13 @@ class RemoteStore(Store):
 
     def __repr__(self) -> str:
         return f"<kg RemoteStore {self.location}>"
+
+
+_DOC_NS = f'"{DOCUMENT}"'
+_COPY_DOCUMENTS = (
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+    f"FILTER (STRSTARTS(STR(?g), {_DOC_NS})) }}"
+)
 
 
 class _Triples(list[Any]):

@@ -10,6 +10,9 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from kg.rdf.counts import MEANING, GraphCounts
+from kg.views.network import simple_undirected
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -27,8 +30,6 @@ def centrality(G: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
     number of facts between two entities (symmetric facts have no meaningful direction).
     """
     import networkx as nx
-
-    from kg.views.network import simple_undirected
 
     U = simple_undirected(G)
     n = U.number_of_nodes()
@@ -72,8 +73,6 @@ def communities(G: nx.MultiDiGraph, *, min_size: int = 2) -> list[dict[str, Any]
     """
     import networkx as nx
 
-    from kg.views.network import simple_undirected
-
     U = simple_undirected(G)
     if U.number_of_edges() == 0:
         return []
@@ -102,12 +101,16 @@ def components(G: nx.MultiDiGraph) -> dict[str, Any]:
     }
 
 
-def stats(G: nx.MultiDiGraph, *, top: int = 10) -> dict[str, Any]:
+def stats(
+    G: nx.MultiDiGraph, *, top: int = 10, counts: GraphCounts | None = None
+) -> dict[str, Any]:
     """Return the summary of an entity graph as JSON-ready data.
 
     Keys: ``entities``, ``facts`` (entity-to-entity facts plus ``hasTitle`` values), ``documents``,
-    ``evidence`` (reified statements), ``by_class``, ``by_property``, ``central`` (top entities
-    with degree, betweenness and PageRank), ``communities`` and ``components``.
+    ``evidence`` (statements: reified pieces of evidence), ``by_class``, ``by_property``,
+    ``central`` (top entities with degree, betweenness and PageRank), ``communities`` and
+    ``components``. ``counts`` (``kg.rdf.counts.count_graph`` of the store the graph came from)
+    gives the first four as kg defines them everywhere; without it they are read off ``G``.
     """
     by_class = Counter(d.get("cls") for _, d in G.nodes(data=True))
     by_property = Counter(k for _, _, k in G.edges(keys=True))
@@ -115,11 +118,18 @@ def stats(G: nx.MultiDiGraph, *, top: int = 10) -> dict[str, Any]:
     if titles:
         by_property["hasTitle"] = titles
     evidence = sum(d.get("evidence_count", 0) for _, _, d in G.edges(data=True))
+    if counts is None:
+        counts = GraphCounts(
+            len(G.graph.get("documents", {})),
+            G.number_of_nodes(),
+            G.number_of_edges() + titles,
+            evidence,
+        )
     return {
-        "entities": G.number_of_nodes(),
-        "facts": G.number_of_edges() + titles,
-        "documents": len(G.graph.get("documents", {})),
-        "evidence": evidence,
+        "entities": counts.entities,
+        "facts": counts.facts,
+        "documents": counts.documents,
+        "evidence": counts.statements,
         "by_class": dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))),
         "by_property": dict(sorted(by_property.items(), key=lambda kv: (-kv[1], kv[0]))),
         "central": rank_entities(G, top),
@@ -134,7 +144,8 @@ def format_stats(result: dict[str, Any], fmt: str = "text", *, shown: int = 8) -
         return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     lines = [
         f"{result['entities']} entities, {result['facts']} facts, "
-        f"{result['documents']} documents, {result['evidence']} pieces of evidence",
+        f"{result['documents']} documents, {result['evidence']} statements",
+        f"({MEANING})",
         "",
         "entities by class:",
         *(f"  {k:<16} {v:>6}" for k, v in result["by_class"].items()),

@@ -18,9 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg import errors
+import networkx as nx
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+
+from kg import checks, errors
 from kg.rdf.sparql import INFERRED_GRAPH
-from kg.rdf.vocab import ENTITY, KG
+from kg.rdf.vocab import ENTITY, ENTITY_CLASSES, KG
+from kg.resources import ontology_file
+from kg.store import write_quads
+from kg.store.files import atomic
+from kg.views.documents import resolve_documents, store_documents
+from kg.views.network import from_quads
 
 EXPORT_EXTENSIONS = (".trig", ".nq", ".ttl", ".nt", ".jsonld", ".graphml")
 STATEMENT_CLASS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"
@@ -41,12 +50,6 @@ class Filters:
 
 def _subclasses(names: Sequence[str]) -> set[str]:
     """The IRIs of the given ontology classes and all their subclasses (from kg.ttl)."""
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import RDFS
-
-    from kg.rdf.vocab import ENTITY_CLASSES
-    from kg.resources import ontology_file
-
     onto = Graph().parse(str(ontology_file()))
     known = set(ENTITY_CLASSES) | {"Agent"}
     result: set[str] = set()
@@ -58,43 +61,11 @@ def _subclasses(names: Sequence[str]) -> set[str]:
     return result
 
 
-def resolve_documents(source: Any, wanted: Sequence[str]) -> list[Any]:
-    """Resolve document names: a document IRI, its id, or the source (path) it was built from.
-
-    Raises:
-        InputError: a name matches no document of ``source``.
-    """
-    from rdflib import URIRef
-
-    from kg.rdf.terms import document_iri
-
-    docs = source.documents()
-    present = {str(r["document"]) for r in docs}
-    by_source: dict[str, str] = {}
-    for r in docs:
-        if r["source"] is not None:
-            by_source[str(r["source"])] = str(r["document"])
-            by_source.setdefault(str(Path(str(r["source"])).resolve()), str(r["document"]))
-    found: list[Any] = []
-    for w in wanted:
-        candidates = [w, by_source.get(w, ""), by_source.get(str(Path(w).resolve()), "")]
-        if w.strip():
-            candidates += [str(document_iri(w)), str(document_iri(Path(w).stem or w))]
-        match = next((c for c in candidates if c in present), None)
-        if match is None:
-            raise errors.no_document(w, source.location)
-        if URIRef(match) not in found:
-            found.append(URIRef(match))
-    return found
-
-
 def filtered_quads(source: Any, filters: Filters) -> Iterator[tuple[Any, Any, Any, Any]]:
     """Yield the quads of ``source`` that pass ``filters``, one document graph at a time."""
-    from rdflib import URIRef
-
     inferred = URIRef(INFERRED_GRAPH)
     keep_docs = (
-        {str(d) for d in resolve_documents(source, filters.documents)}
+        set(resolve_documents(store_documents(source), filters.documents, source.location))
         if filters.documents
         else None
     )
@@ -117,8 +88,6 @@ def filtered_quads(source: Any, filters: Filters) -> Iterator[tuple[Any, Any, An
 def _filter_graph(
     triples: list[tuple[Any, Any, Any]], classes: set[str] | None, min_confidence: float | None
 ) -> list[tuple[Any, Any, Any]]:
-    from rdflib import RDF, Literal
-
     entity_ns, kg_ns = str(ENTITY), str(KG._NS)
     types: dict[Any, set[str]] = defaultdict(set)
     statements: dict[Any, dict[str, Any]] = defaultdict(dict)
@@ -177,84 +146,48 @@ def export(source: Any, path: str | Path, filters: Filters | None = None) -> str
     ext = path.suffix.lower()
     if ext not in EXPORT_EXTENSIONS:
         raise errors.unknown_format(str(path), list(EXPORT_EXTENSIONS))
-    if filters.min_confidence is not None and not 0.0 <= filters.min_confidence <= 1.0:
-        raise errors.InputError(
-            f"--min-confidence must be between 0 and 1, got {filters.min_confidence}."
-        )
+    if filters.min_confidence is not None:
+        checks.confidence(filters.min_confidence)
     quads = filtered_quads(source, filters)
     if ext == ".graphml":
         nodes, edges = write_graphml(quads, path)
         return f"{nodes} entities, {edges} facts → {path}"
-    from kg.store import write_quads
-
     count = write_quads(quads, path)
     unit = "triples" if ext in (".ttl", ".nt") else "quads"
     return f"{count} {unit} → {path}"
 
 
-def to_networkx(quads: Iterable[tuple[Any, Any, Any, Any]]) -> Any:
-    """Return a networkx MultiDiGraph: entities as nodes, facts as edges (keyed by property)."""
-    import networkx as nx
-    from rdflib import RDF, Literal
-    from rdflib.namespace import SKOS
-
-    entity_ns, kg_ns = str(ENTITY), str(KG._NS)
-    labels: dict[str, set[str]] = defaultdict(set)
-    aliases: dict[str, set[str]] = defaultdict(set)
-    classes: dict[str, set[str]] = defaultdict(set)
-    titles: dict[str, set[str]] = defaultdict(set)
-    facts: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    statements: dict[Any, dict[str, Any]] = defaultdict(dict)
-    for s, p, o, g in quads:
-        ss = str(s)
-        if p in (RDF.subject, RDF.predicate, RDF.object, KG.confidence, KG.sentence):
-            statements[s][str(p)] = o
-            continue
-        if not ss.startswith(entity_ns):
-            continue
-        if p == SKOS.prefLabel:
-            labels[ss].add(str(o))
-        elif p == SKOS.altLabel:
-            aliases[ss].add(str(o))
-        elif p == RDF.type and str(o).startswith(kg_ns):
-            classes[ss].add(str(o)[len(kg_ns) :])
-        elif p == KG.hasTitle and isinstance(o, Literal):
-            titles[ss].add(str(o))
-        elif str(p).startswith(kg_ns) and str(o).startswith(entity_ns):
-            facts[(ss, str(p)[len(kg_ns) :], str(o))].add(str(g))
-    best: dict[tuple[str, str, str], tuple[float, str]] = {}
-    for parts in statements.values():
-        key = (
-            str(parts.get(str(RDF.subject))),
-            str(parts.get(str(RDF.predicate)))[len(kg_ns) :],
-            str(parts.get(str(RDF.object))),
-        )
-        conf = parts.get(str(KG.confidence))
-        value = float(conf.toPython()) if conf is not None else 0.0
-        if key not in best or value > best[key][0]:
-            best[key] = (value, str(parts.get(str(KG.sentence), "")))
-    g = nx.MultiDiGraph()
-    for node in sorted(set(labels) | set(classes) | {k[0] for k in facts} | {k[2] for k in facts}):
-        g.add_node(
+def graphml_graph(quads: Iterable[tuple[Any, Any, Any, Any]]) -> nx.MultiDiGraph:
+    """The entity graph (``kg.views.network``) with GraphML's plain attributes: a node's label,
+    class, aliases and titles as text; an edge keyed by its property with the number of documents
+    stating it, its best confidence and that evidence's sentence."""
+    G = from_quads(quads)
+    out = nx.MultiDiGraph()
+    for node, d in G.nodes(data=True):
+        out.add_node(
             node,
-            label=" / ".join(sorted(labels[node])) or node[len(entity_ns) :],
-            cls=" ".join(sorted(classes[node])),
-            aliases="; ".join(sorted(aliases[node])),
-            titles="; ".join(sorted(titles[node])),
+            label=d["label"],
+            cls=d["cls"],
+            aliases="; ".join(d["aliases"]),
+            titles="; ".join(d["titles"]),
         )
-    for (s, p, o), docs in sorted(facts.items()):
-        conf, sentence = best.get((s, p, o), (0.0, ""))
-        g.add_edge(s, o, key=p, label=p, documents=len(docs), confidence=conf, sentence=sentence)
-    return g
+    for u, v, k, d in G.edges(keys=True, data=True):
+        best = d["evidence"][0] if d["evidence"] else {}
+        out.add_edge(
+            u,
+            v,
+            key=k,
+            label=k,
+            documents=len(d["documents"]),
+            confidence=d["confidence"] or 0.0,
+            sentence=best.get("sentence") or "",
+        )
+    return out
 
 
 def write_graphml(quads: Iterable[tuple[Any, Any, Any, Any]], path: Path) -> tuple[int, int]:
     """Write the entity network as GraphML, atomically; return (nodes, edges)."""
-    import networkx as nx
-
-    from kg.store.files import atomic as _atomic
-
-    g = to_networkx(quads)
-    with _atomic(path) as fh:
+    g = graphml_graph(quads)
+    with atomic(path) as fh:
         nx.write_graphml(g, fh, encoding="utf-8")
     return g.number_of_nodes(), g.number_of_edges()

@@ -1,7 +1,13 @@
 """``kg query``: find the query text, bind parameters safely, print results in a standard format.
 
-Formats: ``table`` (aligned text for people), ``csv`` and ``tsv`` (SPARQL 1.1 Query Results CSV and
-TSV), ``json`` (SPARQL 1.1 Query Results JSON). CONSTRUCT and DESCRIBE print Turtle.
+Formats: ``table`` (aligned text for people; long cells wrap, nothing is cut), ``csv`` and ``tsv``
+(SPARQL 1.1 Query Results CSV and TSV), ``json`` (SPARQL 1.1 Query Results JSON). CONSTRUCT and
+DESCRIBE print Turtle.
+
+Parameters: a saved query declares its own in its header (``# Parameters:`` then one
+``#   NAME (required|optional): …`` line each); a parameter a query does not take, or a required
+one left out, is an error that lists the query's parameters (a typo would otherwise bind nothing
+and return every row, a missing one no row).
 """
 
 from __future__ import annotations
@@ -13,11 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from kg import errors
+from kg.rdf.sparql import PREFIXES, check_name, query_form
 from kg.resources import queries_dir
 
 FORMATS = ("table", "csv", "tsv", "json")
 _SAVED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*\Z")
-_MAX_CELL = 80
+#: Table cells longer than this wrap onto more lines (``wrap=None``: one line per row).
+WRAP = 60
+_PARAMETERS = re.compile(r"#\s*Parameters\b[^:\n]*:(?P<rest>[^\n]*)")
+_DECLARED = re.compile(r"#\s{2,}(?P<name>[A-Za-z_]\w*)\s+\((?P<kind>required|optional)\)")
 
 
 def saved_queries() -> dict[str, Path]:
@@ -33,8 +43,8 @@ def read_query(arg: str) -> tuple[str, str]:
         InputError: the file cannot be read.
     """
     candidate = Path(arg)
-    if arg.endswith(".rq") or (len(arg) < 4096 and "\n" not in arg and candidate.is_file()):
-        if not candidate.is_file():
+    if arg.endswith(".rq") or (len(arg) < 4096 and "\n" not in arg and _is_file(candidate)):
+        if not _is_file(candidate):
             raise errors.no_such_input(arg)
         try:
             return candidate.read_text(encoding="utf-8"), str(candidate)
@@ -44,17 +54,64 @@ def read_query(arg: str) -> tuple[str, str]:
     if _SAVED_NAME.match(arg):
         if arg in saved:
             return saved[arg].read_text(encoding="utf-8"), str(saved[arg])
-        from kg.rdf.sparql import query_form
-
         if not query_form(arg):
             raise errors.no_such_query(arg, sorted(saved))
     return arg, "the query text"
 
 
+def _is_file(path: Path) -> bool:
+    """``Path.is_file``, but False for text no file system takes as a name: a one-line query
+    longer than a file name may be (255 bytes) raises ``OSError`` there."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def declared_params(text: str) -> dict[str, bool] | None:
+    """The parameters a query declares in its header comment (name → required), or None."""
+    header = _PARAMETERS.search(text)
+    if header is None:
+        return None
+    declared: dict[str, bool] = {}
+    if "none" in header.group("rest").lower():
+        return declared
+    for line in text[header.end() :].splitlines()[1:]:
+        if not line.startswith("#") or line.startswith("# Columns"):
+            break
+        found = _DECLARED.match(line)
+        if found:
+            declared[found.group("name")] = found.group("kind") == "required"
+    return declared
+
+
+def check_params(text: str, params: Iterable[str], origin: str = "the query text") -> None:
+    """Refuse a parameter ``text`` does not take, or a required one that is missing.
+
+    A query that declares its parameters (the saved ones) takes those; any other takes its
+    variables.
+    """
+    given = set(params)
+    declared = declared_params(text)
+    if declared is None:
+        from kg.rdf.sparql import tokens
+
+        variables = sorted({t.text[1:] for t in tokens(text) if t.kind == "var"})
+        unknown = sorted(given - set(variables))
+        if unknown:
+            raise errors.unknown_param(unknown[0], origin, [f"?{v}" for v in variables], False)
+        return
+    listed = [f"{name} ({'required' if req else 'optional'})" for name, req in declared.items()]
+    unknown = sorted(given - set(declared))
+    if unknown:
+        raise errors.unknown_param(unknown[0], origin, listed, True)
+    missing = [name for name, required in declared.items() if required and name not in given]
+    if missing:
+        raise errors.missing_param(missing[0], origin, listed)
+
+
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
     """Parse ``NAME=VALUE`` strings; values stay strings (bound as plain literals)."""
-    from kg.rdf.sparql import check_name
-
     params: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -84,15 +141,18 @@ def run_query(
     fmt: str = "table",
     params: dict[str, Any] | None = None,
     origin: str = "the query text",
+    wrap: int | None = WRAP,
 ) -> str:
-    """Run ``text`` on ``source`` (a ``kg.store.Store``); the formatted results."""
+    """Run ``text`` on ``source`` (a ``kg.store.Store``); the formatted results.
+
+    ``wrap``: for ``table``, the width past which a cell wraps onto more lines (None: never).
+    """
     if fmt not in FORMATS:
         raise errors.unknown_choice("format", fmt, list(FORMATS))
+    check_params(text, params or {}, origin)
     try:
         result = source.raw(text, params or None)
     except errors.QueryError as err:
-        from kg.rdf.sparql import query_form
-
         # checked only once the store refused the text: this path runs on every query
         if query_form(text) == "UPDATE":
             raise errors.query_not_allowed(
@@ -107,7 +167,7 @@ def run_query(
             return _boolean(bool(result), fmt)
         return _turtle(result)
     if fmt == "table":
-        return format_table(result)
+        return format_table(result, wrap)
     out = result.serialize(format=_results_format(fmt)).decode("utf-8")
     return out if out.endswith("\n") else out + "\n"
 
@@ -134,17 +194,14 @@ def _boolean(value: bool, fmt: str) -> str:
 def _turtle(triples: Any) -> str:
     import pyoxigraph as ox
 
-    from kg.rdf.sparql import PREFIXES
-
     data = ox.serialize(list(triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
     return data.decode("utf-8")
 
 
 def _cell(term: Any) -> str:
-    """Show a term compactly: IRIs with a known prefix shortened, literals as their text."""
+    """Show a term compactly: IRIs with a known prefix shortened, literals as their text (whole,
+    white space folded)."""
     import pyoxigraph as ox
-
-    from kg.rdf.sparql import PREFIXES
 
     if term is None:
         return ""
@@ -153,17 +210,34 @@ def _cell(term: Any) -> str:
             if term.value.startswith(iri):
                 return f"{prefix}:{term.value[len(iri) :]}"
         return f"<{term.value}>"
-    text = " ".join(term.value.split()) if isinstance(term, ox.Literal) else str(term)
-    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
+    return " ".join(term.value.split()) if isinstance(term, ox.Literal) else str(term)
 
 
-def format_table(solutions: Any) -> str:
-    """Return SELECT results as an aligned text table with a row count."""
+def format_table(solutions: Any, wrap: int | None = WRAP) -> str:
+    """Return SELECT results as an aligned text table with a row count.
+
+    Nothing is cut: a cell longer than ``wrap`` characters continues on the next lines of its
+    row, in its column (``wrap=None``: every row on one line, for a wide terminal or a pager).
+    """
+    import textwrap
+
     names = [v.value for v in solutions.variables]
     rows = [[_cell(sol[n]) for n in names] for sol in solutions]
-    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+
+    def pieces(cell: str) -> list[str]:
+        if wrap is None or len(cell) <= wrap:
+            return [cell]
+        return textwrap.wrap(cell, wrap, break_long_words=True, break_on_hyphens=False) or [""]
+
+    cut = [[pieces(c) for c in r] for r in rows]
+    widths = [
+        max([len(n)] + [len(line) for r in cut for line in r[i]]) for i, n in enumerate(names)
+    ]
     lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
     lines.append("-+-".join("-" * w for w in widths))
-    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    for r in cut:
+        for k in range(max((len(c) for c in r), default=1)):
+            parts = [(c[k] if k < len(c) else "").ljust(w) for c, w in zip(r, widths, strict=True)]
+            lines.append(" | ".join(parts).rstrip())
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ from typing import Any
 from kg import errors
 from kg.rdf.sparql import INFERRED_GRAPH
 from kg.rdf.vocab import ENTITY, KG
+from kg.resources import ontology_file
 
 PROFILES = ("rdfs", "owlrl")
 
@@ -57,8 +58,6 @@ def infer(source: Any, profile: str = "rdfs") -> tuple[int, set[tuple[Any, Any, 
     """Return (number of asserted entity triples, the new entity triples the axioms imply)."""
     import owlrl
     from rdflib import RDF, Graph, URIRef
-
-    from kg.resources import ontology_file
 
     if profile not in PROFILES:
         raise errors.unknown_choice("reasoning profile", profile, list(PROFILES))

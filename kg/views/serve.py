@@ -49,7 +49,12 @@ from typing import Any
 
 from kg import errors
 from kg.errors import Refused
+from kg.rdf.sparql import PREFIXES, from_graphs, keywords, query_form
+from kg.store import open_graph, scheme
+from kg.store.lock import writer_waiting
+from kg.views.explorer import render
 from kg.views.formats import GRAPH_MEDIA, RESULT_MEDIA, choose
+from kg.views.httpd import HTTPServer
 from kg.views.webapp import Request, Response, WebApp, static_file
 from kg.views.webguard import Guard
 
@@ -69,8 +74,6 @@ BUSY_MESSAGE = (
 
 def check_query(text: str, graphs: set[str], dataset: list[str]) -> str:
     """Return the query form, or raise ``Refused`` for what a read-only endpoint must not run."""
-    from kg.rdf.sparql import from_graphs, keywords, query_form
-
     form = query_form(text)
     if form == "UPDATE":
         raise Refused(403, "updates are not allowed: this endpoint is read-only")
@@ -149,8 +152,6 @@ def run_limited(source: Any, text: str, media: str, max_rows: int, max_bytes: in
             "nq": ox.RdfFormat.N_QUADS,
             "trig": ox.RdfFormat.TRIG,
         }[kind]
-        from kg.rdf.sparql import PREFIXES
-
         if kind in ("nq", "trig"):  # the constructed triples, in the default graph
             quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
             prefixes = PREFIXES if kind == "trig" else None
@@ -178,22 +179,25 @@ def _within(data: bytes, max_bytes: int) -> bytes:
 
 
 def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
-    """Worker loop: open the source, answer (text, media, max_rows, max_bytes, dataset) requests.
+    """Worker loop: open the source, answer requests.
+
+    A request is a query ``(text, media, max_rows, max_bytes, dataset)`` or a page of the
+    explorer ``("view", name, arguments)`` (``kg.views.explorer.data``).
 
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
     """
-    from kg.store import open_graph
-    from kg.store import scheme as _is_remote
-    from kg.store.lock import writer_waiting
-
-    folder = Path(store) if store and not _is_remote(store) else None
+    folder = Path(store) if store and not scheme(store) else None
     source: Any = None
     graphs: set[str] = set()
+    views: Any = None  # the explorer's data for this opening of the store (its label index)
 
     def open_source() -> None:
-        nonlocal source, graphs
+        nonlocal source, graphs, views
         source = open_graph(graph_file=graph_file, store=store, wait=0)
+        from kg.views.explorer.data import Views
+
+        views = Views(source)  # starts reading the explorer's index in the background
         graphs = {
             str(r["g"]) for r in source.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         }
@@ -201,6 +205,8 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
     def give_way() -> None:
         nonlocal source
         if source is not None and folder is not None and writer_waiting(folder) is not None:
+            if views is not None:
+                views.stop()  # no thread may read the database once it is closed
             source.close()  # releases the shared lock: the writer gets in
             source = None
 
@@ -220,11 +226,20 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
             request = conn.recv()
         except EOFError:
             return
-        text, media, max_rows, max_bytes, dataset = request
         try:
             give_way()
             if source is None:
                 open_source()
+            if len(request) == 3 and request[0] == "view":
+                from kg.views.explorer.data import Indexing, Views
+
+                views = views or Views(source)
+                try:
+                    conn.send(("ok", views.answer(request[1], request[2])))
+                except Indexing as wait:
+                    conn.send(("busy", (503, str(wait))))
+                continue
+            text, media, max_rows, max_bytes, dataset = request
             check_query(text, graphs, dataset)
             if dataset:
                 raise Refused(
@@ -338,8 +353,6 @@ def sparql_protocol(pool: WorkerPool, limits: Limits) -> Callable[[Request], Res
 def answer_query(
     pool: WorkerPool, limits: Limits, params: dict[str, list[str]], accept: str
 ) -> Response:
-    from kg.rdf.sparql import query_form
-
     if "update" in params:
         raise Refused(403, "updates are not allowed: this endpoint is read-only")
     if "query" not in params:
@@ -369,20 +382,47 @@ DEFAULT_QUERY = (
 
 
 def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response]:
-    """Return the handler of ``/``: a form, and the result of its query as an HTML table."""
-    from kg.views.explorer import render
+    """Return the handler of ``/query``: an editor, the saved queries as forms, a result table
+    whose entities and documents link to their pages, and CSV/JSON downloads of the result."""
+    from kg.views.explorer.saved import saved
 
     def handle(request: Request) -> Response:
-        from kg.rdf.sparql import query_form
+        from rdflib import Literal
 
-        query = request.param("query")
-        context: dict[str, Any] = {"query": query or DEFAULT_QUERY}
-        if query:
+        from kg.rdf.sparql import bind, query_form
+
+        queries = saved()
+        name = request.param("name")
+        chosen = queries.get(name) if name else None
+        if name and chosen is None:
+            raise Refused(404, f"no saved query {name!r}; the saved queries are listed at /query")
+        query = request.param("query") or (chosen.text if chosen else "")
+        values = {
+            p.name: request.param("p." + p.name).strip()
+            for p in (chosen.parameters if chosen else [])
+        }
+        context: dict[str, Any] = {
+            "query": query or DEFAULT_QUERY,
+            "saved": list(queries.values()),
+            "chosen": chosen,
+            "values": values,
+        }
+        run = bool(request.param("query")) or (chosen is not None and "run" in request.params)
+        if chosen is not None and run:
+            missing = [p.name for p in chosen.parameters if p.required and not values[p.name]]
+            if missing:
+                context["error"] = f"give a value for {', '.join(missing)}"
+                run = False
+            else:
+                given = {k: Literal(v) for k, v in values.items() if v}
+                query = bind(chosen.text, given) if given else chosen.text
+        if query and run:
             graph_result = query_form(query) in ("CONSTRUCT", "DESCRIBE")
             media = "text/turtle" if graph_result else "application/sparql-results+json"
             status, answer = pool.run(
                 (query, media, limits.max_rows, limits.max_bytes, []), limits.timeout
             )
+            context["download"] = urllib.parse.urlencode({"query": query})
             if status != "ok":
                 context["error"] = answer[1]
             elif graph_result:
@@ -395,12 +435,27 @@ def query_page(pool: WorkerPool, limits: Limits) -> Callable[[Request], Response
                     names = doc["head"]["vars"]
                     context["names"] = names
                     context["rows"] = [
-                        [b[n]["value"] if n in b else "" for n in names]
-                        for b in doc["results"]["bindings"]
+                        [_cell(b.get(n)) for n in names] for b in doc["results"]["bindings"]
                     ]
         return Response.html(render("query.html", **context))
 
     return handle
+
+
+def _cell(term: dict[str, str] | None) -> dict[str, str]:
+    """A result cell: its text and, for an entity or a document, the explorer page to link."""
+    from kg.views.explorer.data import document_id, entity_slug
+
+    if term is None:
+        return {"text": ""}
+    value = term["value"]
+    if term["type"] == "uri":
+        slug, doc = entity_slug(value), document_id(value)
+        if slug:
+            return {"text": value, "href": "/entity/" + slug}
+        if doc:
+            return {"text": value, "href": "/document/" + doc}
+    return {"text": value}
 
 
 # ---------------------------------------------------------------- the server
@@ -425,15 +480,11 @@ class Server:
         token: str | None = None,
         allow_hosts: tuple[str, ...] = (),
     ) -> None:
-        from kg.views.httpd import HTTPServer
-
         if bool(graph_file) == bool(store):
             raise errors.both_graph_sources() if graph_file else errors.no_graph_source()
         if store and not store.startswith(("sparql+http://", "sparql+https://")):
             # fail early, in this process, with the store's own message; a writer at work is
             # no reason not to start (the workers open the store once it is done)
-            from kg.store import open_graph
-
             with contextlib.suppress(errors.StoreBusy):
                 open_graph(store=store, wait=0).close()
         self.limits = Limits(timeout, max_rows, max_bytes)
@@ -460,7 +511,11 @@ class Server:
         # the guard needs the real port (port 0 picks one)
         self.app.guard = Guard.for_server(host, self.address[1], allow_hosts, token)
         self.app.route("/sparql", sparql_protocol(self.pool, self.limits), ("GET", "HEAD", "POST"))
-        self.app.route("/", query_page(self.pool, self.limits), navigable=True)
+        from kg.views.explorer.pages import install
+
+        page = query_page(self.pool, self.limits)
+        self.app.route("/query", page, navigable=True)
+        install(self.app, self.pool, timeout, page)
         self.app.route("/static/", lambda r: static_file(EXPLORER, r.path[len("/static/") :]))
 
     @property

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from kg import errors
-from kg.rdf.sparql import INFERRED_GRAPH
+from kg.rdf.quads import bind_prefixes
+from kg.rdf.safety import check_rdf
+from kg.rdf.sparql import INFERRED_GRAPH, PREFIXES
 from kg.rdf.vocab import ENTITY_CLASSES
 from kg.resources import ontology_file, shapes_file
 
@@ -70,8 +72,6 @@ def _load_rdf(path: Path) -> Any:
 
     if not path.is_file():
         raise errors.no_such_input(str(path))
-    from kg.rdf.safety import check_rdf
-
     check_rdf(path.read_bytes(), path.suffix, source=str(path))  # bombs, remote contexts, nesting
     try:
         return Graph().parse(str(path))
@@ -84,8 +84,6 @@ def _load_rdf(path: Path) -> Any:
 def data_graph(source: Any) -> Any:
     """Return the asserted triples of ``source`` (all graphs but the inferred one) as a Graph."""
     from rdflib import Graph, URIRef
-
-    from kg.rdf.quads import bind_prefixes
 
     inferred = URIRef(INFERRED_GRAPH)
     g = Graph()
@@ -131,8 +129,6 @@ def validate(source: Any, shapes: str | None = None) -> ValidationResult:
 
 
 def _short(term: Any) -> str:
-    from kg.rdf.sparql import PREFIXES
-
     text = str(term)
     for prefix, iri in PREFIXES.items():
         if text.startswith(iri) and len(text) > len(iri):

@@ -69,6 +69,35 @@ def test_build_rejects_bad_confidence(capsys: pytest.CaptureFixture[str], tmp_pa
     assert capsys.readouterr().err == "error: --min-confidence must be between 0 and 1, got 2.0.\n"
 
 
+def test_library_checks_name_parameters_and_the_cli_names_flags(
+    capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    """One check per rule, in the library; its message names the parameter, kg the flag."""
+    import kg
+    from kg import errors
+
+    with pytest.raises(errors.ArgumentError) as err:
+        kg.build(["data/articles"], output=tmp_path / "g.nq", min_confidence=2)
+    assert err.value.message == "min_confidence must be between 0 and 1, got 2."
+    with pytest.raises(errors.ArgumentError) as err:
+        kg.build(["data/articles"], output=tmp_path / "g.nq", shard_size=0)
+    assert err.value.message == "shard_size must be 1 or more, got 0."
+    assert not (tmp_path / "g.nq").exists()  # refused before any work
+
+    graph = str(tmp_path / "g.trig")
+    (tmp_path / "g.trig").write_text("", encoding="utf-8")
+    for argv, message in [
+        (["viz", "--graph", graph, "-o", "x.html", "--since", "May"], "invalid date for --since"),
+        (["viz", "--graph", graph, "-o", "x.html", "--max-nodes", "0"], "--max-nodes must be 1"),
+        (["viz", "--graph", graph, "-o", "x.html", "--min-confidence", "7"], "--min-confidence"),
+        (["export", "--graph", graph, "-o", "x.nq", "--min-confidence", "-1"], "--min-confidence"),
+        (["watch", "f.xml", "--store", "s", "--max-polls", "0"], "--max-polls must be 1 or more"),
+        (["build", "data/articles", "-o", graph, "--shard-size", "0"], "--shard-size must be"),
+    ]:
+        assert main(argv) == 2, argv
+        assert capsys.readouterr().err.startswith(f"error: {message}"), argv
+
+
 def test_build_missing_input(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     missing = str(tmp_path / "nope.txt")
     assert main(["build", missing, "-o", str(tmp_path / "g.trig")]) == 2

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import main
-from kg.run.build import DocumentStatus
+from kg.records import DocumentStatus
 from kg.run.progress import Progress
 
 

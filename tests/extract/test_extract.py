@@ -15,16 +15,23 @@ def run(nlp, text: str) -> Extraction:  # type: ignore[no-untyped-def]
     return extract_document(nlp(text), Document("t", text, "t.txt"))
 
 
+def shown(ex: Extraction) -> dict[str, str]:
+    """Each entity's key -> its label, the name a reader sees (a generic name is keyed with the
+    document, "Ministry of Defense (t)", and a state body's key is spelled the American way)."""
+    return {e.key: e.label for e in ex.entities}
+
+
 def facts(ex: Extraction, with_negated: bool = False) -> set[tuple[str, str, str]]:
+    names = shown(ex)
     return {
-        (r.subject, r.predicate, r.object)
+        (names.get(r.subject, r.subject), r.predicate, names.get(r.object, r.object))
         for r in ex.relations
         if with_negated or r.evidence.modality != "negated"
     }
 
 
 def labels(ex: Extraction) -> dict[str, set[str]]:
-    return {e.key: {e.label, *e.aliases} for e in ex.entities}
+    return {e.label: {e.label, *e.aliases} for e in ex.entities}
 
 
 def test_title_before_a_name_with_its_demonym(nlp) -> None:
@@ -66,7 +73,7 @@ def test_later_acronym_mention_is_the_same_entity(nlp) -> None:
         "then returned to base.",
     )
     assert [e for e in ex.entities if "FOES" in {e.label, *e.aliases}] == [
-        e for e in ex.entities if e.key == "Naval Special Operations Forces"
+        e for e in ex.entities if e.label == "Naval Special Operations Forces"
     ]
 
 
@@ -89,7 +96,7 @@ def test_ordinal_coordination_makes_one_unit_each(nlp) -> None:
         "Brigades from the Army, the first, third, and sixth Special Forces Brigades, "
         "will be involved.",
     )
-    keys = {e.key for e in ex.entities}
+    keys = {e.label for e in ex.entities}
     assert {
         "First Special Forces Brigade",
         "Third Special Forces Brigade",
@@ -102,7 +109,7 @@ def test_distributed_plural_makes_one_ministry_each(nlp) -> None:
         nlp,
         "Representatives from the Ministries of Foreign Affairs, Interior, and Defense attended.",
     )
-    keys = {e.key for e in ex.entities}
+    keys = {e.label for e in ex.entities}
     assert {"Ministry of Foreign Affairs", "Ministry of Interior", "Ministry of Defense"} <= keys
 
 
@@ -120,7 +127,7 @@ def test_units_such_as_a_list_are_part_of_the_body(nlp) -> None:
 
 def test_head_noun_types_an_unknown_name(nlp) -> None:
     ex = run(nlp, "The Riverine Support Brigade and the Coastal Anti-Smuggling Directorate met.")
-    cls = {e.key: e.cls for e in ex.entities}
+    cls = {e.label: e.cls for e in ex.entities}
     assert cls.get("Riverine Support Brigade") == "MilitaryUnit"
     assert cls.get("Coastal Anti-Smuggling Directorate") == "PoliceUnit"
 
@@ -145,7 +152,8 @@ def test_verb_frame_train_with(nlp) -> None:
 
 def test_passive_authorization_has_the_agent_as_subject(nlp) -> None:
     ex = run(nlp, "The entry of U.S. troops was authorized by the Congress of Peru.")
-    assert ("Congress of Peru", "authorizes", "U.S. Armed Forces") in facts(ex)
+    # "Congress of Peru", "Peru's Congress" and "Peruvian Congress" are one body, one key
+    assert ("Peruvian Congress", "authorizes", "U.S. Armed Forces") in facts(ex)
 
 
 def test_negated_fact_is_kept_as_negated(nlp) -> None:
@@ -218,7 +226,8 @@ def test_shared_article_us_special_forces_train_with_foes(nlp, shared_dir) -> No
         r
         for r in ex.relations
         if r.predicate == "trainsWith"
-        and {r.subject, r.object} == {"U.S. Special Forces", "Naval Special Operations Forces"}
+        and {shown(ex)[r.subject], shown(ex)[r.object]}
+        == {"U.S. Special Forces", "Naval Special Operations Forces"}
     ]
     assert hits
     ev = hits[0].evidence

@@ -8,17 +8,10 @@ from pathlib import Path
 import pytest
 
 from kg import errors
-from kg.ingest.documents import (
-    IngestOptions,
-    canonical_url,
-    decode_bytes,
-    iter_documents,
-    read_header,
-    slugify,
-    strip_markdown,
-    url_id,
-)
-from kg.run.build import DocumentStatus
+from kg.ingest import IngestOptions, iter_documents
+from kg.ingest.items import canonical_url, slugify, url_id
+from kg.ingest.text import decode_bytes, read_header, strip_markdown
+from kg.records import DocumentStatus
 
 ARTICLE = (
     "Peru and Chile Hold Joint Naval Drill\n"

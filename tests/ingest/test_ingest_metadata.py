@@ -9,8 +9,9 @@ import pytest
 from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.ingest.documents import IngestOptions, iter_documents, url_id
-from kg.ingest.feeds import parse_fields
+from kg.ingest import IngestOptions, iter_documents
+from kg.ingest.items import url_id
+from kg.ingest.jsonl import parse_fields
 from kg.rdf import quads as graph
 from kg.rdf import terms
 from kg.records import Document, Extraction

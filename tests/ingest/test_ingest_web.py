@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from kg import errors
-from kg.ingest.documents import IngestOptions, iter_documents
-from kg.ingest.feeds import parse_fields
+from kg.ingest import IngestOptions, iter_documents
+from kg.ingest.jsonl import parse_fields
 from kg.ingest.web import fetch
-from kg.run.build import DocumentStatus
+from kg.records import DocumentStatus
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="windows-1252">
 <title>Peru and Chile hold naval drill | Example News</title>

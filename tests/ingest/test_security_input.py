@@ -25,7 +25,7 @@ from test_store_kit import doc_quads, make_extraction
 
 from kg import errors
 from kg.rdf import safety
-from kg.run.build import DocumentStatus
+from kg.records import DocumentStatus
 from kg.store import open_graph, open_store
 
 SECRET = "TOP-SECRET-4711"
@@ -212,7 +212,7 @@ def test_deeply_nested_turtle_is_loaded_or_refused_never_a_crash(tmp_path: Path)
 
 
 def _ingest(paths: list[str]) -> tuple[list[object], list[DocumentStatus]]:
-    from kg.ingest.documents import iter_documents
+    from kg.ingest import iter_documents
 
     statuses: list[DocumentStatus] = []
     docs = list(iter_documents(paths, on_skip=statuses.append))
@@ -313,7 +313,7 @@ def test_huge_file_gets_a_status_and_the_batch_goes_on(tmp_path: Path) -> None:
         while fh.tell() < 50 * 1024 * 1024:
             fh.write(line)
     (tmp_path / "small.txt").write_text("A small story about Peru.\n")
-    from kg.ingest.documents import iter_documents
+    from kg.ingest import iter_documents
 
     statuses: list[DocumentStatus] = []
     sizes = [

@@ -113,7 +113,8 @@ def test_cli_stats_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_cli_stats_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--graph", str(_write_trig(tmp_path)), "--top", "3"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("8 entities, 8 facts, 3 documents, 8 pieces of evidence\n")
+    # 9 statements: the network's edges carried 8, the hasTitle statement has no edge
+    assert out.startswith("8 entities, 8 facts, 3 documents, 9 statements\n")
     assert (
         "most central entities" in out
         and "connected components: 3 (largest 5 entities, 1 isolated)" in out

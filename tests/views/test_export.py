@@ -14,7 +14,7 @@ from kg.cli import main
 from kg.rdf import terms
 from kg.rdf.vocab import KG
 from kg.store import open_graph, open_store
-from kg.views.export import Filters, export, to_networkx
+from kg.views.export import Filters, export, graphml_graph
 from kg.views.validate import validate
 
 
@@ -97,7 +97,7 @@ def test_graphml_for_networkx(store: str, tmp_path: Path) -> None:
     assert ("US_Special_Forces", "trainsWith", "FOES", 1) in edges
     assert ("Hugo_de_Zela", "meetsWith", "FOES", 1) in edges
     with open_graph(store=store) as s:
-        assert nx.is_isomorphic(g, to_networkx(s.quads()))
+        assert nx.is_isomorphic(g, graphml_graph(s.quads()))
 
 
 def test_min_confidence_drops_weak_evidence_and_its_facts(store: str, tmp_path: Path) -> None:

@@ -15,7 +15,13 @@ from kg.cli import main
 from kg.rdf.sparql import bind, from_graphs, query_form, where_brace
 from kg.resources import queries_dir
 from kg.store import open_graph, open_store, write_quads
-from kg.views.query import parse_params, read_query, run_query, saved_queries
+from kg.views.query import (
+    declared_params,
+    parse_params,
+    read_query,
+    run_query,
+    saved_queries,
+)
 
 
 def _sample() -> list:
@@ -186,7 +192,8 @@ def test_every_saved_query_has_a_header_and_parses(sample_file: Path) -> None:
             header = [line for line in text.splitlines() if line.startswith("#")]
             assert any("Parameters" in line for line in header), name
             assert any("Usage" in line for line in header), name
-            run_query(g, text, "csv", origin=str(path))  # parses and runs
+            required = [f"{n}=x" for n, req in (declared_params(text) or {}).items() if req]
+            run_query(g, text, "csv", parse_params(required), origin=str(path))  # parses, runs
 
 
 def _csv(out: str) -> list[dict[str, str]]:

@@ -337,16 +337,19 @@ def test_bad_filters_are_user_errors(G: nx.MultiDiGraph, tmp_path: Path) -> None
     )
     with pytest.raises(errors.InputError, match="unknown property 'trains'"):
         viz.write_html(G, out, properties="trains")
-    with pytest.raises(errors.InputError) as err:
+    with pytest.raises(errors.ArgumentError) as err:
         viz.write_html(G, out, since="last week")
-    assert err.value.message == (
-        "invalid date for --since: 'last week'. Use YYYY-MM-DD, e.g. 2026-01-31."
+    assert err.value.message == (  # the library names its parameter; kg viz says --since
+        "invalid date for since: 'last week'. Use YYYY-MM-DD, e.g. 2026-01-31."
     )
+    with pytest.raises(errors.ArgumentError) as err:
+        viz.write_html(G, out, max_nodes=0)
+    assert err.value.message == "max_nodes must be 1 or more, got 0."
     with pytest.raises(errors.InputError) as err:
         viz.write_html(G, out, document="nope")
     assert err.value.message == (
-        "no document 'nope' in the graph. Give a document id, title or file name "
-        "(documents: peru-1, peru-2, undated)."
+        "no document 'nope' in the graph. Give a document IRI, id, title or the file it was "
+        "built from (documents: peru-1, peru-2, undated)."
     )
     assert not out.exists()
 

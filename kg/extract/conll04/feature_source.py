@@ -18,12 +18,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from kg.extract.conll04.features import ENTITY_TYPES, RELATION_TYPES, SIGNATURES, Span
+from kg.extract.conll04.features import (
+    ENTITY_TYPES,
+    RELATION_TYPES,
+    SIGNATURES,
+    Span,
+    pair_features,
+)
+from kg.extract.conll04.model import Conll04Model, shipped_model
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-
-    from kg.extract.conll04.model import Conll04Model
 
 #: spaCy's (OntoNotes) entity labels as CoNLL04 types, for the sentence's other entities when
 #: the caller gives none; every label not listed is ``Other`` (dates, numbers, nationalities …).
@@ -37,14 +42,6 @@ SPACY_TO_CONLL04: dict[str, str] = {
 
 #: Every relation with probability 0.0: the answer for a pair no relation fits.
 NO_RELATION: dict[str, float] = dict.fromkeys(RELATION_TYPES, 0.0)
-
-
-def _model(model: Conll04Model | None) -> Conll04Model:
-    if model is not None:
-        return model
-    from kg.extract.conll04.model import shipped_model
-
-    return shipped_model()
 
 
 def _sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
@@ -102,9 +99,7 @@ def conll04_pair_probabilities(
     features: list[list[str]] = []
     where: list[tuple[int, str]] = []
     answers = [dict(NO_RELATION) for _ in pairs]
-    scorer = _model(model)
-    from kg.extract.conll04.features import pair_features
-
+    scorer = model or shipped_model()
     for k, (head, tail) in enumerate(pairs):
         _check(doc, head)
         _check(doc, tail)

@@ -26,6 +26,7 @@ from kg.extract.conll04.features import (
     token_features,
 )
 from kg.extract.conll04.relations import LogRegSettings, RelationClassifier
+from kg.resources import models_dir
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -65,8 +66,6 @@ class Conll04Model:
     def load(cls, folder: Path | None = None) -> Conll04Model:
         """Read the two model files (the package's models folder by default)."""
         if folder is None:
-            from kg.resources import models_dir
-
             folder = models_dir()
         tagger_path, rel_path = folder / TAGGER_FILE, folder / RELATIONS_FILE
         for p in (tagger_path, rel_path):

@@ -1,0 +1,161 @@
+"""Page timings of the explorer (``kg serve``) on a generated store of many documents.
+
+    python benchmarks/bench_explorer.py --documents 10000            # makes the store, then times
+    python benchmarks/bench_explorer.py --store /tmp/kg-10k --documents 10000   # reuses it
+
+The store is generated in the project's own shape (``kg.records`` → ``kg.rdf.quads``, one
+transaction per document, as ``kg build`` writes it), without spaCy: each document names about
+20 entities drawn with a skewed popularity from a shared pool (a few countries in most documents,
+most units in a handful), and states about 25 facts with a sentence, offsets, confidence,
+modality and, for events, a date. Then a ``kg serve`` is started on it and each page is requested
+``--repeat`` times (after one warm-up request per URL, which also builds the label index): the
+median and the slowest time per page kind are printed, with the URLs used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CLASSES = ["MilitaryUnit", "MilitaryUnit", "PoliceUnit", "GovernmentBody", "Organization", "Person"]
+FACTS = ["trainsWith", "cooperatesWith", "partOf", "meetsWith", "worksFor", "deployedTo"]
+MODALITIES = ["asserted"] * 8 + ["reported", "planned"]
+
+
+def make_store(folder: Path, documents: int, seed: int = 11) -> None:
+    from kg.rdf import quads as graph
+    from kg.records import Document, Entity, Evidence, Extraction, Relation
+    from kg.store import open_store
+
+    rng = random.Random(seed)
+    countries = [f"Country {i}" for i in range(60)]
+    pool = [(f"Unit {i}", CLASSES[i % len(CLASSES)]) for i in range(max(500, documents * 2))]
+    weights = [1 / (i + 1) ** 0.8 for i in range(len(pool))]
+    cweights = [1 / (i + 1) ** 1.2 for i in range(len(countries))]
+    start = date(2023, 1, 1)
+    t0 = time.monotonic()
+    with open_store(str(folder)) as store:
+        for d in range(documents):
+            doc_id = f"gen-{d:06d}"
+            day = start + timedelta(days=rng.randrange(1000))
+            names = {n for n, _ in rng.choices(pool, weights, k=16)}
+            places = set(rng.choices(countries, cweights, k=4))
+            entities = [
+                Entity(
+                    n,
+                    dict(pool)[n],
+                    n,
+                    {n.replace("Unit", "U.")},
+                    merges=[f"'{n.replace('Unit', 'U.')}' -> '{n}': short form of a longer name"],
+                )
+                for n in sorted(names)
+            ] + [Entity(c, "Country", c) for c in sorted(places)]
+            text_parts: list[str] = []
+            relations = []
+            keys = sorted(names)
+            for _ in range(25):
+                s, o = rng.sample(keys, 2)
+                prop = rng.choice(FACTS)
+                if prop == "deployedTo":
+                    o = rng.choice(sorted(places))
+                sentence = f"{s} and {o} were reported together ({prop}) in a long sentence here."
+                begin = sum(len(p) + 1 for p in text_parts)
+                text_parts.append(sentence)
+                ev = Evidence(
+                    doc_id,
+                    sentence,
+                    begin,
+                    begin + len(sentence),
+                    "gen.rule.v1",
+                    round(rng.uniform(0.3, 0.99), 3),
+                    rng.choice(MODALITIES),
+                    event_date=(day - timedelta(days=rng.randrange(7))).isoformat()
+                    if prop in ("trainsWith", "meetsWith", "deployedTo")
+                    else None,
+                )
+                relations.append(Relation(s, prop, o, ev))
+            for n in keys[:6]:
+                relations.append(Relation(n, "affiliatedWith", rng.choice(sorted(places)), ev))
+            doc = Document(
+                doc_id,
+                " ".join(text_parts),
+                f"generated/{doc_id}.txt",
+                title=f"Generated report {d}",
+                published=day.isoformat(),
+                url=f"https://news.example/{doc_id}",
+            )
+            ex = Extraction(doc, entities, relations)
+            store.replace_document(graph.document_iri(doc_id), list(graph.extraction_quads(ex)))
+            if (d + 1) % 1000 == 0:
+                print(f"  {d + 1} documents in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+
+
+def _time(url: str) -> float:
+    t = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as resp:
+        resp.read()
+    return (time.perf_counter() - t) * 1000
+
+
+def measure(folder: Path, repeat: int) -> None:
+    from kg.views.serve import Server
+
+    with Server(None, str(folder), port=0, timeout=120, workers=1) as srv:
+        pages = {
+            "search (common prefix)": "/search?q=unit+1",
+            "search (one entity)": "/search?q=u.+4321",
+            "entity (hub: most documents)": "/entity/Unit_0",
+            "entity (typical)": "/entity/Unit_250",
+            "entity (rare)": "/entity/Unit_9000",
+            "entity (country)": "/entity/Country_0",
+            "document": "/document/gen-004321",
+            "entity JSON (hub)": "/entity/Unit_0?format=json",
+        }
+        t = time.perf_counter()
+        while True:  # the index is read in the background: 503 + Retry-After until it is ready
+            try:
+                _time(srv.url + "/search?q=x")
+                break
+            except urllib.error.HTTPError as err:
+                if err.code != 503:
+                    raise
+                time.sleep(1)
+        print(f"index ready after the server started: {(time.perf_counter() - t) * 1000:.0f} ms")
+        print(f"{'page':32} {'median ms':>10} {'max ms':>8}  url")
+        for name, path in pages.items():
+            url = srv.url + urllib.parse.quote(path, safe="/?=&+")
+            _time(url)  # warm-up
+            times = [_time(url) for _ in range(repeat)]
+            print(f"{name:32} {statistics.median(times):10.0f} {max(times):8.0f}  {path}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--documents", type=int, default=10000)
+    parser.add_argument("--store", type=Path, default=None, help="store folder (made if absent)")
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    folder = args.store or Path(f"/tmp/kg-explorer-{args.documents}")
+    if not (folder / "kg.lock").exists() and not folder.exists():
+        t = time.monotonic()
+        print(f"generating {args.documents} documents into {folder}", file=sys.stderr)
+        make_store(folder, args.documents)
+        print(f"store made in {time.monotonic() - t:.0f} s", file=sys.stderr)
+    measure(folder, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

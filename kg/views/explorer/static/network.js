@@ -1,0 +1,152 @@
+/* The network view: draws /network?…&format=json with vis-network; legend, filters, focus and a
+   side panel. Every text from the graph goes in with textContent, never as markup. */
+(function () {
+  "use strict";
+  const box = document.getElementById("kg-network");
+  const COLORS = {MilitaryUnit: "#2f6fb0", PoliceUnit: "#5a8fd0", GovernmentBody: "#8a5fb0",
+    Organization: "#c07a2c", Person: "#3a9a5b", Country: "#b03a3a", Place: "#9a7b3a",
+    Event: "#6a6a6a", Entity: "#888888"};
+  const hiddenClasses = new Set();
+  const hiddenProperties = new Set();
+  let data = null, nodes = null, edges = null, net = null, selected = null;
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function legend(target, values, hidden, color) {
+    const holder = document.getElementById(target);
+    for (const v of values) {
+      const b = el("button", v, "legend-item");
+      b.type = "button";
+      b.dataset.value = v;
+      if (color) b.style.borderLeftColor = color(v);
+      b.addEventListener("click", () => {
+        if (hidden.has(v)) hidden.delete(v); else hidden.add(v);
+        b.classList.toggle("off", hidden.has(v));
+        apply();
+      });
+      holder.appendChild(b);
+    }
+  }
+
+  function passes(edge, f) {
+    if (hiddenProperties.has(edge.property)) return false;
+    const evs = edge.evidence.length ? edge.evidence : [{confidence: edge.confidence,
+      modality: "asserted", date: null, document: null}];
+    return evs.some(ev => ev.confidence >= f.conf && f.modalities.has(ev.modality) &&
+      (!f.doc || ev.document === f.doc) &&
+      (!f.from || (ev.date && ev.date >= f.from)) && (!f.to || (ev.date && ev.date <= f.to)));
+  }
+
+  function filters() {
+    const modalities = new Set();
+    for (const c of document.querySelectorAll("#f-modality input")) if (c.checked) modalities.add(c.value);
+    return {conf: parseFloat(document.getElementById("f-confidence").value), modalities,
+      from: document.getElementById("f-from").value, to: document.getElementById("f-to").value,
+      doc: document.getElementById("f-document").value};
+  }
+
+  function apply() {
+    const f = filters();
+    document.getElementById("conf-value").textContent = f.conf.toFixed(2);
+    const visibleNodes = new Set();
+    const edgeUpdates = data.edges.map((e, i) => {
+      const show = passes(e, f) && !hiddenClasses.has(byId[e.from].cls) && !hiddenClasses.has(byId[e.to].cls);
+      if (show) { visibleNodes.add(e.from); visibleNodes.add(e.to); }
+      return {id: i, hidden: !show};
+    });
+    edges.update(edgeUpdates);
+    nodes.update(data.nodes.map(n => ({id: n.id, hidden: hiddenClasses.has(n.cls) ||
+      (data.edges.length > 0 && !visibleNodes.has(n.id) && n.id !== data.entity)})));
+    const shownEdges = edgeUpdates.filter(e => !e.hidden).length;
+    document.getElementById("shown").textContent = shownEdges + " of " + data.edges.length + " facts shown";
+  }
+
+  function panel(slug) {
+    const target = document.getElementById("panel");
+    target.replaceChildren(el("p", "loading…", "note"));
+    fetch("/entity/" + slug + "?format=json", {headers: {Accept: "application/json"}})
+      .then(r => r.json()).then(e => {
+        const parts = [];
+        const h = el("h2");
+        const a = el("a", e.label);
+        a.href = "/entity/" + e.slug;
+        h.appendChild(a);
+        parts.push(h, el("p", e.classes.join(", ") + " · " + e.documents + " documents · " + e.factCount + " facts", "meta"));
+        for (const g of e.groups) {
+          parts.push(el("h3", g.property, "property"));
+          for (const fact of g.facts.slice(0, 10)) {
+            const item = el("div", "", "panel-fact");
+            item.appendChild(el("div", fact.subject.label + " " + fact.property + " " + fact.object.label, "triple"));
+            for (const ev of fact.evidence.slice(0, 1)) {
+              item.appendChild(el("blockquote", ev.sentence));
+              item.appendChild(el("div", (ev.doc.title || ev.doc.id || "") + " · " + ev.modality + " · " + ev.confidence.toFixed(2), "source"));
+            }
+            parts.push(item);
+          }
+        }
+        target.replaceChildren(...parts);
+      }).catch(() => target.replaceChildren(el("p", "could not load the entity", "error")));
+  }
+
+  let byId = {};
+  function draw(d) {
+    data = d;
+    for (const n of d.nodes) byId[n.id] = n;
+    const classes = [...new Set(d.nodes.map(n => n.cls))].sort();
+    const properties = [...new Set(d.edges.map(e => e.property))].sort();
+    legend("legend-classes", classes, hiddenClasses, c => COLORS[c] || COLORS.Entity);
+    legend("legend-properties", properties, hiddenProperties, null);
+    const modalities = new Set(["asserted"]);
+    for (const e of d.edges) for (const ev of e.evidence) modalities.add(ev.modality);
+    const holder = document.getElementById("f-modality");
+    for (const m of [...modalities].sort()) {
+      const label = el("label");
+      const box = document.createElement("input");
+      box.type = "checkbox"; box.value = m; box.checked = true;
+      box.addEventListener("change", apply);
+      label.append(box, " " + m);
+      holder.appendChild(label);
+    }
+    for (const id of ["f-confidence", "f-from", "f-to", "f-document"]) {
+      document.getElementById(id).addEventListener("input", apply);
+      document.getElementById(id).addEventListener("change", apply);
+    }
+    nodes = new vis.DataSet(d.nodes.map(n => ({id: n.id, label: n.label, title: n.label + " (" + n.cls + ")",
+      color: COLORS[n.cls] || COLORS.Entity, value: Math.max(1, n.documents),
+      borderWidth: n.id === d.entity ? 4 : 1})));
+    edges = new vis.DataSet(d.edges.map((e, i) => ({id: i, from: e.from, to: e.to, label: e.property,
+      title: e.property + " · " + e.documents + " documents · confidence " + e.confidence.toFixed(2),
+      arrows: "to", width: Math.min(6, e.documents)})));
+    net = new vis.Network(box, {nodes, edges}, {
+      nodes: {shape: "dot", scaling: {min: 8, max: 30}, font: {size: 14, face: "system-ui", strokeWidth: 3, strokeColor: "#ffffff"}},
+      edges: {font: {size: 10, align: "middle", color: "#555", strokeWidth: 3, strokeColor: "#ffffff"},
+        color: {color: "#9aa5b1", highlight: "#0b5cad"}, smooth: {type: "continuous"}},
+      physics: {solver: "forceAtlas2Based", forceAtlas2Based: {gravitationalConstant: -120,
+        springLength: 150, avoidOverlap: 0.8}, stabilization: {iterations: 400}},
+      interaction: {hover: true, tooltipDelay: 150}
+    });
+    net.once("stabilizationIterationsDone", () => {
+      net.setOptions({physics: false});
+      document.body.dataset.ready = "1";
+    });
+    net.on("selectNode", p => {
+      selected = p.nodes[0];
+      document.getElementById("focus").disabled = false;
+      panel(selected);
+    });
+    document.getElementById("focus").addEventListener("click", () => {
+      if (selected) location.href = "/network?entity=" + encodeURIComponent(decodeURIComponent(selected)) +
+        "&depth=" + document.getElementById("f-depth").value;
+    });
+    apply();
+    window.kgNetwork = net; window.kgNodes = nodes; window.kgEdges = edges;
+  }
+
+  fetch(box.dataset.src, {headers: {Accept: "application/json"}}).then(r => r.json()).then(draw)
+    .catch(() => box.replaceChildren(el("p", "could not load the network", "error")));
+})();

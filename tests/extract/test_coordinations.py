@@ -1,0 +1,85 @@
+"""Coordinated owners and names (issue 11, capability 3): "and" between two names that each stand
+on their own makes two mentions, an "and" inside one name does not, and a list of states or
+demonyms before or after one noun names one body of each. One behaviour per test."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.records import Document, Extraction
+
+pytestmark = pytest.mark.slow
+
+
+def run(nlp, text: str) -> Extraction:  # type: ignore[no-untyped-def]
+    from kg.extract import extract_document
+
+    return extract_document(nlp(text), Document("t", text, "t.txt"))
+
+
+def labels(ex: Extraction) -> dict[str, str]:
+    return {name: e.cls for e in ex.entities for name in (e.label, *e.aliases)}
+
+
+def test_owners_listed_after_of_make_one_force_each(nlp) -> None:
+    ex = run(nlp, "The drill brings together the Armed Forces of Bolivia, Chile, Peru and Ecuador.")
+    names = labels(ex)
+    for country in ("Bolivia", "Chile", "Peru", "Ecuador"):
+        assert names.get(f"Armed Forces of {country}") == "MilitaryUnit", country
+
+
+def test_demonyms_before_a_plural_name_make_one_body_each(nlp) -> None:
+    ex = run(nlp, "Teams from the Danish and Polish Special Operations Commands took part.")
+    names = labels(ex)
+    assert names.get("Danish Special Operations Command") == "MilitaryUnit"
+    assert names.get("Polish Special Operations Command") == "MilitaryUnit"
+    assert not [k for k in names if " and " in k]
+
+
+def test_an_and_inside_one_name_stays(nlp) -> None:
+    ex = run(
+        nlp,
+        "The drills will feature mine clearance, according to a statement from U.S. 2nd Fleet "
+        "and Naval Striking and Support Forces NATO, the command said.",
+    )
+    names = labels(ex)
+    assert names.get("U.S. 2nd Fleet") == "MilitaryUnit"
+    assert names.get("Naval Striking and Support Forces NATO") == "MilitaryUnit"
+    assert not [k for k in names if k.endswith(" and")]
+
+
+def test_two_countries_joined_by_and_are_two_countries(nlp) -> None:
+    ex = run(nlp, "Soldiers from Niger and Burkina Faso trained together.")
+    names = labels(ex)
+    assert names.get("Niger") == "Country" and names.get("Burkina Faso") == "Country"
+    assert "Niger and Burkina Faso" not in names
+
+
+def test_a_country_named_with_and_stays_whole(nlp) -> None:
+    # a guard for the split above
+    ex = run(nlp, "The Antigua and Barbuda Defence Force trained with the Royal Thai Police.")
+    names = labels(ex)
+    assert names.get("Antigua and Barbuda Defence Force") == "MilitaryUnit"
+
+
+def test_two_people_with_their_offices_are_two_people(nlp) -> None:
+    ex = run(
+        nlp,
+        "Officials, including Deputy National Security Advisor Ann Mwangi and "
+        "DIG-Prisons Service Paul Otieno, led the team.",
+    )
+    names = labels(ex)
+    assert names.get("Ann Mwangi") == "Person"
+    assert names.get("Paul Otieno") == "Person"
+
+
+def test_demonyms_before_a_plural_common_noun_make_one_force_each(nlp) -> None:
+    ex = run(nlp, "Soldiers of the Kenyan, Ugandan and Somali armies crossed the border.")
+    keys = {e.key for e in ex.entities}
+    assert {"Kenyan Army", "Ugandan Army", "Somali Army"} <= keys
+
+
+def test_a_demonym_and_a_two_word_state_share_their_noun(nlp) -> None:
+    ex = run(nlp, "The exercise was held between the Brazilian and United States armies.")
+    keys = {e.key for e in ex.entities}
+    assert {"Brazilian Army", "U.S. Army"} <= keys
