@@ -27,7 +27,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -332,8 +332,6 @@ def train(
 
 
 def _settings_dict(settings: Settings) -> dict[str, Any]:
-    from dataclasses import asdict
-
     return asdict(settings)
 
 
@@ -422,6 +420,19 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("cv", help="k-fold cross-validation on TRAIN (the figure for choices)")
     c.add_argument("split", help="a CoNLL04 JSON split (TRAIN, never dev)")
     c.add_argument("--folds", type=int, default=5, help="number of folds (default 5)")
+    # the settings compared by cross-validation; the defaults are the ones chosen
+    d = Settings()
+    c.add_argument("--c1", type=float, default=d.crf.c1, help=f"CRF L1 penalty ({d.crf.c1})")
+    c.add_argument("--c2", type=float, default=d.crf.c2, help=f"CRF L2 penalty ({d.crf.c2})")
+    c.add_argument(
+        "--C", type=float, default=d.relations.c, help=f"relation inverse L2 ({d.relations.c})"
+    )
+    c.add_argument(
+        "--threshold",
+        type=float,
+        default=d.threshold,
+        help=f"relation decision threshold ({d.threshold})",
+    )
     e = sub.add_parser("eval", help="predict and score a split with the shipped model")
     e.add_argument("split", help="a CoNLL04 JSON split, e.g. ../shared/conll04/conll04_dev.json")
     e.add_argument("predictions", nargs="?", help="write the predictions there")
@@ -445,7 +456,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("error: --folds must be at least 2", file=sys.stderr)
                 return 2
             start = time.perf_counter()
-            cv = cross_validate(args.split, args.folds, progress=say)
+            settings = Settings(
+                crf=replace(Settings().crf, c1=args.c1, c2=args.c2),
+                relations=replace(Settings().relations, c=args.C),
+                threshold=args.threshold,
+            )
+            cv = cross_validate(args.split, args.folds, settings, progress=say)
             title = f"{args.folds}-fold cross-validation on {args.split}"
             sys.stdout.write(format_scores(cv.scores, title))
             sys.stdout.write("\n" + format_calibration(cv.pairs))

@@ -213,7 +213,9 @@ def test_cross_validation_on_a_small_split(
         pytest.skip(f"CoNLL04 train split not found at {train} (../shared is absent)")
     small = tmp_path / "train30.json"
     small.write_text(json.dumps(json.loads(train.read_text(encoding="utf-8"))[:30]), "utf-8")
-    assert conll04.main(["cv", str(small), "--folds", "3"]) == 0
+    assert (
+        conll04.main(["cv", str(small), "--folds", "3", "--c2", "0.2", "--threshold", "0.6"]) == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith(f"3-fold cross-validation on {small}\n")
     assert "(30 sentences)" in out
