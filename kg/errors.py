@@ -207,6 +207,13 @@ def no_training_data(paths: list[str]) -> InputError:
     )
 
 
+def bad_conll04_model(path: str, detail: str) -> InputError:
+    return InputError(
+        f"unusable CoNLL04 model file {path}: {detail}. Rebuild it with: "
+        "python -m kg.eval.conll04 train ../shared/conll04/conll04_train.json"
+    )
+
+
 def cannot_write_predictions(path: str, reason: str) -> InputError:
     return InputError(
         f"cannot write predictions to {path}: {reason}. Give a file path in a writable folder."
