@@ -13,7 +13,7 @@ its entity, an evaluation must print its scores. Placeholders a reader replaces 
 - ``../shared`` → the shared corpora beside the repository (the line is skipped without them).
 
 ``kg train`` and ``kg eval --cv`` on the 41 shared articles take many minutes (41 parses, five
-fits): they are not run here; tests/extract/test_training.py runs both on a few articles.
+fits): they are not run here; tests/eval/test_training.py runs both on a few articles.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _prepared(argv: list[str], work: Path) -> list[str] | None:
     """The command as this test runs it (placeholders replaced), None to skip it."""
     if argv[1] == "train" or "--cv" in argv:
-        return None  # minutes on the shared corpora; tests/extract/test_training.py covers them
+        return None  # minutes on the shared corpora; tests/eval/test_training.py covers them
     args: list[str] = []
     for arg in argv[1:]:
         if arg.startswith("../shared/"):

@@ -10,7 +10,9 @@ from typing import Any
 
 from kg import errors
 from kg.eval.conll04 import run_cli
+from kg.eval.cv import cross_validate, format_cv
 from kg.eval.gold import calibration_table, evaluate_files, format_report, split_inputs
+from kg.eval.training import find_annotated, parse_all, save_models, train_models
 from kg.run.extraction import load_nlp
 
 
@@ -99,7 +101,6 @@ def _run_eval(args: argparse.Namespace) -> int:
 
 
 def _run_cross_validation(args: argparse.Namespace) -> int:
-    from kg.extract.training import cross_validate, find_annotated, format_cv, parse_all
 
     items = find_annotated(args.articles)
     say = _progress_printer()
@@ -151,7 +152,6 @@ def add_train(sub: Any) -> None:
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    from kg.extract.training import find_annotated, parse_all, save_models, train_models
 
     items = find_annotated(args.folders)
     say = _progress_printer()

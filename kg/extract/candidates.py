@@ -23,13 +23,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kg.extract.classes import event_nouns
+from kg.extract.relations import Context
 from kg.rdf.vocab import SYMMETRIC_PROPERTIES
 from kg.records import Relation
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-    from kg.extract.relations import Context
 
 ORGS = frozenset({"Organization", "GovernmentBody", "MilitaryUnit", "PoliceUnit"})
 AGENTS = ORGS | {"Person", "Country"}
@@ -192,7 +193,6 @@ class DocumentIndex:
         """ "The exercise", "the drills", "this year's summit" name the article's event when it
         names exactly one (or one far more often than the others): such a phrase counts as a
         mention of it, so that participants named beside it are read as such."""
-        from kg.extract.classes import event_nouns
 
         events = [k for k, e in ctx.entities.items() if e.cls == "Event" and self.mentions.get(k)]
         if not events:

@@ -14,11 +14,12 @@ import functools
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from kg.extract.entities import Cand
+from kg.extract.lexicon import word_list
+from kg.records import Entity
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-
-    from kg.extract.entities import Cand
-    from kg.records import Entity
 
 
 def _shape(word: str) -> str:
@@ -112,7 +113,6 @@ def entity_features(
 @functools.lru_cache(maxsize=1)
 def event_nouns() -> frozenset[str]:
     """The nouns of ``event_nouns.txt`` (lexicons folder)."""
-    from kg.extract.lexicon import word_list
 
     return word_list("event_nouns.txt")
 

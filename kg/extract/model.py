@@ -1,7 +1,7 @@
 """The learned models of the extractor: entity classes and relations, scikit-learn inside.
 
 Both are logistic regressions over named sparse features (``DictVectorizer`` +
-``LogisticRegression``), trained by ``kg.extract.training`` on the annotated articles. A
+``LogisticRegression``), trained by ``kg.eval.training`` on the annotated articles. A
 trained model is saved as JSON (feature names, weights, intercepts, decision thresholds and
 how it was trained), never as a pickle: the file is data, readable and safe to load, and
 loading rebuilds the scikit-learn estimators from it, so predictions are scikit-learn's.
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import errors
+from kg.resources import models_dir
 
 FORMAT = "kg-model/1"
 #: A feature must occur in at least this many training articles to be kept: features seen in
@@ -308,8 +309,6 @@ def shipped_models() -> Models:
     """The extractor's models: the file named by ``KG_MODEL`` when set, else the one shipped
     with kg (trained on the 41 annotated articles). Loaded once per file and process."""
     import os
-
-    from kg.resources import models_dir
 
     return _load_cached(os.environ.get("KG_MODEL") or str(models_dir() / MODEL_FILE))
 

@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import errors
+from kg.extract.relations import Context, ents_of
 from kg.rdf.vocab import PROPERTIES
+from kg.resources import patterns_dir
 
 if TYPE_CHECKING:
     from spacy.matcher import DependencyMatcher
     from spacy.vocab import Vocab
-
-    from kg.extract.relations import Context
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,6 @@ def parse_pattern(data: Any, source: str) -> Pattern:
 
 def load_patterns(folder: Path | None = None) -> list[Pattern]:
     """Every pattern of every ``*.jsonl`` file of the patterns folder, in file order."""
-    from kg.resources import patterns_dir
 
     folder = folder or patterns_dir()
     out: list[Pattern] = []
@@ -144,7 +143,6 @@ class PatternRunner:
 
     def run(self, ctx: Context) -> int:
         """State every matched fact through ``ctx``; return how many matches there were."""
-        from kg.extract.relations import ents_of
 
         doc = ctx.doc
         real = getattr(doc, "doc", doc)  # a TokenView wraps the Doc the matcher needs

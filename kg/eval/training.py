@@ -14,9 +14,7 @@ Training (``train_models``):
 3. each property's decision threshold is the one that maximises its F1 over out-of-fold
    predictions of an inner cross-validation on the training articles.
 
-``cross_validate`` measures all of it by article-level k-fold cross-validation: each fold's
-models are trained on the other articles only, its articles are extracted with them by the real
-pipeline and scored by ``kg.eval.gold``.
+``kg.eval.cv`` measures all of it by article-level k-fold cross-validation.
 """
 
 from __future__ import annotations
@@ -24,13 +22,21 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import errors
-from kg.eval.gold import Gold, Report, evaluate, gold_triples, load_gold, map_entities
+from kg.eval.gold import (
+    Gold,
+    gold_triples,
+    load_gold,
+    map_entities,
+)
+from kg.extract.candidates import candidates
+from kg.extract.decide import entity_rows, retype
+from kg.extract.extractor import apply_rules, read_entities
 from kg.extract.model import (
     MIN_DOCUMENTS,
     Binary,
@@ -41,7 +47,7 @@ from kg.extract.model import (
     frequent_features,
 )
 from kg.rdf.vocab import SYMMETRIC_PROPERTIES
-from kg.records import Document, Extraction, sha256_text
+from kg.records import Document, sha256_text
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -157,8 +163,6 @@ def parse_all(
 
 def class_examples(parsed: Parsed) -> tuple[list[dict[str, float]], list[str]]:
     """Each matched entity's features and its gold class."""
-    from kg.extract.decide import entity_rows
-    from kg.extract.extractor import read_entities
 
     ctx = read_entities(parsed.doc, parsed.item.document)
     keys, rows = entity_rows(ctx)
@@ -182,9 +186,6 @@ class RelationExamples:
 
 
 def relation_examples(parsed: Parsed, classes: ClassModel | None) -> RelationExamples:
-    from kg.extract.candidates import candidates
-    from kg.extract.decide import retype
-    from kg.extract.extractor import apply_rules, read_entities
 
     ctx = read_entities(parsed.doc, parsed.item.document)
     if classes is not None:
@@ -243,7 +244,7 @@ def fit_relations(examples: Sequence[RelationExamples], c: float = RELATION_C) -
     return out
 
 
-def _folds(n: int, k: int, seed: int) -> list[int]:
+def folds_of(n: int, k: int, seed: int) -> list[int]:
     order = list(range(n))
     random.Random(seed).shuffle(order)
     fold = [0] * n
@@ -262,7 +263,7 @@ def out_of_fold(
     scored: dict[str, list[tuple[float, int, bool]]] = defaultdict(list)
     if k < 2:
         return scored
-    fold = _folds(len(examples), k, seed)
+    fold = folds_of(len(examples), k, seed)
     for f in range(k):
         train = [ex for i, ex in enumerate(examples) if fold[i] != f]
         models = fit_relations(train, c)
@@ -375,58 +376,6 @@ def train_models(
     return Models(relations, classes)
 
 
-# ---------------------------------------------------------------- evaluation
-
-
-def extract_with(parsed: Iterable[Parsed], models: Models) -> list[Extraction]:
-    from kg.extract.extractor import extract_document
-
-    return [extract_document(p.doc, p.item.document, models) for p in parsed]
-
-
-@dataclass
-class CrossValidation:
-    """Scores of a k-fold cross-validation: one report per fold and the pooled report."""
-
-    folds: list[Report]
-    pooled: Report
-    assignment: dict[str, int]
-
-
-def cross_validate(
-    parsed: Sequence[Parsed],
-    k: int = 5,
-    seed: int = 13,
-    progress: Progress | None = None,
-    rules_only: bool = False,
-) -> CrossValidation:
-    """Article-level k-fold cross-validation of the whole extractor (or of the rules alone)."""
-    if k < 2 or k > len(parsed):
-        raise errors.InputError(
-            f"--cv {k} needs between 2 and {len(parsed)} folds for {len(parsed)} articles."
-        )
-    fold = _folds(len(parsed), k, seed)
-    say = progress or (lambda _msg: None)
-    reports: list[Report] = []
-    scored: list[Any] = [None] * len(parsed)
-    for f in range(k):
-        test_idx = [i for i in range(len(parsed)) if fold[i] == f]
-        train = [p for i, p in enumerate(parsed) if fold[i] != f]
-        if rules_only:
-            models = Models()
-        else:
-            say(f"fold {f + 1}/{k}: training on {len(train)} articles")
-            models = train_models(train, progress=None, seed=seed)
-        test = [parsed[i] for i in test_idx]
-        report = evaluate([p.item.gold for p in test], extract_with(test, models))
-        for i, d in zip(test_idx, report.documents, strict=True):
-            scored[i] = d
-        reports.append(report)
-        say(f"fold {f + 1}/{k}: scored {len(test)} articles")
-    assignment = {p.item.document.source: fold[i] for i, p in enumerate(parsed)}
-    return CrossValidation(reports, Report(list(scored)), assignment)
-
-
 def save_models(models: Models, path: str | Path) -> None:
     """Write the model file atomically (a failed write leaves the old file whole)."""
     import os
@@ -445,63 +394,3 @@ def save_models(models: Models, path: str | Path) -> None:
             f"cannot write the model to {path}: {exc.strerror or exc}. "
             "Give a file path in a writable folder."
         ) from None
-
-
-def format_cv(cv: CrossValidation, fmt: str = "table", errors_shown: bool = False) -> str:
-    """The pooled report of a cross-validation, then each fold's figures."""
-    from kg.eval.gold import format_report, summarize
-
-    folds = []
-    for n, rep in enumerate(cv.folds, 1):
-        s = summarize(rep.counts(), rep.gold_properties)
-        folds.append(
-            {
-                "fold": n,
-                "articles": [d.document for d in rep.documents],
-                "macro_f1": round(s["macro_f1"], 4),
-                "micro": s["micro"],
-            }
-        )
-    groups: dict[str, list[Any]] = defaultdict(list)
-    for d in cv.pooled.documents:
-        groups[str(Path(d.gold_path).parent.parent)].append(d)
-    by_folder = []
-    for folder, docs in sorted(groups.items()):
-        rep = Report(docs)
-        s = summarize(rep.counts(), rep.gold_properties)
-        by_folder.append(
-            {
-                "folder": folder,
-                "articles": len(docs),
-                "macro_f1": round(s["macro_f1"], 4),
-                "micro": s["micro"],
-            }
-        )
-    if fmt == "json":
-        data = json.loads(format_report(cv.pooled, fmt="json", errors_shown=errors_shown))
-        data["folds"] = folds
-        data["by_folder"] = by_folder
-        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
-    lines = [
-        f"{len(cv.folds)}-fold cross-validation over {len(cv.pooled.documents)} articles "
-        "(each fold scored by models trained on the other folds); pooled:",
-        "",
-        format_report(cv.pooled, errors_shown=errors_shown).rstrip("\n"),
-        "",
-        "per fold: macro F1, micro P/R/F1",
-    ]
-    for f in folds:
-        m = f["micro"]
-        lines.append(
-            f"  fold {f['fold']} ({len(f['articles'])} articles){f['macro_f1']:>10.3f}"
-            f"{m['precision']:>8.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}"
-        )
-    if len(by_folder) > 1:
-        lines.append("per source folder: macro F1, micro P/R/F1")
-        for g in by_folder:
-            m = g["micro"]
-            lines.append(
-                f"  {g['folder']} ({g['articles']} articles){g['macro_f1']:>10.3f}"
-                f"{m['precision']:>8.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}"
-            )
-    return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg import errors
-from kg.extract.training import find_annotated
+from kg.eval.training import find_annotated
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -63,9 +63,9 @@ def test_a_folder_without_annotations_says_what_is_expected(tmp_path: Path) -> N
 
 @pytest.mark.slow
 def test_a_small_training_run_gives_models_the_extractor_uses(tmp_path: Path, nlp) -> None:
+    from kg.eval.training import parse_all, save_models, train_models
     from kg.extract.extractor import extract_document
     from kg.extract.model import load_models
-    from kg.extract.training import parse_all, save_models, train_models
 
     parsed = parse_all(find_annotated([str(_sample(tmp_path, NAMES[:5]))]), nlp)
     models = train_models(parsed)
@@ -91,6 +91,22 @@ def test_kg_eval_cv_reports_each_fold_and_the_rules_alone(tmp_path: Path, nlp, c
     assert out.startswith("2-fold cross-validation over 4 articles")
     assert "fold 1 (2 articles)" in out and "fold 2 (2 articles)" in out
     assert "macro F1 (over" in out
+
+
+@pytest.mark.slow
+def test_kg_train_writes_a_model_kg_build_uses(tmp_path: Path, capsys, monkeypatch) -> None:
+    from kg.cli import main
+
+    folder = _sample(tmp_path, NAMES[:3])
+    model = tmp_path / "out" / "model.json"
+    assert main(["train", str(folder), "--out", str(model)]) == 0
+    data = json.loads(model.read_text(encoding="utf-8"))
+    assert data["format"] == "kg-model/1"
+    assert len(data["relations"]["info"]["articles"]) == 3
+    monkeypatch.setenv("KG_MODEL", str(model))
+    article = sorted((folder / "articles").glob("*.txt"))[0]
+    assert main(["build", str(article), "-o", str(tmp_path / "g.trig")]) == 0
+    assert "model.v1" in (tmp_path / "g.trig").read_text(encoding="utf-8")
 
 
 def test_kg_eval_cv_refuses_more_folds_than_articles(tmp_path: Path, nlp, capsys) -> None:
