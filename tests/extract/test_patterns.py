@@ -70,8 +70,10 @@ def run(nlp, text: str) -> Extraction:  # type: ignore[no-untyped-def]
 
 
 def facts(ex: Extraction, rule_prefix: str) -> set[tuple[str, str, str]]:
+    """(subject, property, object) by label: a generic name's key carries its document."""
+    label = {e.key: e.label for e in ex.entities}
     return {
-        (r.subject, r.predicate, r.object)
+        (label.get(r.subject, r.subject), r.predicate, label.get(r.object, r.object))
         for r in ex.relations
         if r.evidence.rule.startswith(rule_prefix)
     }
