@@ -229,10 +229,46 @@ def fetch_failed(url: str, detail: str) -> InputError:
     )
 
 
+def fetch_timed_out(url: str, seconds: float) -> InputError:
+    return InputError(
+        f"cannot fetch {url}: the whole answer did not arrive within {seconds:g} s "
+        "(the limit for the request, redirects and body included). Allow more with --timeout, "
+        "or try again later."
+    )
+
+
+def redirect_refused(url: str, target: str) -> InputError:
+    return InputError(
+        f"cannot fetch {url}: it redirects to {target}, which is not an http:// or https:// "
+        "address, and kg fetches only those. Download the document another way and pass the file."
+    )
+
+
 def too_large(source: str, limit: int) -> InputError:
     return InputError(
         f"{source} is larger than {limit} bytes. Save it to a file and pass the file, "
         "or split the archive."
+    )
+
+
+def file_too_large(path: str, limit: int) -> InputError:
+    return InputError(
+        f"{path} is larger than {limit} bytes: not read. Split it into articles, or give it as a "
+        "JSON Lines archive (one article a line), which is read line by line."
+    )
+
+
+def not_a_regular_file(path: str) -> InputError:
+    return InputError(
+        f"{path} is not a regular file (a device or a socket): not read. "
+        "Save its content to a file and pass that, or pipe it to: kg build -"
+    )
+
+
+def link_out_of_folder(link: str, target: str, folder: str) -> InputError:
+    return InputError(
+        f"{link} is a symbolic link to {target}, outside the folder {folder}: not followed. "
+        f"Pass {target} itself if it is an article to read."
     )
 
 

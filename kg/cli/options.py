@@ -58,7 +58,7 @@ def fetching(p: Any, *, what: str) -> None:
         type=float,
         default=20.0,
         metavar="SECONDS",
-        help=f"timeout for each {what} (default 20)",
+        help=f"seconds allowed for each {what}, redirects and body included (default 20)",
     )
     p.add_argument(
         "--follow-links",

@@ -8,8 +8,11 @@ duplicate) is reported through ``on_skip`` and the batch goes on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 from kg import errors
 from kg.ingest.items import IdRegistry, IngestOptions, OnSkip, fingerprint, is_url
@@ -79,3 +82,36 @@ def _iterate(sources: list[str], on_skip: OnSkip | None, opts: IngestOptions) ->
             yield item.to_document(ids)
     if found == 0:
         raise errors.no_documents(sources)
+
+
+def reads_network(sources: Sequence[str], options: IngestOptions | None = None) -> bool:
+    """True when reading ``sources`` waits on others: a URL, stdin, or linked pages of feeds."""
+    opts = options or IngestOptions()
+    return opts.follow_links or any(s == "-" or is_url(s) for s in sources)
+
+
+def read_ahead(documents: Iterable[Document]) -> Iterator[Document]:
+    """Read every document now and hand them back later, in order.
+
+    A build fetches first and opens its store afterwards: a slow server (or a slow pipe) then never
+    keeps the store's readers out. The documents wait in a temporary file, not in memory; it is
+    our own data, written and read back by this process, so pickle is safe here. Errors of the
+    reading (``no_documents``) are raised now, before any store is opened.
+    """
+    spool = tempfile.TemporaryFile(prefix="kg-read-ahead-")  # noqa: SIM115 - closed by the reader
+    try:
+        count = 0
+        for document in documents:
+            pickle.dump(document, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            count += 1
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return _replay(spool, count)
+
+
+def _replay(spool: IO[bytes], count: int) -> Iterator[Document]:
+    with spool:
+        for _ in range(count):
+            yield pickle.load(spool)  # noqa: S301 - our own spool, see read_ahead

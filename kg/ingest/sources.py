@@ -9,9 +9,12 @@ the batch goes on.
 from __future__ import annotations
 
 import fnmatch
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import IO
 from urllib.parse import urlsplit
 
 from kg import errors
@@ -39,18 +42,31 @@ def read_source(source: str, opts: IngestOptions, skip: Skip) -> Iterator[RawIte
         return
     path = Path(source)
     if path.is_dir():
-        for file in _walk(path, opts):
+        for file in _walk(path, opts, skip):
             yield from _read_file(file, skip, opts, explicit=False)
     else:
         yield from _read_file(path, skip, opts, explicit=True)
 
 
-def _walk(folder: Path, opts: IngestOptions) -> Iterator[Path]:
-    """Supported files under ``folder``, recursively, in a stable order, hidden ones left out."""
+def _walk(folder: Path, opts: IngestOptions, skip: Skip) -> Iterator[Path]:
+    """Supported files under ``folder``, recursively, in a stable order, hidden ones left out.
+
+    A symbolic link is followed only when its target is inside the folder too: a folder of
+    downloaded articles must not read ``passwd.txt -> /etc/passwd`` into the graph. A link out of
+    the folder is reported as skipped, naming its target. (``rglob`` never descends into a linked
+    folder; a linked folder pointing out is reported all the same.)
+    """
+    root = folder.resolve()
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
         if any(part.startswith(".") for part in rel.parts):
             continue
+        if path.is_symlink() and (path.is_dir() or path.suffix.lower() in SUPPORTED_SUFFIXES):
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                reason = errors.link_out_of_folder(str(path), str(target), str(folder)).message
+                skip(str(path), "skipped", reason)
+                continue
         if not path.is_file() or path.suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
         rel_s = rel.as_posix()
@@ -71,32 +87,66 @@ def _read_file(path: Path, skip: Skip, opts: IngestOptions, *, explicit: bool) -
     source = str(path.resolve())
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        yield from _read_jsonl_file(path, skip, opts)
+        yield from _read_jsonl_file(path, skip, opts, explicit=explicit)
         return
     try:
-        if path.stat().st_size > opts.max_bytes:  # an archive streams; one article never this big
-            skip(
-                source,
-                "skipped",
-                f"file larger than {opts.max_bytes} bytes; split it, or "
-                "give it as a JSON Lines archive",
-            )
-            return
-        data = path.read_bytes()
+        with _open_input(path, explicit=explicit) as fh:
+            if os.fstat(fh.fileno()).st_size > opts.max_bytes:  # refused before reading it
+                skip(source, "skipped", errors.file_too_large(source, opts.max_bytes).message)
+                return
+            # the cap counts the bytes read, not what stat says: a pipe has size 0
+            data = fh.read(opts.max_bytes + 1)
+    except _NotAFile:
+        skip(source, "skipped", errors.not_a_regular_file(source).message)
+        return
     except OSError as err:
         skip(source, "failed", f"cannot read the file ({err.strerror or err})")
+        return
+    if len(data) > opts.max_bytes:
+        skip(source, "skipped", errors.file_too_large(source, opts.max_bytes).message)
         return
     yield from read_bytes(data, source=source, stem=path.stem, suffix=suffix, skip=skip, opts=opts)
 
 
-def _read_jsonl_file(path: Path, skip: Skip, opts: IngestOptions) -> Iterator[RawItem]:
+def _read_jsonl_file(
+    path: Path, skip: Skip, opts: IngestOptions, *, explicit: bool
+) -> Iterator[RawItem]:
     """Stream an archive line by line: a million articles never sit in memory at once."""
     source = str(path.resolve())
     try:
-        with path.open("rb") as lines:
+        with _open_input(path, explicit=explicit) as lines:
             yield from read_jsonl(lines, source=source, fields=opts.jsonl_fields, skip=skip)
+    except _NotAFile:
+        skip(source, "skipped", errors.not_a_regular_file(source).message)
     except OSError as err:
         skip(source, "failed", f"cannot read the file ({err.strerror or err})")
+
+
+class _NotAFile(Exception):
+    """The path names a device or a socket: reading it could block or never end."""
+
+
+def _open_input(path: Path, *, explicit: bool) -> IO[bytes]:
+    """Open a file to read; refuse devices and sockets (``/dev/zero`` has size 0 for ``stat``,
+    and never ends). Pipes are read (``kg build <(curl …)``), capped by the bytes read.
+
+    A file found by a folder walk is opened without following a link in its last component: the
+    walk checked the link's target, and a link swapped in since then is refused (ELOOP).
+    """
+    if stat.S_ISCHR(mode := os.stat(path).st_mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        raise _NotAFile(path)  # checked before opening: opening a device can have effects
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+    if not explicit and not path.is_symlink():
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise _NotAFile(path)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def read_bytes(

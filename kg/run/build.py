@@ -13,6 +13,7 @@ from typing import Any
 
 from kg import checks
 from kg.ingest import IngestOptions, iter_documents
+from kg.ingest.documents import read_ahead, reads_network
 from kg.rdf.counts import QuadCounter, count_graph
 from kg.rdf.quads import extraction_quads
 from kg.rdf.terms import document_iri
@@ -74,7 +75,9 @@ def build(
         if on_document:
             on_document(status)
 
-    documents = iter_documents(sources, on_skip=note, options=options)
+    documents: Iterable[Document] = iter_documents(sources, on_skip=note, options=options)
+    if store is not None and reads_network(sources, options):
+        documents = read_ahead(documents)  # fetch first: a slow server never keeps readers out
     db = None
     if store is not None:
         db = open_store(store)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -149,14 +151,14 @@ def test_unreadable_file_is_failed_with_reason(
     f = tmp_path / "locked.txt"
     f.write_text("x", encoding="utf-8")
     (tmp_path / "ok.txt").write_text("Readable story.\n", encoding="utf-8")
-    real = Path.read_bytes
+    real = os.open
 
-    def deny(self: Path) -> bytes:
-        if self.name == "locked.txt":
+    def deny(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if Path(path).name == "locked.txt":  # as chmod 000 would (the tests may run as root)
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr(os, "open", deny)
     docs, skipped = _collect([str(tmp_path)])
     assert _names(docs) == ["ok"]
     assert skipped == [DocumentStatus(str(f), "failed", "cannot read the file (Permission denied)")]

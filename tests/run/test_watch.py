@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -31,10 +31,13 @@ class _Feed(BaseHTTPRequestHandler):
     etag = '"v1"'
     status = 200
     requests: list[str] = []
+    on_request: Callable[[], None] | None = None  # runs while the client waits for the answer
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
         cls = type(self)
         cls.requests.append(self.headers.get("If-None-Match") or "")
+        if cls.on_request is not None:
+            cls.on_request()
         if cls.status != 200:
             self.send_response(cls.status)
             self.send_header("Content-Length", "0")
@@ -64,7 +67,7 @@ def feed_server() -> Iterator[str]:
             ("Colombia talks", "Colombia's Defense Minister met NATO officials in Bogota."),
         ]
     )
-    _Feed.etag, _Feed.status, _Feed.requests = '"v1"', 200, []
+    _Feed.etag, _Feed.status, _Feed.requests, _Feed.on_request = '"v1"', 200, [], None
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Feed)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/feed.xml"
@@ -143,3 +146,64 @@ def test_watch_cli_bounded(
     assert len(out) == 2
     assert out[0].endswith("poll 1: 2 new or changed, 0 unchanged, 0 skipped, 0 failed")
     assert out[1].endswith("poll 2: 0 new or changed, 1 unchanged, 0 skipped, 0 failed")
+
+
+@pytest.mark.slow
+def test_readers_are_not_locked_out_while_a_poll_fetches(feed_server: str, tmp_path: Path) -> None:
+    """Issue 15, item 8: each poll fetches first and opens the store afterwards. Before, the store
+    was opened for writing (readers locked out) before the feed was even requested, so a slow
+    feed kept every reader out for as long as it took."""
+    from kg.store.lock import take_read_lock
+
+    store = tmp_path / "store"
+    seen: list[str] = []
+
+    def a_reader_arrives() -> None:  # while the poll waits for the feed
+        if not (store / "kg.readers").exists():
+            seen.append("no store yet")
+            return
+        try:
+            locks = take_read_lock(store, wait=0)
+        except errors.StoreBusy as err:
+            seen.append(f"locked out by {err.holder}")
+            return
+        seen.append("read")
+        if locks is not None:
+            locks.close()
+
+    _Feed.on_request = a_reader_arrives
+    polls = watch(
+        [feed_server], store=str(store), every=0, max_polls=3, log=lambda _: None,
+        sleep=lambda _: None,
+    )  # fmt: skip
+    assert [(p.built, p.unchanged, p.error) for p in polls] == [(2, 0, ""), (0, 1, ""), (0, 1, "")]
+    assert seen == ["no store yet", "read", "read"]
+
+
+@pytest.mark.slow
+def test_a_build_from_a_url_fetches_before_it_opens_the_store(
+    feed_server: str, tmp_path: Path
+) -> None:
+    from kg.run.build import build
+    from kg.store.lock import take_read_lock
+
+    store = tmp_path / "store"
+    build([feed_server], store=str(store))  # the store exists from now on
+    _Feed.body = _rss([("Brazil aid", "The Brazilian Army deployed engineers to Haiti.")])
+    _Feed.etag = '"v2"'
+    seen: list[str] = []
+
+    def a_reader_arrives() -> None:
+        try:
+            locks = take_read_lock(store, wait=0)
+        except errors.StoreBusy as err:
+            seen.append(f"locked out by {err.holder}")
+            return
+        seen.append("read")
+        if locks is not None:
+            locks.close()
+
+    _Feed.on_request = a_reader_arrives
+    report = build([feed_server], store=str(store))
+    assert report.count("ok") == 1
+    assert seen == ["read"]
