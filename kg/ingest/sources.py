@@ -92,18 +92,18 @@ def _read_file(path: Path, skip: Skip, opts: IngestOptions, *, explicit: bool) -
     try:
         with _open_input(path, explicit=explicit) as fh:
             if os.fstat(fh.fileno()).st_size > opts.max_bytes:  # refused before reading it
-                skip(source, "skipped", errors.file_too_large(source, opts.max_bytes).message)
+                skip(source, "skipped", errors.file_too_large(str(path), opts.max_bytes).message)
                 return
             # the cap counts the bytes read, not what stat says: a pipe has size 0
             data = fh.read(opts.max_bytes + 1)
     except _NotAFile:
-        skip(source, "skipped", errors.not_a_regular_file(source).message)
+        skip(source, "skipped", errors.not_a_regular_file(str(path)).message)
         return
     except OSError as err:
         skip(source, "failed", f"cannot read the file ({err.strerror or err})")
         return
     if len(data) > opts.max_bytes:
-        skip(source, "skipped", errors.file_too_large(source, opts.max_bytes).message)
+        skip(source, "skipped", errors.file_too_large(str(path), opts.max_bytes).message)
         return
     yield from read_bytes(data, source=source, stem=path.stem, suffix=suffix, skip=skip, opts=opts)
 
@@ -117,7 +117,7 @@ def _read_jsonl_file(
         with _open_input(path, explicit=explicit) as lines:
             yield from read_jsonl(lines, source=source, fields=opts.jsonl_fields, skip=skip)
     except _NotAFile:
-        skip(source, "skipped", errors.not_a_regular_file(source).message)
+        skip(source, "skipped", errors.not_a_regular_file(str(path)).message)
     except OSError as err:
         skip(source, "failed", f"cannot read the file ({err.strerror or err})")
 
