@@ -8,8 +8,9 @@ transaction per document, as ``kg build`` writes it), without spaCy: each docume
 20 entities drawn with a skewed popularity from a shared pool (a few countries in most documents,
 most units in a handful), and states about 25 facts with a sentence, offsets, confidence,
 modality and, for events, a date. Then a ``kg serve`` is started on it and each page is requested
-``--repeat`` times (after one warm-up request per URL, which also builds the label index): the
-median and the slowest time per page kind are printed, with the URLs used.
+``--repeat`` times (after one warm-up request per URL; the label index is read first): the
+median and the slowest time per page kind are printed, with the URLs used (the entity, fact,
+document, network, filtered network and timeline pages).
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ if str(ROOT) not in sys.path:
 CLASSES = ["MilitaryUnit", "MilitaryUnit", "PoliceUnit", "GovernmentBody", "Organization", "Person"]
 FACTS = ["trainsWith", "cooperatesWith", "partOf", "meetsWith", "worksFor", "deployedTo"]
 MODALITIES = ["asserted"] * 8 + ["reported", "planned"]
+FILLER = [
+    "Officials gave few details about the schedule of the visit.",
+    "The ministry said the programme had been planned for months and would continue next year.",
+    "Analysts in the region described the arrangement as routine.",
+    "Local media reported that the talks were held behind closed doors.",
+    "A spokesperson declined to comment on the number of personnel involved.",
+]
 
 
 def make_store(folder: Path, documents: int, seed: int = 11) -> None:
@@ -42,6 +50,7 @@ def make_store(folder: Path, documents: int, seed: int = 11) -> None:
     rng = random.Random(seed)
     countries = [f"Country {i}" for i in range(60)]
     pool = [(f"Unit {i}", CLASSES[i % len(CLASSES)]) for i in range(max(500, documents * 2))]
+    class_of = dict(pool)
     weights = [1 / (i + 1) ** 0.8 for i in range(len(pool))]
     cweights = [1 / (i + 1) ** 1.2 for i in range(len(countries))]
     start = date(2023, 1, 1)
@@ -55,24 +64,25 @@ def make_store(folder: Path, documents: int, seed: int = 11) -> None:
             entities = [
                 Entity(
                     n,
-                    dict(pool)[n],
+                    class_of[n],
                     n,
                     {n.replace("Unit", "U.")},
                     merges=[f"'{n.replace('Unit', 'U.')}' -> '{n}': short form of a longer name"],
                 )
                 for n in sorted(names)
             ] + [Entity(c, "Country", c) for c in sorted(places)]
-            text_parts: list[str] = []
+            text = f"Generated report {d}\n\n"  # a headline, then paragraphs
             relations = []
             keys = sorted(names)
-            for _ in range(25):
+            for i in range(25):
                 s, o = rng.sample(keys, 2)
                 prop = rng.choice(FACTS)
                 if prop == "deployedTo":
                     o = rng.choice(sorted(places))
+                text += rng.choice(FILLER) + " "  # the text between the facts' sentences
                 sentence = f"{s} and {o} were reported together ({prop}) in a long sentence here."
-                begin = sum(len(p) + 1 for p in text_parts)
-                text_parts.append(sentence)
+                begin = len(text)
+                text += sentence + ("\n\n" if i % 4 == 3 else " ")
                 ev = Evidence(
                     doc_id,
                     sentence,
@@ -90,7 +100,7 @@ def make_store(folder: Path, documents: int, seed: int = 11) -> None:
                 relations.append(Relation(n, "affiliatedWith", rng.choice(sorted(places)), ev))
             doc = Document(
                 doc_id,
-                " ".join(text_parts),
+                text.strip(),
                 f"generated/{doc_id}.txt",
                 title=f"Generated report {d}",
                 published=day.isoformat(),
@@ -109,19 +119,25 @@ def _time(url: str) -> float:
     return (time.perf_counter() - t) * 1000
 
 
-def measure(folder: Path, repeat: int) -> None:
+def measure(folder: Path, repeat: int, documents: int) -> None:
+    import json
+
     from kg.views.serve import Server
 
+    units = max(500, documents * 2)  # the pool of make_store
     with Server(None, str(folder), port=0, timeout=120, workers=1) as srv:
         pages = {
             "search (common prefix)": "/search?q=unit+1",
-            "search (one entity)": "/search?q=u.+4321",
+            "search (one entity)": f"/search?q=u.+{min(4321, units - 1)}",
             "entity (hub: most documents)": "/entity/Unit_0",
             "entity (typical)": "/entity/Unit_250",
-            "entity (rare)": "/entity/Unit_9000",
+            "entity (rare)": f"/entity/Unit_{min(9000, units - 1)}",
             "entity (country)": "/entity/Country_0",
-            "document": "/document/gen-004321",
+            "document": f"/document/gen-{min(4321, documents - 1):06d}",
             "entity JSON (hub)": "/entity/Unit_0?format=json",
+            "network (hub, depth 1)": "/network?entity=Unit_0&depth=1&format=json",
+            "network (hub, filtered)": "/network?entity=Unit_0&modality=planned&format=json",
+            "timeline": "/timeline",
         }
         t = time.perf_counter()
         while True:  # the index is read in the background: 503 + Retry-After until it is ready
@@ -133,6 +149,11 @@ def measure(folder: Path, repeat: int) -> None:
                     raise
                 time.sleep(1)
         print(f"index ready after the server started: {(time.perf_counter() - t) * 1000:.0f} ms")
+        # the fact page of the hub's most corroborated fact (its id is a hash: asked for)
+        with urllib.request.urlopen(srv.url + "/entity/Unit_0?format=json", timeout=120) as resp:
+            hub = json.loads(resp.read())
+        best = max((f for g in hub["groups"] for f in g["facts"]), key=lambda f: f["documents"])
+        pages["fact (hub's most corroborated)"] = f"/fact/{best['id']}"
         print(f"{'page':32} {'median ms':>10} {'max ms':>8}  url")
         for name, path in pages.items():
             url = srv.url + urllib.parse.quote(path, safe="/?=&+")
@@ -153,7 +174,7 @@ def main() -> int:
         print(f"generating {args.documents} documents into {folder}", file=sys.stderr)
         make_store(folder, args.documents)
         print(f"store made in {time.monotonic() - t:.0f} s", file=sys.stderr)
-    measure(folder, args.repeat)
+    measure(folder, args.repeat, args.documents)
     return 0
 
 

@@ -33,3 +33,83 @@ def dated_extraction() -> Extraction:
         ],
         [Relation("FOES", "trainsWith", "US Special Forces", ev)],
     )
+
+
+# An article stored with its text: two sentences read where the offsets say, one whose offsets are
+# wrong (found by its words), one that is not in the text at all; hostile markup in the text.
+ARTICLE_TEXT = (
+    "Coast drills <script>alert(1)</script>\n\n"
+    "Officials said little. The Chilean Navy trained with the Peruvian Navy off Arica.\n\n"
+    "The exercise lasted a week. The Peruvian Navy is part of the Armed Forces of Peru."
+)
+TRAIN = "The Chilean Navy trained with the Peruvian Navy off Arica."
+PART = "The Peruvian Navy is part of the Armed Forces of Peru."
+ELSEWHERE = "The Chilean Navy met the Peruvian Navy in Lima."
+
+
+def article_extraction() -> Extraction:
+    def ev(sentence: str, start: int, conf: float) -> Evidence:
+        return Evidence("coast-1", sentence, start, start + len(sentence), "test.rule", conf)
+
+    doc = Document(
+        "coast-1",
+        ARTICLE_TEXT,
+        "articles/coast-1.txt",
+        title="Coast drills",
+        published="2026-04-02",
+    )
+    return Extraction(
+        doc,
+        [
+            Entity("Chilean Navy", "MilitaryUnit", "Chilean Navy"),
+            Entity("Peruvian Navy", "MilitaryUnit", "Peruvian Navy"),
+            Entity("Armed Forces of Peru", "MilitaryUnit", "Armed Forces of Peru"),
+        ],
+        [
+            Relation(
+                "Chilean Navy",
+                "trainsWith",
+                "Peruvian Navy",
+                ev(TRAIN, ARTICLE_TEXT.index(TRAIN), 0.9),
+            ),
+            # offsets 3 characters off: found by its words
+            Relation(
+                "Peruvian Navy",
+                "partOf",
+                "Armed Forces of Peru",
+                ev(PART, ARTICLE_TEXT.index(PART) + 3, 0.8),
+            ),
+            Relation("Chilean Navy", "meetsWith", "Peruvian Navy", ev(ELSEWHERE, 5, 0.5)),
+        ],
+    )
+
+
+# One fact stated by four documents; only the least confident statement is "planned", dated in
+# 2024 and in drill-4: a filter on any of these must still find the fact.
+def drill_extractions() -> list[Extraction]:
+    out = []
+    for n, (conf, modality, when) in enumerate(
+        [
+            (0.9, "asserted", "2025-05-01"),
+            (0.8, "asserted", "2025-05-02"),
+            (0.7, "reported", "2025-05-03"),
+            (0.6, "planned", "2024-06-01"),
+        ],
+        1,
+    ):
+        sentence = f"Alpha Unit drilled with Bravo Unit (report {n})."
+        doc = Document(f"drill-{n}", sentence, f"articles/drill-{n}.txt", title=f"Drill {n}")
+        ev = Evidence(
+            f"drill-{n}", sentence, 0, len(sentence), "test.rule", conf, modality, event_date=when
+        )
+        out.append(
+            Extraction(
+                doc,
+                [
+                    Entity("Alpha Unit", "MilitaryUnit", "Alpha Unit"),
+                    Entity("Bravo Unit", "MilitaryUnit", "Bravo Unit"),
+                ],
+                [Relation("Alpha Unit", "trainsWith", "Bravo Unit", ev)],
+            )
+        )
+    return out

@@ -4,8 +4,10 @@ Shape of a document's graph ``<doc/ID>`` (all IRIs deterministic, no blank nodes
 same article twice gives the same quads):
 
 - ``<doc/ID> a kg:Document, prov:Entity; dcterms:title; dcterms:source; dcterms:date;
-  kg:contentHash``, and when known ``dcterms:creator "author name"`` (one literal per author)
-  and ``schema:url <canonical URL>`` (only a well-formed absolute http(s) IRI; see ``safe_url``)
+  kg:contentHash; kg:text`` (the article as ingested, into which the evidence offsets count
+  characters: controls and CRs replaced one for one, never NFC-normalised; ``article_text``),
+  and when known ``dcterms:creator "author name"`` (one literal per author) and
+  ``schema:url <canonical URL>`` (only a well-formed absolute http(s) IRI; see ``safe_url``)
 - for each entity: ``<id/KEY> a kg:CLASS; skos:prefLabel "label"; skos:altLabel "alias" …;
   kg:mergeEvidence "why an alias was merged" …``; an Event the text dates also
   ``kg:eventDate "YYYY-MM-DD"^^xsd:date``
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, XSD, Literal
 from rdflib.namespace import DCTERMS, SKOS
 
+from kg.rdf.safety import sanitize_text
 from kg.rdf.terms import (
     SCHEMA,
     Quad,
@@ -74,6 +77,7 @@ _DOCUMENT = KG.Document
 _PROV_ENTITY = PROV.Entity
 _SOURCE = DCTERMS.source
 _CONTENT_HASH = KG.contentHash
+_TEXT = KG.text
 _TITLE = DCTERMS.title
 _DATE = DCTERMS.date
 _XSD_DATE = XSD.date
@@ -99,6 +103,17 @@ _MODALITY = KG.modality
 _ATTRIBUTED_TO = KG.attributedTo
 
 
+def article_text(text: str) -> str:
+    """A document's text as ``kg:text`` holds it, of the same length: the offsets of its
+    evidence (``kg:startOffset``, ``kg:endOffset``) count characters into it.
+
+    No NFC; a control becomes a space; a carriage return becomes a space before a line feed and
+    a line feed elsewhere, since XML formats (TriX) read a CR back as a LF.
+    """
+    text = sanitize_text(text, normalize=False, keep_length=True)
+    return text.replace("\r\n", " \n").replace("\r", "\n")
+
+
 def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
     """Yield the quads of one document's named graph."""
     doc = extraction.document
@@ -107,6 +122,8 @@ def extraction_quads(extraction: Extraction) -> Iterator[Quad]:
     yield g, _TYPE, _PROV_ENTITY, g
     yield g, _SOURCE, Literal(clean_text(doc.source)), g
     yield g, _CONTENT_HASH, Literal(doc.sha256), g
+    if doc.text:
+        yield g, _TEXT, Literal(article_text(doc.text)), g
     if doc.title:
         yield g, _TITLE, Literal(clean_text(doc.title)), g
     if doc.published:

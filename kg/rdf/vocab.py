@@ -64,6 +64,7 @@ class KG(DefinedNamespace):
     modality: URIRef
     attributedTo: URIRef
     contentHash: URIRef
+    text: URIRef
     mergeEvidence: URIRef
     eventDate: URIRef
     eventDateText: URIRef

@@ -1,5 +1,10 @@
 """The merged graph: every triple of the document graphs once, in the store's default graph.
 
+Except each document's ``kg:text`` (the article as ingested): it stays in the document's graph,
+where the explorer's document page reads it (``GRAPH <doc/ID> { <doc/ID> kg:text ?t }``), so
+that the graph queries range over holds the knowledge, not kilobytes of text per document
+coming back from every ``?s ?p ?o``.
+
 Each document is a named graph (its provenance). Queries run on the store's default graph, which
 holds the set union of the document graphs, so a fact that three documents state comes back once
 (no ``DISTINCT`` needed), and every fact (a triple whose predicate is one of the ontology's
@@ -40,6 +45,8 @@ _COUNT = f"<{KG.documentCount}>"
 _INTEGER = "<http://www.w3.org/2001/XMLSchema#integer>"
 FACT_PROPERTIES = frozenset(str(KG[name]) for name in PROPERTIES)
 SYMMETRIC = frozenset(str(KG[name]) for name in SYMMETRIC_PROPERTIES)
+#: A document's text: in its graph only, never in the merged graph.
+TEXT = str(KG.text)
 DOCUMENT_NS = str(DOCUMENT)
 _STATEMENT_NS = str(STATEMENT)
 
@@ -134,7 +141,7 @@ def document_change(graph: Any, old: Iterable[Any], new: Iterable[Any], holding:
     old_triples = {q.triple for q in old}
     if old_triples:
         new_triples = {q.triple for q in new}
-        gone = old_triples - new_triples
+        gone = {t for t in old_triples - new_triples if t.predicate.value != TEXT}
         changed: Iterable[Any] = gone | (new_triples - old_triples)
     else:  # a new document (the common case): only its facts matter
         new_triples = {q.triple for q in new if q.predicate.value in FACT_PROPERTIES}
@@ -167,8 +174,9 @@ def document_change(graph: Any, old: Iterable[Any], new: Iterable[Any], holding:
 
 
 def copy_text(graph: Any) -> str:
-    """The update operation that puts a graph's triples into the merged graph."""
-    return f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+    """The update operation that puts a graph's triples (its text left out) into the merged
+    graph."""
+    return f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} FILTER (?p != <{TEXT}>) }}"
 
 
 def update_text(change: Change) -> str:

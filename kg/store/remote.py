@@ -31,7 +31,7 @@ from kg.rdf.sparql import INFERRED_GRAPH, from_graphs, query_form, with_prologue
 from kg.rdf.terms import to_ox
 from kg.rdf.vocab import DOCUMENT
 from kg.store.base import Store
-from kg.store.merged import FACT_COUNTS, fact_node_lines
+from kg.store.merged import FACT_COUNTS, TEXT, fact_node_lines
 
 TIMEOUT_S = 300.0
 _USER_AGENT = "kg (SPARQL 1.1 client)"
@@ -243,9 +243,9 @@ class RemoteStore(Store):
 
 
 _DOC_NS = f'"{DOCUMENT}"'
-_COPY_DOCUMENTS = (
+_COPY_DOCUMENTS = (  # a document's text stays in its graph (kg.store.merged)
     "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-    f"FILTER (STRSTARTS(STR(?g), {_DOC_NS})) }}"
+    f"FILTER (STRSTARTS(STR(?g), {_DOC_NS}) && ?p != <{TEXT}>) }}"
 )
 
 

@@ -53,7 +53,8 @@ from kg.rdf.sparql import PREFIXES, bind, from_graphs, keywords, query_form
 from kg.store import open_graph, scheme
 from kg.store.lock import writer_waiting
 from kg.views.explorer import render
-from kg.views.explorer.data import Indexing, Views, document_id, entity_slug
+from kg.views.explorer.common import Indexing, document_id, entity_slug, fact_id
+from kg.views.explorer.data import Views
 from kg.views.explorer.pages import install
 from kg.views.explorer.saved import saved
 from kg.views.formats import GRAPH_MEDIA, RESULT_MEDIA, choose
@@ -444,11 +445,13 @@ def _cell(term: dict[str, str] | None) -> dict[str, str]:
         return {"text": ""}
     value = term["value"]
     if term["type"] == "uri":
-        slug, doc = entity_slug(value), document_id(value)
+        slug, doc, fact = entity_slug(value), document_id(value), fact_id(value)
         if slug:
             return {"text": value, "href": "/entity/" + slug}
         if doc:
             return {"text": value, "href": "/document/" + doc}
+        if fact:
+            return {"text": value, "href": "/fact/" + fact}
     return {"text": value}
 
 

@@ -73,6 +73,16 @@ def test_document_graph_serialises_and_parses_back_with_hostile_metadata() -> No
     assert creators == {Literal('Eve "<script>"'), Literal("Bob")}
 
 
+def test_the_documents_text_is_kept_at_its_length_for_the_offsets() -> None:
+    text = "Caf\u0065\u0301 line\r\nnext\rlast\x00\x1b end"
+    doc = Document("d1", text, "d1.txt")
+    (kept,) = [q[2] for q in graph.extraction_quads(Extraction(doc, [], [])) if q[1] == KG.text]
+    # no NFC (the accent stays two characters), CRLF and CR become line ends XML keeps, a
+    # control a space: one for one
+    assert str(kept) == "Caf\u0065\u0301 line \nnext\nlast   end"
+    assert len(kept) == len(text)
+
+
 def test_fact_statement_carries_its_event_date_and_expression() -> None:
     ex = _extraction()
     triples = _triples(ex)

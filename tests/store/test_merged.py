@@ -28,7 +28,7 @@ from test_store_kit import (  # noqa: F401 - fixtures
 
 from kg.rdf.sparql import INFERRED_GRAPH
 from kg.store import load_file, open_store, write_quads
-from kg.store.merged import FACT_PROPERTIES, SYMMETRIC, fact_lines, is_document_graph
+from kg.store.merged import FACT_PROPERTIES, SYMMETRIC, TEXT, fact_lines, is_document_graph
 from kg.store.oxigraph import MARKER, OxigraphStore
 
 PAIRS = "SELECT ?a ?b WHERE { ?a kg:trainsWith ?b }"
@@ -60,7 +60,7 @@ def _merged_now(store: Any) -> set[str]:
 def _merged_rebuilt(store: Any) -> set[str]:
     """What the default graph must be, worked out from the document graphs alone."""
     docs = [q for q in store._all_quads() if is_document_graph(q.graph_name)]  # noqa: SLF001
-    lines = {f"{q.triple} ." for q in docs}
+    lines = {f"{q.triple} ." for q in docs if q.predicate.value != TEXT}  # text: its graph only
     stating: dict[tuple[Any, Any, Any], set[Any]] = defaultdict(set)
     for q in docs:
         s, p, o = q.subject, q.predicate, q.object
@@ -115,6 +115,25 @@ def test_replace_and_remove_keep_the_merged_graph_in_step(any_store: Any) -> Non
     _check_in_step(any_store)
     any_store.remove_document(_document(0)[0])
     assert any_store.select("SELECT * WHERE { ?s ?p ?o }") == []  # nothing left behind
+
+
+TEXTS = "SELECT ?t WHERE { GRAPH ?g { ?d kg:text ?t } }"
+
+
+def test_a_documents_text_stays_in_its_graph_out_of_the_merged_graph(any_store: Any) -> None:
+    _write(any_store, _document(0))
+    _write(any_store, _document(1))
+    assert sorted(r["t"].toPython() for r in any_store.select(TEXTS)) == ["Text 0. ", "Text 1. "]
+    assert not any_store.ask("ASK { ?d kg:text ?t }")  # the default graph: the merged graph
+    _write(any_store, _document(0, extra="changed"))  # a new text replaces the old one
+    assert sorted(r["t"].toPython() for r in any_store.select(TEXTS)) == [
+        "Text 0. changed",
+        "Text 1. ",
+    ]
+    assert not any_store.ask("ASK { ?d kg:text ?t }")
+    _check_in_step(any_store)
+    any_store.remove_document(_document(0)[0])
+    assert [r["t"].toPython() for r in any_store.select(TEXTS)] == ["Text 1. "]
 
 
 def test_a_symmetric_fact_in_both_directions_is_one_fact(any_store: Any) -> None:
@@ -178,6 +197,7 @@ def test_an_rdf_file_of_documents_is_read_with_its_merged_graph(tmp_path: Path) 
         assert [r["n"].toPython() for r in graph.select(COUNT)] == [3]
         # what the file holds is what quads() gives back: the merged graph is derived
         assert {g for *_, g in graph.quads()} == {_document(i)[0] for i in range(3)}
+        assert len(graph.select(TEXTS)) == 3 and not graph.ask("ASK { ?d kg:text ?t }")
 
 
 def test_kg_query_answers_each_fact_once(

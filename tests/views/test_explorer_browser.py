@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 import viz_sample as sample
 from browser_kit import browser, require_browser
-from test_explorer_kit import dated_extraction
+from test_explorer_kit import TRAIN, article_extraction, dated_extraction, drill_extractions
 
 from kg.rdf import quads as graph
 from kg.store import open_store
@@ -25,9 +25,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     require_browser()
     location = str(tmp_path_factory.mktemp("explorer-browser") / "store")
     with open_store(location) as s:
-        for ex in [*sample.extractions(), dated_extraction()]:
+        extractions = [*sample.extractions(), dated_extraction(), article_extraction()]
+        for ex in [*extractions, *drill_extractions()]:
             s.replace_document(graph.document_iri(ex.document.id), list(graph.extraction_quads(ex)))
-    with Server(None, location, port=0, timeout=20, workers=1) as srv:
+    with Server(None, location, port=0, timeout=60, workers=1) as srv:
         yield srv
 
 
@@ -86,9 +87,13 @@ def test_network_legend_filters_focus_and_panel(server: Server) -> None:
         assert shown() == total
         page.fill("#f-confidence", "0.9")
         page.dispatch_event("#f-confidence", "input")
+        # the server answers which facts pass (it looks at every statement)
+        page.wait_for_selector("body[data-filters='confidence=0.90']", state="attached")
         assert shown() < total  # only the 0.92 training survives
         page.fill("#f-confidence", "0")
         page.dispatch_event("#f-confidence", "input")
+        page.wait_for_selector("body[data-filters='']", state="attached")
+        assert shown() == total
         # the side panel: the hostile-free FOES node, its facts as text
         page.evaluate("kgNetwork.selectNodes(['FOES'])")
         page.evaluate("kgNetwork.body.emitter.emit('selectNode', {nodes: ['FOES']})")
@@ -110,6 +115,36 @@ def test_network_legend_filters_focus_and_panel(server: Server) -> None:
         assert rec.dialogs == [] and rec.errors == []
         assert [m for m in rec.console if m[0] in ("error", "warning")] == []
         assert rec.foreign == []
+
+
+def test_document_text_with_the_facts_sentences_and_the_filters_on_every_statement(
+    server: Server,
+) -> None:
+    with browser((server.url,), viewport=(1400, 900)) as (context, rec):
+        page = rec.watch(context.new_page())
+        page.goto(server.url + "/entity/Chilean_Navy")
+        fact = page.locator("li.fact[data-property=trainsWith]")
+        fact.locator("a.doc").first.click()
+        page.wait_for_selector("#article")
+        target = page.evaluate("location.hash")
+        assert page.locator(f"span.fact-sentence{target}").inner_text() == TRAIN
+        assert "<script>" in page.locator("#article").inner_text()  # the article's markup, as text
+        number = page.locator(f"span.fact-sentence{target} + a.to-facts").inner_text()
+        page.click(f"span.fact-sentence{target} + a.to-facts")
+        assert page.evaluate("location.hash") == f"#f{number}"
+        assert "trainsWith" in page.locator(f"li.fact-group#f{number}").inner_text()
+        # the network of a fact stated four times: only the least confident statement is planned
+        page.goto(server.url + "/network?entity=Alpha_Unit")
+        page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        for modality in ("asserted", "reported", "hypothetical"):
+            page.uncheck(f"#f-modality input[value={modality}]")
+        page.wait_for_selector("body[data-filters='modality=planned']", state="attached")
+        assert page.evaluate("kgEdges.get({filter: e => !e.hidden}).length") == 1
+        page.uncheck("#f-modality input[value=planned]")
+        page.wait_for_selector("body[data-filters='none']", state="attached")
+        assert page.evaluate("kgEdges.get({filter: e => !e.hidden}).length") == 0
+        assert rec.dialogs == [] and rec.errors == [] and rec.foreign == []
+        assert [m for m in rec.console if m[0] in ("error", "warning")] == []
 
 
 def test_saved_query_with_a_parameter_and_the_timeline(server: Server) -> None:

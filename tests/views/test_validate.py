@@ -17,6 +17,7 @@ from kg.store import open_graph, open_store, write_quads
 from kg.views.validate import validate
 
 DOC = terms.document_iri("peru-1")
+TEXT = "U.S. Special Forces trained with the FOES in Lima, Peru."  # make_extraction's
 
 
 def _iri(key: str) -> URIRef:
@@ -115,6 +116,17 @@ def test_two_classes_or_labels_in_one_document(tmp_path: Path) -> None:
     lines = [f.line() for f in result.violations]
     assert any("Lima" in x and "has 2 entity classes in document doc:peru-1" in x for x in lines)
     assert any("has 2 skos:prefLabel values in document doc:peru-1" in x for x in lines)
+
+
+def test_a_documents_text_is_one_plain_string(tmp_path: Path) -> None:
+    quads = _base()
+    assert [q[2] for q in quads if q[1] == KG.text] == [Literal(TEXT)]  # as built
+    for extra in (Literal("Another text."), Literal(3)):
+        result = _check([*quads, (DOC, KG.text, extra, DOC)], tmp_path)
+        messages = {f.message for f in result.violations if f.focus == str(DOC)}
+        assert messages == {
+            "a document has at most one kg:text, a plain string (the article as ingested)"
+        }, result.report
 
 
 def test_documents_may_disagree_on_a_label_with_a_warning(tmp_path: Path) -> None:

@@ -2,11 +2,14 @@
 
     /                      search box (and the query page when ``?query=`` is given)
     /search?q=TEXT&page=N  entities by label or alias, accent- and case-insensitive
-    /entity/SLUG?page=N    an entity: classes, labels, merges, facts with evidence
-    /document/ID           a document: its sentences with the facts read from each
+    /entity/SLUG?page=N    an entity: classes, labels, merges, facts with their best evidence
+    /fact/HASH?page=N      a fact (its node in the merged graph) and every sentence stating it
+    /document/ID           a document: its text with each fact's sentence highlighted, its facts
     /network?entity=SLUG&depth=N | ?document=ID
                            the network around an entity or of a document, with a clickable
-                           legend, in-page filters, focus and a side panel (vis-network)
+                           legend, in-page filters, focus and a side panel (vis-network); the
+                           filters (confidence=, from=, to=, modality= repeated, doc=) mark the
+                           facts that pass them in the JSON
     /timeline?entity=SLUG  dated facts and publications, newest first (of one entity or all)
 
 Add ``format=json`` (or send ``Accept: application/json``) for the same data as JSON. The data
@@ -16,11 +19,13 @@ comes from the worker processes (``kg.views.explorer.data``), with the endpoint'
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
 from kg.errors import Refused
+from kg.rdf.vocab import MODALITIES
 from kg.views.explorer import render
 from kg.views.viz.render import vis_assets
 from kg.views.webapp import Request, Response, WebApp
@@ -38,6 +43,43 @@ def _page_number(request: Request) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 100_000:
         raise Refused(400, f"invalid page {value!r}: give a number from 1")
     return int(value)
+
+
+_FACT_ID = re.compile(r"^[0-9a-f]{24}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _filters(request: Request) -> dict[str, Any] | None:
+    """The network filters of the query string, checked (400 for a bad value), or None."""
+    names = ("confidence", "from", "to", "modality", "doc")
+    if not any(request.params.get(n) for n in names):
+        return None
+    raw = request.param("confidence", "0") or "0"
+    try:
+        confidence = float(raw)
+    except ValueError:
+        confidence = -1.0
+    if not 0 <= confidence <= 1:
+        raise Refused(400, f"invalid confidence {raw!r}: give a number from 0 to 1")
+    dates = {}
+    for name in ("from", "to"):
+        value = request.param(name)
+        if value and not _DATE.match(value):
+            raise Refused(400, f"invalid date {name}={value!r}: give YYYY-MM-DD")
+        dates[name] = value
+    modalities = [m for m in request.params.get("modality", []) if m]
+    for modality in modalities:
+        if modality not in MODALITIES:
+            raise Refused(
+                400, f"invalid modality {modality!r}: give one of {', '.join(MODALITIES)}"
+            )
+    return {
+        "confidence": confidence,
+        "date_from": dates["from"],
+        "date_to": dates["to"],
+        "modalities": modalities,
+        "document": request.param("doc"),
+    }
 
 
 class Explorer:
@@ -82,11 +124,22 @@ class Explorer:
             return self.not_found(request, f"no entity {slug!r} in this graph")
         return self.respond(request, "entity.html", data)
 
+    def fact(self, request: Request) -> Response:
+        fact = request.path[len("/fact/") :]
+        data = None
+        if _FACT_ID.match(fact):
+            data = self.view("fact", id=fact, page=_page_number(request))
+        if data is None:
+            return self.not_found(request, f"no fact {fact!r} in this graph")
+        return self.respond(request, "fact.html", data)
+
     def document(self, request: Request) -> Response:
         doc_id = request.path[len("/document/") :]
         data = self.view("document", id=doc_id)
         if data is None:
             return self.not_found(request, f"no document {doc_id!r} in this graph")
+        if wants_json(request):
+            del data["article"]  # the text cut for the page: scripts have text and offsets
         return self.respond(request, "document.html", data)
 
     def timeline(self, request: Request) -> Response:
@@ -108,7 +161,13 @@ class Explorer:
                 {"error": "give an entity (?entity=SLUG) or a document (?document=ID)"},
                 status=400,
             )
-        data = self.view("network", slug=slug or None, id=doc_id or None, depth=int(depth))
+        data = self.view(
+            "network",
+            slug=slug or None,
+            id=doc_id or None,
+            depth=int(depth),
+            filters=_filters(request),
+        )
         if data is None:
             return self.not_found(request, "no such entity or document in this graph")
         query = urllib.parse.urlencode(
@@ -162,6 +221,7 @@ def install(
     app.route("/", _catching(home), navigable=True)
     app.route("/search", _catching(explorer.search), navigable=True)
     app.route("/entity/", _catching(explorer.entity), navigable=True)
+    app.route("/fact/", _catching(explorer.fact), navigable=True)
     app.route("/document/", _catching(explorer.document), navigable=True)
     app.route("/network", _catching(explorer.network), navigable=True)
     app.route("/timeline", _catching(explorer.timeline), navigable=True)

@@ -33,29 +33,64 @@
     }
   }
 
-  function passes(edge, f) {
-    if (hiddenProperties.has(edge.property)) return false;
-    const evs = edge.evidence.length ? edge.evidence : [{confidence: edge.confidence,
-      modality: "asserted", date: null, document: null}];
-    return evs.some(ev => ev.confidence >= f.conf && f.modalities.has(ev.modality) &&
-      (!f.doc || ev.document === f.doc) &&
-      (!f.from || (ev.date && ev.date >= f.from)) && (!f.to || (ev.date && ev.date <= f.to)));
+  function filters() {
+    const modalities = [];
+    let all = true;
+    for (const c of document.querySelectorAll("#f-modality input")) {
+      if (c.checked) modalities.push(c.value); else all = false;
+    }
+    return {confidence: parseFloat(document.getElementById("f-confidence").value),
+      from: document.getElementById("f-from").value, to: document.getElementById("f-to").value,
+      modalities: all ? [] : modalities, doc: document.getElementById("f-document").value};
   }
 
-  function filters() {
-    const modalities = new Set();
-    for (const c of document.querySelectorAll("#f-modality input")) if (c.checked) modalities.add(c.value);
-    return {conf: parseFloat(document.getElementById("f-confidence").value), modalities,
-      from: document.getElementById("f-from").value, to: document.getElementById("f-to").value,
-      doc: document.getElementById("f-document").value};
+  // the filters look at every statement of every fact: the server answers which facts pass
+  let passing = null, pending = null, asked = "";
+  function query(f) {
+    const q = new URLSearchParams();
+    if (f.confidence > 0) q.set("confidence", f.confidence.toFixed(2));
+    if (f.from) q.set("from", f.from);
+    if (f.to) q.set("to", f.to);
+    for (const m of f.modalities) q.append("modality", m);
+    if (f.doc) q.set("doc", f.doc);
+    return q.toString();
   }
+
+  function refilter() {
+    const f = filters();
+    document.getElementById("conf-value").textContent = f.confidence.toFixed(2);
+    const none = [...document.querySelectorAll("#f-modality input")].every(c => !c.checked);
+    const q = none ? "none" : query(f);  // no modality ticked: no fact passes
+    if (q === asked) return;
+    asked = q;
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(() => {
+      if (!q || none) {
+        passing = none ? new Set() : null;
+        document.body.dataset.filters = q;
+        apply();
+        return;
+      }
+      document.getElementById("shown").textContent = "filtering…";
+      fetch(box.dataset.src + "&" + q, {headers: {Accept: "application/json"}})
+        .then(r => r.ok ? r.json() : r.text().then(t => Promise.reject(new Error(t))))
+        .then(d => {
+          if (q !== asked) return;  // a newer question is on its way
+          passing = new Set(d.edges.filter(e => e.shown).map(key));
+          document.body.dataset.filters = q;
+          apply();
+        })
+        .catch(err => { document.getElementById("shown").textContent = String(err.message || err); });
+    }, 200);
+  }
+
+  function key(e) { return e.from + "\u0000" + e.property + "\u0000" + e.to; }
 
   function apply() {
-    const f = filters();
-    document.getElementById("conf-value").textContent = f.conf.toFixed(2);
     const visibleNodes = new Set();
     const edgeUpdates = data.edges.map((e, i) => {
-      const show = passes(e, f) && !hiddenClasses.has(byId[e.from].cls) && !hiddenClasses.has(byId[e.to].cls);
+      const show = !hiddenProperties.has(e.property) && (passing === null || passing.has(key(e))) &&
+        !hiddenClasses.has(byId[e.from].cls) && !hiddenClasses.has(byId[e.to].cls);
       if (show) { visibleNodes.add(e.from); visibleNodes.add(e.to); }
       return {id: i, hidden: !show};
     });
@@ -101,26 +136,24 @@
     const properties = [...new Set(d.edges.map(e => e.property))].sort();
     legend("legend-classes", classes, hiddenClasses, c => COLORS[c] || COLORS.Entity);
     legend("legend-properties", properties, hiddenProperties, null);
-    const modalities = new Set(["asserted"]);
-    for (const e of d.edges) for (const ev of e.evidence) modalities.add(ev.modality);
     const holder = document.getElementById("f-modality");
-    for (const m of [...modalities].sort()) {
+    for (const m of d.modalities) {
       const label = el("label");
       const box = document.createElement("input");
       box.type = "checkbox"; box.value = m; box.checked = true;
-      box.addEventListener("change", apply);
+      box.addEventListener("change", refilter);
       label.append(box, " " + m);
       holder.appendChild(label);
     }
     for (const id of ["f-confidence", "f-from", "f-to", "f-document"]) {
-      document.getElementById(id).addEventListener("input", apply);
-      document.getElementById(id).addEventListener("change", apply);
+      document.getElementById(id).addEventListener("input", refilter);
+      document.getElementById(id).addEventListener("change", refilter);
     }
     nodes = new vis.DataSet(d.nodes.map(n => ({id: n.id, label: n.label, title: n.label + " (" + n.cls + ")",
       color: COLORS[n.cls] || COLORS.Entity, value: Math.max(1, n.documents),
       borderWidth: n.id === d.entity ? 4 : 1})));
     edges = new vis.DataSet(d.edges.map((e, i) => ({id: i, from: e.from, to: e.to, label: e.property,
-      title: e.property + " · " + e.documents + " documents · confidence " + e.confidence.toFixed(2),
+      title: e.property + " · " + e.documents + " document" + (e.documents === 1 ? "" : "s"),
       arrows: "to", width: Math.min(6, e.documents)})));
     net = new vis.Network(box, {nodes, edges}, {
       nodes: {shape: "dot", scaling: {min: 8, max: 30}, font: {size: 14, face: "system-ui", strokeWidth: 3, strokeColor: "#ffffff"}},

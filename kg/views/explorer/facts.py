@@ -1,0 +1,411 @@
+"""Facts and their evidence, read per page: an entity's facts, a fact's sentences, documents.
+
+A fact is a triple between entities (or an entity and a literal, ``hasTitle``), stated by one or
+more documents; each statement of it is an ``rdf:Statement`` with its sentence, offsets,
+confidence, modality, date, in the document's graph. The merged default graph has one
+``kg:Fact`` node per fact with the number of documents stating it (``kg.store.merged``), so an
+entity's facts are two index lookups, however many documents there are. A store written before
+the fact nodes is read as the union of its graphs: the facts are then counted per query.
+
+The evidence of a fact is found through the documents that state it (the quads of the fact's
+triple: one per document graph) and, in each of those graphs, its statements: the cost grows
+with the statements of the facts shown, not with the store.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from kg.rdf.vocab import PROPERTIES, SYMMETRIC_PROPERTIES
+from kg.views.explorer.common import (
+    DC,
+    DOCUMENT_NS,
+    ENTITY_NS,
+    EVIDENCE_SHOWN,
+    FACT_NS,
+    KG_NS,
+    PAGE_SIZE,
+    RDF,
+    document_id,
+    entity_iri,
+    fact_id,
+    has_fact_nodes,
+    highlight,
+    local,
+    number,
+    solutions,
+    term,
+    values,
+)
+from kg.views.explorer.index import LabelIndex
+
+_SYMMETRIC = frozenset(KG_NS + name for name in SYMMETRIC_PROPERTIES)
+_PROPERTY_LIST = ", ".join(f"kg:{name}" for name in PROPERTIES)
+_SYMMETRIC_LIST = ", ".join(f"kg:{name}" for name in sorted(SYMMETRIC_PROPERTIES))
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact as the merged graph keys it (a symmetric one with its entities in IRI order)."""
+
+    subject: str
+    predicate: str
+    obj: Any  # a pyoxigraph NamedNode (an entity) or Literal (hasTitle's value)
+    documents: int
+    node: str | None = None  # the fact node's IRI, when the store has them
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.subject, self.predicate, self.obj.value
+
+    @property
+    def object_iri(self) -> str | None:
+        value = self.obj.value
+        return value if type(self.obj).__name__ == "NamedNode" else None
+
+    def directions(self) -> list[tuple[Any, ...]]:
+        """The triples that state it: one, or both directions of a symmetric fact."""
+        import pyoxigraph as ox
+
+        s, p = ox.NamedNode(self.subject), ox.NamedNode(self.predicate)
+        found = [(s, p, self.obj)]
+        if self.predicate in _SYMMETRIC and self.object_iri and self.object_iri != self.subject:
+            found.append((self.obj, p, s))
+        return found
+
+
+def fact_key(s: str, p: str, o: str) -> tuple[str, str, str]:
+    """A statement's fact (``kg.store.merged.fact_key`` on plain values)."""
+    if p in _SYMMETRIC and o.startswith(ENTITY_NS) and o < s:
+        return o, p, s
+    return s, p, o
+
+
+# ---------------------------------------------------------------- facts
+
+
+_FACT_FIELDS = (
+    "?f a kg:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:documentCount ?n"
+)
+
+
+def entity_facts(source: Any, iri: str) -> list[Fact]:
+    """Every fact with ``iri`` as its subject or object, with its document count."""
+    node = term(iri)
+    if has_fact_nodes(source):
+        text = (
+            f"SELECT ?f ?s ?p ?o ?n WHERE {{ {{ ?f rdf:subject {node} }} UNION "
+            f"{{ ?f rdf:object {node} }} {_FACT_FIELDS} }}"
+        )
+        return [_fact(sol) for sol in solutions(source, text)]
+    # a store without fact nodes: count the documents of each triple in the named graphs
+    text = (
+        "SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?n) WHERE { "
+        f"{{ GRAPH ?g {{ {node} ?p ?o0 }} BIND ({node} AS ?s0) }} UNION "
+        f"{{ GRAPH ?g {{ ?s0 ?p {node} }} BIND ({node} AS ?o0) }} "
+        f'FILTER (STRSTARTS(STR(?g), "{DOCUMENT_NS}") && ?p IN ({_PROPERTY_LIST})) '
+        f"BIND (?p IN ({_SYMMETRIC_LIST}) && isIRI(?o0) && STR(?o0) < STR(?s0) AS ?swap) "
+        "BIND (IF(?swap, ?o0, ?s0) AS ?s) BIND (IF(?swap, ?s0, ?o0) AS ?o) "
+        "} GROUP BY ?s ?p ?o"
+    )
+    found = solutions(source, text)
+    return [Fact(sol[0].value, sol[1].value, sol[2], int(sol[3].value)) for sol in found]
+
+
+def facts_among(source: Any, entities: list[str]) -> list[Fact]:
+    """Every fact between two of ``entities`` (a network's edges)."""
+    if not entities:
+        return []
+    if not has_fact_nodes(source):
+        wanted = set(entities)
+        found: dict[tuple[str, str, str], Fact] = {}
+        for entity in entities:
+            for fact in entity_facts(source, entity):
+                if fact.subject in wanted and fact.object_iri in wanted:
+                    found[fact.key] = fact
+        return list(found.values())
+    text = (
+        f"SELECT ?f ?s ?p ?o ?n WHERE {{ {values(['s'], [(e,) for e in entities])} "
+        f"{_FACT_FIELDS} . {values(['o'], [(e,) for e in entities])} }}"
+    )
+    return [_fact(sol) for sol in solutions(source, text)]
+
+
+def fact_node(source: Any, hash_id: str) -> Fact | None:
+    """The fact whose node is ``fact:HASH`` (None: no such node)."""
+    if not has_fact_nodes(source):
+        return None
+    node = term(FACT_NS + hash_id)
+    text = (
+        f"SELECT ?s ?p ?o ?n WHERE {{ {node} a kg:Fact ; rdf:subject ?s ; rdf:predicate ?p ; "
+        "rdf:object ?o ; kg:documentCount ?n }"
+    )
+    for sol in solutions(source, text):
+        return Fact(sol[0].value, sol[1].value, sol[2], int(sol[3].value), FACT_NS + hash_id)
+    return None
+
+
+def _fact(sol: Any) -> Fact:
+    return Fact(sol[1].value, sol[2].value, sol[3], int(sol[4].value), sol[0].value)
+
+
+# ---------------------------------------------------------------- statements
+
+
+Key = tuple[str, str, str]
+
+
+def statements(source: Any, facts: list[Fact]) -> dict[Key, list[tuple[float, str]]]:
+    """Each fact's statements as (confidence, statement IRI), most confident first."""
+    out: dict[Key, list[tuple[float, str]]] = defaultdict(list)
+    rows = [triple for fact in facts for triple in fact.directions()]
+    for start in range(0, len(rows), 200):  # bounded query texts
+        text = (
+            f"SELECT ?s ?p ?o ?st ?c WHERE {{ {values(['s', 'p', 'o'], rows[start : start + 200])} "
+            "GRAPH ?g { ?s ?p ?o . ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
+            "OPTIONAL { ?st kg:confidence ?c } } }"
+        )
+        for sol in solutions(source, text):
+            key = fact_key(sol[0].value, sol[1].value, sol[2].value)
+            conf = number(sol[4].value) if sol[4] is not None else 0.0
+            out[key].append((conf, sol[3].value))
+    for found in out.values():
+        found.sort(key=lambda x: (-x[0], x[1]))
+    return out
+
+
+_EVIDENCE_PROPS = {
+    KG_NS + "sentence": "sentence",
+    KG_NS + "startOffset": "start",
+    KG_NS + "endOffset": "end",
+    KG_NS + "confidence": "confidence",
+    KG_NS + "modality": "modality",
+    KG_NS + "attributedTo": "attributedTo",
+    KG_NS + "eventDate": "eventDate",
+    KG_NS + "extractor": "extractor",
+    RDF + "subject": "s",
+    RDF + "predicate": "p",
+    RDF + "object": "o",
+    "http://www.w3.org/ns/prov#wasDerivedFrom": "document",
+}
+
+
+def describe(source: Any, iris: list[str]) -> dict[str, dict[str, Any]]:
+    """Each statement's evidence: sentence, offsets, confidence, modality, attribution, event
+    date, extractor, its document and triple."""
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(iris), 200):
+        chunk = iris[start : start + 200]
+        props = " ".join(term(p) for p in _EVIDENCE_PROPS)
+        text = (
+            f"SELECT ?st ?p ?v WHERE {{ {values(['st'], [(i,) for i in chunk])} "
+            f"VALUES ?p {{ {props} }} ?st ?p ?v }}"
+        )
+        for sol in solutions(source, text):
+            out.setdefault(sol[0].value, {})[_EVIDENCE_PROPS[sol[1].value]] = sol[2].value
+    return {iri: evidence(iri, raw) for iri, raw in out.items() if "sentence" in raw}
+
+
+def evidence(iri: str, raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "statement": iri,
+        "document": raw.get("document", ""),
+        "sentence": raw.get("sentence") or "",
+        "start": int(number(raw.get("start"))),
+        "end": int(number(raw.get("end"))),
+        "confidence": round(number(raw.get("confidence")), 3),
+        "modality": raw.get("modality") or "asserted",
+        "attributedTo": raw.get("attributedTo"),
+        "eventDate": raw.get("eventDate"),
+        "extractor": raw.get("extractor"),
+        "triple": (raw.get("s"), raw.get("p"), raw.get("o")),
+    }
+
+
+_DOC_PROPS = {
+    DC + "title": "title",
+    DC + "date": "date",
+    DC + "source": "source",
+    DC + "creator": "authors",
+    "https://schema.org/url": "url",
+    KG_NS + "contentHash": "hash",
+}
+
+
+def documents_info(source: Any, iris: list[str]) -> dict[str, dict[str, Any]]:
+    """Title, date, source, URL and authors of each document in ``iris`` (that exists)."""
+    found: dict[str, dict[str, Any]] = {}
+    wanted = [i for i in iris if i.startswith(DOCUMENT_NS)]
+    for start in range(0, len(wanted), 200):
+        chunk = wanted[start : start + 200]
+        props = " ".join(term(p) for p in (*_DOC_PROPS, RDF + "type"))
+        text = (
+            f"SELECT ?d ?p ?v WHERE {{ {values(['d'], [(i,) for i in chunk])} "
+            f"VALUES ?p {{ {props} }} ?d ?p ?v }}"
+        )
+        for sol in solutions(source, text):
+            doc, prop, value = sol[0].value, sol[1].value, sol[2].value
+            info = found.setdefault(doc, {"authors": []})
+            if prop == RDF + "type":
+                info["document"] = info.get("document") or value == KG_NS + "Document"
+            elif prop == DC + "creator":
+                info["authors"].append(value)
+            else:
+                info.setdefault(_DOC_PROPS[prop], value)
+    out = {}
+    for iri, info in found.items():
+        if not info.get("document"):
+            continue
+        url = info.get("url")
+        out[iri] = {
+            "iri": iri,
+            "id": document_id(iri),
+            "title": info.get("title"),
+            "date": info.get("date"),
+            "source": info.get("source"),
+            "url": url,
+            "outlet": urllib.parse.urlsplit(url).hostname if url else None,
+            "authors": sorted(info["authors"]),
+            "hash": info.get("hash"),
+        }
+    return out
+
+
+# ---------------------------------------------------------------- pages
+
+
+def fact_link(index: LabelIndex, fact: Fact) -> dict[str, Any]:
+    """A fact for a template: its two ends as entity links, its property and its page."""
+    obj: dict[str, Any]
+    if fact.object_iri:
+        obj = index.entity(fact.object_iri)
+    else:
+        obj = {"iri": None, "slug": None, "label": fact.obj.value, "classes": [], "documents": 0}
+    return {
+        "subject": index.entity(fact.subject),
+        "property": local(fact.predicate),
+        "object": obj,
+        "documents": fact.documents,
+        "id": fact_id(fact.node) if fact.node else None,
+    }
+
+
+def _labels(index: LabelIndex, iri: str) -> list[str]:
+    """Every label and alias of an entity: the names to mark in its sentences."""
+    pref, alt = index.label_sets.get(iri, (set(), set()))
+    return sorted(pref | alt)
+
+
+def _with_evidence(
+    source: Any, index: LabelIndex, facts: list[Fact], shown: int, marks: list[str]
+) -> list[dict[str, Any]]:
+    """The facts as template data, each with its ``shown`` most confident sentences."""
+    found = statements(source, facts)
+    top = {fact.key: found.get(fact.key, [])[:shown] for fact in facts}
+    described = describe(source, [st for picked in top.values() for _, st in picked])
+    docs = documents_info(source, sorted({e["document"] for e in described.values()}))
+    out = []
+    for fact in facts:
+        item = fact_link(index, fact)
+        every = found.get(fact.key, [])
+        item["statements"] = len(every)
+        item["confidence"] = round(every[0][0], 3) if every else 0.0
+        names = [*marks, *_labels(index, fact.subject)]
+        if fact.object_iri:
+            names += _labels(index, fact.object_iri)
+        item["evidence"] = []
+        for _, st in top[fact.key]:
+            ev = described.get(st)
+            if ev is None:
+                continue
+            ev["doc"] = docs.get(ev["document"], {"id": document_id(ev["document"])})
+            ev["segments"] = highlight(ev["sentence"], names)
+            del ev["triple"]
+            item["evidence"].append(ev)
+        out.append(item)
+    return out
+
+
+def entity_page(source: Any, index: LabelIndex, slug: str, page: int = 1) -> dict[str, Any] | None:
+    """An entity: classes, labels with merge evidence, and its facts (paged) with evidence."""
+    iri = entity_iri(slug)
+    if not index.knows(iri):
+        return None
+    node = term(iri)
+    out = index.entity(iri)
+    pref, alt = index.label_sets.get(iri, (set(), set()))
+    out["labels"] = sorted(pref)
+    out["aliases"] = sorted(alt - pref)
+    dated = solutions(source, f"SELECT DISTINCT ?v WHERE {{ {node} kg:eventDate ?v }}")
+    out["eventDates"] = sorted(sol[0].value for sol in dated)
+    out["merges"] = merges(source, iri)
+
+    def order(fact: Fact) -> tuple[Any, ...]:
+        other = fact.object_iri if fact.subject == iri else fact.subject
+        label = index.name(other) if other else fact.obj.value
+        return local(fact.predicate), -fact.documents, label.casefold(), fact.key
+
+    facts = sorted(entity_facts(source, iri), key=order)
+    out["factCount"] = len(facts)
+    out["page"] = page
+    out["pages"] = max(1, -(-len(facts) // PAGE_SIZE))
+    shown = facts[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    marks = out["labels"] + out["aliases"]
+    items = _with_evidence(source, index, shown, EVIDENCE_SHOWN, marks)
+    for fact, item in zip(shown, items, strict=True):
+        item["direction"] = "out" if fact.subject == iri else "in"
+        groups[item["property"]].append(item)
+    out["groups"] = [{"property": p, "facts": groups[p]} for p in sorted(groups)]
+    return out
+
+
+def merges(source: Any, iri: str) -> list[dict[str, Any]]:
+    """Why each alias was merged into the entity: the note, a document saying so, how many."""
+    text = (
+        "SELECT ?note (MIN(STR(?g)) AS ?doc) (COUNT(DISTINCT ?g) AS ?n) WHERE { "
+        f"GRAPH ?g {{ {term(iri)} kg:mergeEvidence ?note }} "
+        f'FILTER (STRSTARTS(STR(?g), "{DOCUMENT_NS}")) }} GROUP BY ?note ORDER BY ?note'
+    )
+    return [
+        {
+            "note": sol[0].value,
+            "document": sol[1].value,
+            "documentId": document_id(sol[1].value),
+            "documents": int(sol[2].value),
+        }
+        for sol in solutions(source, text)
+    ]
+
+
+def fact_page(source: Any, index: LabelIndex, hash_id: str, page: int = 1) -> dict[str, Any] | None:
+    """A fact and every sentence that states it (paged), most confident first."""
+    fact = fact_node(source, hash_id)
+    if fact is None:
+        return None
+    out = fact_link(index, fact)
+    every = statements(source, [fact]).get(fact.key, [])
+    out["statements"] = len(every)
+    out["confidence"] = round(every[0][0], 3) if every else 0.0
+    out["page"] = page
+    out["pages"] = max(1, -(-len(every) // PAGE_SIZE))
+    picked = [st for _, st in every[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+    described = describe(source, picked)
+    docs = documents_info(source, sorted({e["document"] for e in described.values()}))
+    names = _labels(index, fact.subject) + (
+        _labels(index, fact.object_iri) if fact.object_iri else []
+    )
+    out["evidence"] = []
+    for st in picked:
+        ev = described.get(st)
+        if ev is None:
+            continue
+        ev["doc"] = docs.get(ev["document"], {"id": document_id(ev["document"])})
+        ev["segments"] = highlight(ev["sentence"], names)
+        s, p, o = ev.pop("triple")
+        ev["reversed"] = bool(s and s != fact.subject)  # the other direction of a symmetric fact
+        out["evidence"].append(ev)
+    return out
