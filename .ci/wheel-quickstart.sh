@@ -8,6 +8,7 @@ trap 'rm -rf "$work"' EXIT
 
 python3 -m pip wheel -q --no-deps -w "$work/dist" "$repo"
 python3 -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install -q -U pip  # as the README says (extras read right)
 "$work/venv/bin/pip" install -q "$work"/dist/kg-*.whl
 
 cd "$work"  # not the repository: only the installed wheel can answer

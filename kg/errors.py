@@ -179,6 +179,41 @@ def no_conll04_model(path: str) -> InputError:
     )
 
 
+def missing_model(path: str) -> ExtractionError:
+    return ExtractionError(
+        f"extraction model not found: {path}. Reinstall kg, or train one with: "
+        "kg train --out FILE (see kg train --help)."
+    )
+
+
+def bad_model(path: str, detail: str) -> ExtractionError:
+    return ExtractionError(
+        f"unusable extraction model {path}: {detail}. Train it again with: "
+        "kg train --out FILE (see kg train --help)."
+    )
+
+
+def bad_pattern(where: str, detail: str) -> InputError:
+    return InputError(
+        f"invalid rule pattern at {where}: {detail}. Fix the line (see kg/data/patterns/README.md)."
+    )
+
+
+def no_training_data(paths: list[str]) -> InputError:
+    shown = ", ".join(paths) or "(none given)"
+    return InputError(
+        f"no annotated articles found in {shown}. Give folders that hold gold/*.json files "
+        "and the articles they name (in articles/ or beside them), e.g. ../shared/train."
+    )
+
+
+def bad_conll04_model(path: str, detail: str) -> InputError:
+    return InputError(
+        f"unusable CoNLL04 model file {path}: {detail}. Rebuild it with: "
+        "python -m kg.eval.conll04 train ../shared/conll04/conll04_train.json"
+    )
+
+
 def cannot_write_predictions(path: str, reason: str) -> InputError:
     return InputError(
         f"cannot write predictions to {path}: {reason}. Give a file path in a writable folder."

@@ -20,9 +20,11 @@ class Document:
     """One article as ingested.
 
     Attributes:
-        id: Stable identifier, safe for an IRI path segment (slug of the file name, or a hash).
+        id: Stable identifier, safe for an IRI path segment, unique across sources: derived from
+            the canonical URL, or a slug of the file name (or record id) plus a hash of the text.
         text: The article text; all character offsets point into it.
-        source: Where it came from (a path or a URL), as given by the user.
+        source: Where it came from: a file's resolved path, a URL, ``stdin``, or the place of
+            an entry or record in its feed or archive (``path#3``, ``path:3``).
         title: The headline, when known.
         published: Publication date as ISO 8601 (``YYYY-MM-DD``), when known.
         sha256: SHA-256 of ``text``.

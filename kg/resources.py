@@ -6,7 +6,7 @@ They ship inside the package, so a wheel or ``pip install .`` has them as much a
     kg/ontology/shapes.ttl         the SHACL shapes (kg validate)
     kg/ontology/queries/*.rq       the saved queries (kg query NAME)
     kg/data/lexicons/              gazetteers, head words, titles, ranks, triggers, calibration
-    kg/data/models/                the CoNLL04 tagger and relation classifier (JSON weights)
+    kg/data/models/                the CoNLL04 models (a CRFsuite file, JSON weights)
     kg/data/patterns/              JSON Lines rule patterns
 
 This module is the one place that finds them, through ``importlib.resources``. A file that should

@@ -62,8 +62,8 @@ def resolved(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[Path]]:
 
 def _resolve_everything() -> None:
     """Ask for every data file kg reads: the lexicons, saved queries, ontology, shapes, models."""
-    from kg.eval import conll04
     from kg.extract import lexicon
+    from kg.extract.conll04.model import Conll04Model
     from kg.views.query import saved_queries
 
     lexicon.load.__wrapped__()  # the uncached loader: every lexicon file, read again
@@ -72,7 +72,7 @@ def _resolve_everything() -> None:
     resources.ontology_file()
     resources.shapes_file()
     resources.patterns_dir()
-    conll04.Predictor.load()
+    Conll04Model.load()
     resources.data_files()
 
 

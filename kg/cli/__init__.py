@@ -17,7 +17,7 @@ from typing import Any
 
 from kg import __version__, errors
 from kg.cli.build import add_build, add_watch
-from kg.cli.eval import add_eval
+from kg.cli.eval import add_eval, add_train
 from kg.cli.network import add_stats, add_viz
 from kg.cli.query import add_export, add_query, add_serve, add_validate
 from kg.cli.store import add_reason, add_remove
@@ -31,6 +31,7 @@ COMMANDS: list[Callable[[Any], None]] = [
     add_viz,
     add_validate,
     add_eval,
+    add_train,
     add_stats,
     add_serve,
     add_export,

@@ -27,7 +27,7 @@ from typing import Any
 
 from kg import errors
 from kg.rdf.vocab import PROPERTIES, SYMMETRIC_PROPERTIES
-from kg.records import Document, Extraction
+from kg.records import Document, Entity, Extraction
 from kg.run.extraction import extract_documents
 
 THRESHOLDS: tuple[float, ...] = tuple(round(i / 10, 1) for i in range(10))
@@ -172,12 +172,15 @@ def _norm_title(text: str) -> str:
     return normalize_label(text)
 
 
-def score_extraction(gold: Gold, extraction: Extraction) -> DocScore:
-    """Match one document's extraction against its gold file."""
+def map_entities(gold: Gold, entities: Iterable[Entity]) -> dict[str, str | None]:
+    """Map each predicted entity's key to one gold key (or ``None``).
+
+    An entity matches a gold entity when one of its labels equals a gold alias after
+    ``normalize_label``; the entity with most mentions wins a gold key, the others are
+    duplicates and map to nothing (so their facts count against precision).
+    """
     index = gold.alias_index()
-    # Map each predicted entity to one gold key; the entity with most mentions wins a gold key,
-    # the others are duplicates and map to nothing.
-    ents = sorted(extraction.entities, key=lambda e: (-len(e.mentions), e.key))
+    ents = sorted(entities, key=lambda e: (-len(e.mentions), e.key))
     owner: dict[str, str] = {}
     mapping: dict[str, str | None] = {}
     for ent in ents:
@@ -196,7 +199,11 @@ def score_extraction(gold: Gold, extraction: Extraction) -> DocScore:
         mapping[ent.key] = choice
         if choice is not None:
             owner[choice] = ent.key
+    return mapping
 
+
+def gold_triples(gold: Gold) -> set[tuple[str, str, str]]:
+    """The gold facts as scored: symmetric pairs sorted, titles normalised."""
     gold_set: set[tuple[str, str, str]] = set()
     for s, p, o in gold.triples:
         if p == "hasTitle":
@@ -205,7 +212,13 @@ def score_extraction(gold: Gold, extraction: Extraction) -> DocScore:
             gold_set.add((min(s, o), p, max(s, o)))
         else:
             gold_set.add((s, p, o))
+    return gold_set
 
+
+def score_extraction(gold: Gold, extraction: Extraction) -> DocScore:
+    """Match one document's extraction against its gold file."""
+    mapping = map_entities(gold, extraction.entities)
+    gold_set = gold_triples(gold)
     best: dict[tuple[str, str, str], Scored] = {}
     for rel in extraction.relations:
         if rel.evidence.modality == "negated":

@@ -41,6 +41,7 @@ GENERIC_KINDS: dict[str, tuple[str, str]] = {
     "policemen": ("Police", "PoliceUnit"),
     "government": ("Government", "GovernmentBody"),
     "governments": ("Government", "GovernmentBody"),
+    "embassy": ("Embassy", "GovernmentBody"),
     "authorities": ("Government", "GovernmentBody"),
     "congress": ("Congress", "GovernmentBody"),
     "delegation": ("delegation", "Organization"),
@@ -138,6 +139,8 @@ _NOT_NAMES = frozenset(
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-]{1,11}$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
+#: A model of aircraft or vehicle ("B-1B", "C-130", "UH-60", "P-8I").
+_MODEL_CODE = re.compile(r"^[A-Z]{1,3}-\d{1,3}[A-Z]?$")
 #: Lower-case words after a hyphen that make an adjective, not a longer name ("U.S.-led").
 _COMPOUND_TAILS = frozenset(
     {
@@ -173,6 +176,10 @@ _COMPOUND_TAILS = frozenset(
 )
 #: Words after a surname that belong to the name ("Harry Harris Jr.").
 _NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+#: Regions that end a command's name after a comma ("Marine Corps Forces, Pacific").
+_REGION_SUFFIXES = frozenset(
+    {"Pacific", "Atlantic", "Europe", "Africa", "South", "North", "Central", "Korea", "Japan"}
+)
 #: Words of a service that open a rank ("Police General", "Air Marshal").
 _RANK_SERVICES = frozenset({"police", "pol", "air"})
 #: Lower-case particles inside a person's name ("Hugo de Zela", "Mohamed Ould Cheikh").
@@ -551,10 +558,10 @@ class MentionFinder:
             or low in self.lex.honorifics
         )
 
-    def _country_evidence(self, words: list[str]) -> tuple[str | None, str | None, str]:
-        """The state a name itself gives, the name without it, and how it gives it: a
-        possessive ("Spain's Civil Guard"), a demonym ("Spanish Civil Guard") or a state's name
-        ("Kenya Army") in front, or "of" and the state after ("Navy of Peru")."""
+    def _country_evidence(self, words: list[str]) -> tuple[str | None, tuple[int, int], str]:
+        """The state a name itself gives, where the name is without it (word offsets), and how
+        it gives it: a possessive ("Spain's Civil Guard"), a demonym ("Spanish Civil Guard") or
+        a state's name ("Kenya Army") in front, or "of" and the state after ("Navy of Peru")."""
         for n in (3, 2, 1):
             if n >= len(words):
                 continue
@@ -563,10 +570,9 @@ class MentionFinder:
             if country is None:
                 continue
             if words[n].lower() in ("’s", "'s"):
-                rest = words[n + 1 :]
-                return country, " ".join(rest) or None, "possessive"
+                return country, (n + 1, len(words)), "possessive"
             how = "demonym" if qualifier.lower() in self.lex.demonyms else "prefix"
-            return country, " ".join(words[n:]), how
+            return country, (n, len(words)), how
         for i, w in enumerate(words[:-1]):
             if i and w.lower() in ("of", "de", "del", "da", "do", "du", "des"):
                 tail = words[i + 1 :]
@@ -574,8 +580,8 @@ class MentionFinder:
                     tail = tail[1:]
                 country = self.lex.country_of(" ".join(tail))
                 if country:
-                    return country, " ".join(words[:i]), "of"
-        return None, None, ""
+                    return country, (0, i), "of"
+        return None, (0, 0), ""
 
     def _generic_word(self, word: str) -> bool:
         """A word of names that is a common noun or adjective: a head noun, a title word, a
@@ -850,9 +856,13 @@ class MentionFinder:
             and any(self.lex.heads.get(t.lower_) for t in doc[start + 1 : end])
         ):
             start += 1
+        while end - start > 1 and _MODEL_CODE.match(doc[end - 1].text):
+            end -= 1  # "U.S. Air Force B-1B": an aircraft's model is no part of the name
         text = _span_text(doc, start, end)
         if text.lower() in _NOT_NAMES or not any(c.isalpha() for c in text):
             return None
+        if end - start == 1 and _MODEL_CODE.match(text):
+            return None  # "UH-60", "C-130": a model of aircraft, not a body
         words = [doc[k].text for k in range(start, end)]
         gaz = self.gazetteer(text)
         if gaz:
@@ -864,7 +874,8 @@ class MentionFinder:
         gen = self._generic_at(doc, start, end)
         if gen is not None:
             return gen
-        country, core, evidence = self._country_evidence(words)
+        country, (c0, c1), evidence = self._country_evidence(words)
+        core = _span_text(doc, start + c0, start + c1) if c1 > c0 else None
         if all(w.lower() in self.lex.titles or w.lower() in ("of", "the") for w in words):
             return None  # "Defense", "State": words of a title, not a name
         if (
@@ -972,7 +983,7 @@ class MentionFinder:
                     j += 1  # "Peru’s Congress", "South Korea's National Assembly"
                     continue
                 if t.lower_ in _CONNECTORS and j + 1 < n and _is_cap(doc[j + 1]):
-                    if t.lower_ == "and" and has_head:
+                    if t.lower_ == "and" and has_head and not self._regions_joined(i, j, doc):
                         break  # "Command South and Naval Forces ...": two names
                     if t.lower_ == "the" and doc[j - 1].lower_ != "of":
                         break
@@ -985,6 +996,7 @@ class MentionFinder:
                 i0 += 1
             if (
                 i0 > i
+                and doc[i0].lower_ not in ("’s", "'s")  # "Attorney General’s Office": whole
                 and any(
                     self.lex.titles.get(doc[x].lower_) in ("head", "leader") for x in range(i, i0)
                 )
@@ -998,6 +1010,27 @@ class MentionFinder:
                 and self.lex.heads.get(doc[j - 1].lower_)
             ):
                 j += 1  # "Panzer Brigade 45", "Task Force 41"
+            if (
+                j + 2 < n
+                and doc[j].text == ","
+                and self.lex.heads.get(doc[j - 1].lower_) == "MilitaryUnit"
+                and doc[j + 1].text in _REGION_SUFFIXES
+                and (doc[j + 2].is_punct or doc[j + 2].lower_ in ("and", "said"))
+            ):
+                j += 2  # "Marine Corps Forces, Pacific": a command's region after a comma
+            if (
+                j < n
+                and doc[j].lower_ in ("group", "battalion", "brigade", "regiment", "company")
+                and re.fullmatch(r"\d+(st|nd|rd|th)", doc[i].lower_)
+            ):
+                j += 1  # "5th Special Forces group": a numbered unit's head in lower case
+            if (
+                j < n
+                and j - i == 1
+                and doc[j].lower_ in ("administration", "government")
+                and doc[i].ent_type_ == "PERSON"
+            ):
+                j += 1  # "the Trump administration": a leader's government
             parts = self._split_coordination(doc, i, j, "name")
             if parts is None:
                 parts = self._split_person(doc, i, j, "name")
@@ -1110,7 +1143,9 @@ class MentionFinder:
             ):
                 return []  # "Brazilian and United States armies": qualifiers of one noun
         for k in ands:
-            if self._inside_gazetteer_name(doc, start, end, k):
+            if self._inside_gazetteer_name(doc, start, end, k) or self._regions_joined(
+                start, k, doc, end
+            ):
                 continue
             shared = self._shared_noun(doc, start, k, end, source)
             if shared is not None:
@@ -1132,6 +1167,22 @@ class MentionFinder:
                 return left  # "... and American", "... and Naval Striking": a stray tail
         return None
 
+    def _regions_joined(self, start: int, k: int, doc: Doc, end: int | None = None) -> bool:
+        """ "Marine Corps Forces Europe and Africa": the "and" at ``k`` joins two regions at
+        the end of one name, not two names (``end``: where the name ends; by default the one
+        capitalised word after the "and")."""
+        end = end if end is not None else k + 2
+        right = self.gazetteer(_span_text(doc, k + 1, end)) if end <= len(doc) else None
+        if right is None or right[1] not in ("Place", "Country") or k - start < 2:
+            return False
+        for n in (2, 1):
+            left = self.gazetteer(_span_text(doc, k - n, k)) if k - n > start else None
+            if left is not None and left[1] in ("Place", "Country"):
+                return self.lex.heads.get(doc[k - n - 1].lower_.rstrip("s")) is not None or (
+                    self.lex.heads.get(doc[k - n - 1].lower_) is not None
+                )
+        return False
+
     def _shared_noun(
         self, doc: Doc, start: int, k: int, end: int, source: str
     ) -> list[Cand] | None:
@@ -1151,16 +1202,20 @@ class MentionFinder:
             return None
         rest = _span_text(doc, last, end - 1)
         singular = _singular(head.text)
+        # "the Australian, Canadian, French, Italian and Norwegian … Commands": the demonyms
+        # listed before the run, each with its comma
+        spans = [(q0, q1) for q0, q1, _c in reversed(self._coordinated_qualifiers(doc, start))]
+        spans += [(q, q + 1) for q in qualifiers] + [(k + 1, last)]
         out: list[Cand] = []
-        for q in [*qualifiers, k + 1]:
-            q_end = q + 1 if q < k else last
-            word = _span_text(doc, q, q_end)
+        for q0, q1 in spans:
+            word = _span_text(doc, q0, q1)
             name = " ".join(x for x in (word, rest, singular) if x)
             typed = self._typed_name(name, source)
             if typed is None:
                 return None
             cls, country, kind = typed
-            out.append(Cand(q, q_end if q < k else end, name, cls, "coordination", country, kind))
+            last_one = q0 == k + 1
+            out.append(Cand(q0, end if last_one else q1, name, cls, "coordination", country, kind))
         return out
 
     def _country_prefix(self, doc: Doc, start: int, end: int) -> int | None:
@@ -1188,11 +1243,12 @@ class MentionFinder:
         """ "the Armed Forces of Peru, Colombia, Ecuador and Chile": one body of each state
         listed after "of"."""
         words = cand.name.split()
-        if cand.cls not in _ORG_CLASSES or len(words) < 3 or words[-2].lower() != "of":
+        of = next((i for i in range(len(words) - 1, 0, -1) if words[i].lower() == "of"), None)
+        if cand.cls not in _ORG_CLASSES or of is None:
             return []
-        if self.lex.country_of(words[-1]) is None:
+        if self.lex.country_of(" ".join(words[of + 1 :])) is None:
             return []
-        base = " ".join(words[:-1])
+        base = " ".join(words[: of + 1])
         out: list[Cand] = []
         k = cand.end
         while k + 1 < len(doc) and doc[k].text in (",", "and", "&"):
@@ -1330,8 +1386,37 @@ class MentionFinder:
         for tok in doc:
             if tok.lower_ not in GENERIC_KINDS or tok.pos_ not in ("NOUN", "PROPN", "ADJ"):
                 continue
-            # walk left over modifiers to a country/demonym
+            kind, cls = GENERIC_KINDS[tok.lower_]
             k = tok.i - 1
+            phrase = tok.i
+            # "special forces", "special operations troops": a kind of several lower-case words
+            for width in (2, 1):
+                a = tok.i - width
+                if a >= 0 and all(doc[x].text.islower() for x in range(a, tok.i + 1)):
+                    found = self.lex.kinds.get(" ".join(doc[x].lower_ for x in range(a, tok.i + 1)))
+                    if found is not None:
+                        (kind, cls), k, phrase = found, a - 1, a
+                        break
+            # "the government of Jordan": the state after "of"
+            after = self._state_after_of(doc, tok.i + 1) if tok.text.islower() else None
+            if after is not None:
+                state, stop = after
+                first = k + 1
+                owner = Cand(
+                    first,
+                    stop,
+                    _span_text(doc, first, stop),
+                    cls,
+                    "generic",
+                    country=state,
+                    kind=kind,
+                )
+                if not self._owner_list(doc, owner):
+                    # "the militaries of Argentina, Belize and Chile" are the states' forces in
+                    # general (no body of their own), "the government of Jordan" is one body
+                    out.append(owner)
+                continue
+            # walk left over modifiers to a country/demonym
             while k >= 0 and doc[k].lower_ in GENERIC_MODS:
                 k -= 1
             if k < 0:
@@ -1345,7 +1430,6 @@ class MentionFinder:
                     text = _span_text(doc, s, k)
                 country = self.lex.country_of(text)
                 if country:
-                    kind, cls = GENERIC_KINDS[tok.lower_]
                     out.append(
                         Cand(
                             s,
@@ -1369,7 +1453,7 @@ class MentionFinder:
                                 + (
                                     _singular(doc[tok.i].text)
                                     if tok.lower_ in ("armies", "navies", "governments")
-                                    else doc[tok.i].text
+                                    else _span_text(doc, phrase, tok.i + 1)
                                 ),
                                 cls,
                                 "generic",
@@ -1405,6 +1489,18 @@ class MentionFinder:
                                 )
                             )
         return out
+
+    def _state_after_of(self, doc: Doc, k: int) -> tuple[str, int] | None:
+        """ "of (the) Jordan" at ``k``: the state and the token after it (None: no state)."""
+        if k >= len(doc) or doc[k].lower_ != "of":
+            return None
+        a = k + 1 + (k + 1 < len(doc) and doc[k + 1].lower_ == "the")
+        for width in (3, 2, 1):
+            if a + width <= len(doc) and all(_is_cap(t) for t in doc[a : a + width]):
+                country = self.lex.country_of(_span_text(doc, a, a + width))
+                if country and self.gazetteer(_span_text(doc, a, a + width)):
+                    return country, a + width
+        return None
 
     def _coordinated_qualifiers(self, doc: Doc, s: int) -> list[tuple[int, int, str]]:
         """The countries or demonyms listed before the one at ``s`` ("Kenyan, Ugandan and" before
@@ -1662,7 +1758,9 @@ class MentionFinder:
                 ):
                     # "… Ministers of the Americas (CDMA)", "… Training for Ukraine (NSATU)":
                     # the acronym is not the place's; it names the longer name that ends there
-                    longer = self._abbreviated_span(doc, c, acr_text)
+                    longer = self._abbreviated_span(doc, c, acr_text) or self._initials_span(
+                        doc, c, acr_text
+                    )
                     if longer is not None:
                         longer.acronyms.append(acr_text)
                         added.append(longer)
@@ -1755,6 +1853,31 @@ class MentionFinder:
             if any(t.text in (",", ";", "(", ")") for t in doc[s : c.end]):
                 continue
             if _abbreviates(acr, words):
+                typed = self._typed(doc, s, c.end, "acronym", "Organization")
+                if typed is not None and typed.cls not in ("Country", "Place", "Person"):
+                    return typed
+        return None
+
+    def _initials_span(self, doc: Doc, c: Cand, acr: str) -> Cand | None:
+        """ "United Nations Organization Stabilization Mission in the DRC (MONUSCO)": an acronym
+        made in another language's word order; the longest capitalised name ending with ``c``
+        whose words' initials hold the acronym's letters but a third of them at most."""
+        letters = [ch for ch in acr.lower() if ch.isalpha()]
+        if len(letters) < 4:
+            return None
+        sent_start = doc[c.start].sent.start
+        for s in range(max(sent_start, c.start - 12), c.start):
+            span = doc[s : c.end]
+            if not _is_cap(doc[s]) or any(t.text in (",", ";", "(", ")") for t in span):
+                continue
+            initials = [t.lower_[0] for t in span if t.is_alpha and t.lower_ not in _CONNECTORS]
+            missing = 0
+            for ch in letters:
+                if ch in initials:
+                    initials.remove(ch)
+                else:
+                    missing += 1
+            if missing <= len(letters) // 3 and len(initials) <= 2:
                 typed = self._typed(doc, s, c.end, "acronym", "Organization")
                 if typed is not None and typed.cls not in ("Country", "Place", "Person"):
                     return typed

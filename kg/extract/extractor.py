@@ -1,9 +1,10 @@
 """From a parsed article to resolved entities and relations with evidence.
 
 Flow (one pass over the parse, no reparsing): ``kg.extract.entities`` finds mentions →
-``kg.extract.resolve`` groups them into entities → ``kg.extract.relations`` applies the rules
-(names, titles, verb and noun frames, lists, places, the exercise frame, inheritance) →
-duplicate facts are merged, keeping the most confident evidence per sentence.
+``kg.extract.resolve`` groups them into entities → the class model re-reads their classes
+(``kg.extract.decide.retype``) → the rules of ``kg.extract.relations`` and the patterns of
+``kg/data/patterns`` read facts → every candidate fact (``kg.extract.candidates``) is scored by
+the relation model and kept above its threshold (``kg.extract.decide.decide``) → event dates.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from kg.extract import relations as R
+from kg.extract.candidates import candidates
+from kg.extract.decide import decide, retype
 from kg.extract.entities import MentionFinder
 from kg.extract.eventdates import attach_dates
 from kg.extract.lexicon import load
+from kg.extract.model import Models, shipped_models
+from kg.extract.patterns import pattern_rules, runner_for
 from kg.extract.resolve import resolve
 from kg.nlp.tokens import token_view
 from kg.records import Document, Extraction, Relation
@@ -76,6 +81,9 @@ def add_components(nlp: Language) -> None:
             for form in (rank, rank.capitalize(), rank.upper()):
                 nlp.tokenizer.add_special_case(form, [{ORTH: form}])  # type: ignore[union-attr]
 
+    # the pattern rules' matcher, built now: inside a memory zone its strings would not last
+    runner_for(nlp.vocab)
+
     prefixes = [*nlp.Defaults.prefixes, r"-(?=[A-Za-z]{3,})"]  # type: ignore[misc]
     suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z]{3})-$"]  # type: ignore[misc]
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search  # type: ignore[union-attr]
@@ -116,14 +124,34 @@ def main_country(cands: list[Cand]) -> str | None:
     return max(sorted(weighted, key=lambda k: first.get(k, 1 << 30)), key=lambda k: weighted[k])
 
 
-def extract_document(sdoc: Doc, document: Document) -> Extraction:
-    """Extract resolved entities and relations with evidence from one parsed document."""
+def extract_document(sdoc: Doc, document: Document, models: Models | None = None) -> Extraction:
+    """Extract resolved entities and relations with evidence from one parsed document.
+
+    ``models``: the learned models (the shipped ones by default; ``Models()`` runs the rules
+    alone, whose facts are then kept as they are).
+    """
+    models = shipped_models() if models is None else models
+    ctx = read_entities(sdoc, document)
+    if models.classes is not None:
+        retype(ctx, models.classes)
+    apply_rules(ctx)
+    if models.relations is None:
+        return finish(ctx, ctx.relations)
+    return finish(ctx, decide(ctx, candidates(ctx, ctx.relations), models.relations))
+
+
+def read_entities(sdoc: Doc, document: Document) -> R.Context:
+    """Mentions and resolved entities of one parsed document, in a fresh rule context."""
     lex = load()
     sdoc = token_view(sdoc)  # every rule below revisits the tokens: build them once
     cands = _finder().find(sdoc)
     default = main_country(cands)
     res = resolve(cands, document.text, lex, default, scope=document.id)
-    ctx = R.Context(sdoc, document, lex, cands, res.keys, res.entities, res.info, default)
+    return R.Context(sdoc, document, lex, cands, res.keys, res.entities, res.info, default)
+
+
+def apply_rules(ctx: R.Context) -> R.Context:
+    """Run the relation rules over a context; their facts accumulate in ``ctx.relations``."""
     R.name_rules(ctx)
     R.title_rules(ctx)
     training = R.frame_rules(ctx)
@@ -132,8 +160,7 @@ def extract_document(sdoc: Doc, document: Document) -> Extraction:
     R.default_place_rules(ctx)
     R.of_rules(ctx)
     R.joint_action_rules(ctx)
-    R.under_rules(ctx)
-    R.gift_rules(ctx)
+    pattern_rules(ctx)  # the rules kept as data: kg/data/patterns/*.jsonl
     R.tweet_rules(ctx)
     R.ally_rules(ctx)
     R.inherit_rules(ctx)
@@ -141,7 +168,13 @@ def extract_document(sdoc: Doc, document: Document) -> Extraction:
     R.inherit_rules(ctx)
     R.deploy_country_rules(ctx)
     R.state_rules(ctx)
-    relations = _prune_titles(ctx.relations)
+    return ctx
+
+
+def finish(ctx: R.Context, relations: list[Relation]) -> Extraction:
+    """Titles pruned, event dates attached, entities kept when named or used."""
+    sdoc, document = ctx.doc, ctx.document
+    relations = _prune_titles(relations)
     # dates of events and event-like facts (kg.extract.eventdates): one pass, only when dates occur
     relations = attach_dates(sdoc, document, ctx.cands, ctx.keys, ctx.entities, relations)
     used = {r.subject for r in relations} | {r.object for r in relations if not r.literal}

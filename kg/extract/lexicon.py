@@ -83,6 +83,11 @@ class Lexicon:
         return self.triggers.get((lemma.lower(), pos), set())
 
 
+def word_list(name: str) -> frozenset[str]:
+    """A one-word-per-line lexicon file, lower-cased (a missing file raises)."""
+    return frozenset(r[0].lower() for r in _rows(name))
+
+
 @functools.lru_cache(maxsize=1)
 def load() -> Lexicon:
     """Read every lexicon file once per process."""

@@ -1618,15 +1618,7 @@ def of_rules(ctx: Context) -> None:
         for ap in head.children:
             if ap.dep_ != "appos" or ctx.key_at(ap.i) is not None:
                 continue
-            if (
-                ap.lower_ in _SUBUNIT_NOUNS
-                or ap.lower_ + "s" in _SUBUNIT_NOUNS
-                or ap.lower_ == "part"
-            ):
-                # "BATUK, a permanent unit of the British Army"
-                for parent in pobjs(ctx, ap, ("of",)):
-                    if parent != key and ctx.cls(parent) in ORGS:
-                        ctx.emit(key, "partOf", parent, sent, "appos.subunit.v1", ap)
+            # "BATUK, a permanent unit of the British Army": pattern appos.subunit.v1
             for m in ap.children:
                 if m.dep_ in ("amod", "compound", "nmod") and ctx.key_at(m.i) is None:
                     country = ctx.lex.demonyms.get(m.lower_)
@@ -1678,70 +1670,6 @@ def surface_list(ctx: Context, i: int) -> list[str]:
             continue
         break
     return out
-
-
-_GIFT_NOUNS = frozenset(
-    {
-        "donation",
-        "gift",
-        "presentation",
-        "handover",
-        "transfer",
-        "delivery",
-        "grant",
-        "assistance",
-        "aid",
-        "support",
-        "funding",
-    }
-)
-_GIFT_VERBS = frozenset(
-    {
-        "donate",
-        "give",
-        "deliver",
-        "provide",
-        "hand",
-        "transfer",
-        "grant",
-        "fund",
-        "supply",
-        "present",
-    }
-)
-
-
-def gift_rules(ctx: Context) -> None:
-    """A donation from X to Y (equipment, funds, training) is cooperation between them."""
-    for tok in ctx.doc:
-        givers: list[str] = []
-        takers: list[str] = []
-        if tok.pos_ == "NOUN" and tok.lower_ in _GIFT_NOUNS:
-            givers = pobjs(ctx, tok, ("from", "by"))
-            takers = pobjs(ctx, tok, ("to", "for"))
-            rule = "noun.gift.v1"
-        elif tok.pos_ == "VERB" and tok.lemma_ in _GIFT_VERBS:
-            givers = subjects(ctx, tok)
-            takers = pobjs(ctx, tok, ("to", "for"))
-            rule = "dep.gift.v1"
-        else:
-            continue
-        sent = tok.sent
-        for a, b in itertools.product(givers, takers):
-            if ctx.cls(a) != "Person" and ctx.cls(b) != "Person":
-                ctx.emit(a, "cooperatesWith", b, sent, rule, tok)
-
-
-def under_rules(ctx: Context) -> None:
-    """ "the U.S. government under Donald Trump" -> Trump leads it."""
-    for tok in ctx.doc:
-        if tok.lower_ != "under" or tok.dep_ != "prep":
-            continue
-        org = ctx.key_at(tok.head.i)
-        people = [p for p in pobjs(ctx, tok.head, ("under",)) if ctx.cls(p) == "Person"]
-        if org is not None and ctx.cls(org) in ORGS | {"Country"}:
-            for p in people:
-                ctx.emit(p, "leads", org, tok.sent, "prep.under.v1", tok)
 
 
 def ally_rules(ctx: Context) -> None:

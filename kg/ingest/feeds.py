@@ -128,11 +128,14 @@ def entry_item(entry: Any, *, source: str, index: int) -> RawItem | None:
         url = canonical_url(link)
         hint, where = url_id(link), url
     else:
-        hint, where = str(entry.get("id") or f"{source}-{index}"), f"{source}#{index}"
+        # no link: the entry's own id (or its title) and its text's hash name it, never its
+        # position, which a new entry on top of the feed shifts
+        hint, where = str(entry.get("id") or title or "entry"), f"{source}#{index}"
     return RawItem(
         text=text,
         source=where,
         id_hint=hint,
+        unique_hint=url is not None,
         title=title,
         published=published,
         url=url,

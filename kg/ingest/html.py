@@ -81,11 +81,12 @@ def read_html(
     if not page.text.strip():
         skip(source, "skipped", "no article text found in the page")
         return
-    hint = url_id(page.url) if page.url else stem
+    named_by = page.url or url  # the canonical URL, else the URL it was fetched from
     yield RawItem(
         text=page.text,
         source=source,
-        id_hint=hint,
+        id_hint=url_id(named_by) if named_by else stem,
+        unique_hint=bool(named_by),
         title=page.title,
         published=page.published,
         url=canonical_url(page.url) if page.url else None,

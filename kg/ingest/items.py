@@ -59,12 +59,14 @@ class RawItem:
 
     text: str
     source: str
-    id_hint: str  # a file stem, a canonical URL or an archive id
+    id_hint: str  # a file stem, a record's or entry's own id, or ``url_id`` of a canonical URL
     title: str | None = None
     published: str | None = None
     text_hash: str = ""
     url: str | None = None  # the canonical URL, when the article has one
     author: str | None = None  # the byline, several authors joined by "; "
+    #: the hint names this article alone (``url_id`` of its canonical URL): no text hash added
+    unique_hint: bool = False
 
     def __post_init__(self) -> None:
         # Lone surrogates (JSON escapes) and control characters never reach the graph; replaced
@@ -79,7 +81,7 @@ class RawItem:
 
     def to_document(self, ids: IdRegistry) -> Document:
         return Document(
-            id=ids.claim(self.id_hint, self.text_hash),
+            id=ids.claim(self.id_hint, self.text_hash, unique=self.unique_hint),
             text=self.text,
             source=self.source,
             title=self.title,
@@ -140,24 +142,29 @@ _TRACKING = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid", "o
 
 
 class IdRegistry:
-    """Hands out ids unique within a run.
+    """Hands out document ids: unique in the store, stable across runs, readable.
 
-    The first article with a given hint gets the plain slug; a later one with the same hint but a
-    different text gets the slug plus a short content hash, so ids stay stable across runs as long
-    as the texts do.
+    An article with a canonical URL is named by it (``url_id``: the same URL is the same
+    article, a new version of the page replaces the old one). Any other article is named by a
+    slug of its hint (the file stem, a record's or entry's own id) and the first 8 hex digits of
+    the SHA-256 of its text: two files called ``report.txt`` in two folders, two archives whose
+    records are both ``"id": 1``, two feeds' entries without links never share an id, and the id
+    is the same from any working directory, checkout or machine. Within a run, a clash left
+    (the same slug and hash prefix for two different texts) gets ``-2``, ``-3`` …
     """
 
     def __init__(self) -> None:
         self._taken: set[str] = set()
 
-    def claim(self, hint: str, text_hash: str) -> str:
-        base = slugify(hint) or f"doc-{text_hash[:12]}"
-        candidate = base
-        if candidate in self._taken:
-            candidate = f"{base}-{text_hash[:8]}"
-        n = 2
+    def claim(self, hint: str, text_hash: str, *, unique: bool = False) -> str:
+        base = slugify(hint)
+        if not base:
+            base = f"doc-{text_hash[:12]}"
+        elif not unique:
+            base = f"{base[:80]}-{text_hash[:8]}"
+        candidate, n = base, 2
         while candidate in self._taken:
-            candidate = f"{base}-{text_hash[:8]}-{n}"
+            candidate = f"{base}-{n}"
             n += 1
         self._taken.add(candidate)
         return candidate

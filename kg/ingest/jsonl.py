@@ -81,19 +81,22 @@ def read_jsonl(
             if isinstance(url, str) and url.lower().startswith(("http://", "https://"))
             else None
         )
+        # the URL names the article; an archive's own id is unique only in that archive, so it
+        # gets the text's hash (kg.ingest.items.IdRegistry), like a record with neither
         rid = record.get(names["id"])
-        if rid not in (None, ""):
-            hint = str(rid)
-        elif url:
+        if url:
             hint = url_id(url)
+        elif rid not in (None, ""):
+            hint = str(rid)
         else:
-            hint = ""  # the id registry falls back to the content hash
+            hint = ""  # the id registry names it by the content hash alone
         title = record.get(names["title"])
         published = record.get(names["published"])
         yield RawItem(
             text=text,
             source=canonical_url(url) if url else where,
             id_hint=hint,
+            unique_hint=bool(url),
             title=title.strip() or None if isinstance(title, str) else None,
             published=to_iso(published) if isinstance(published, str) else None,
             url=canonical_url(url) if url else None,

@@ -82,7 +82,9 @@ def _glob(rel: str, name: str, pattern: str) -> bool:
 
 
 def _read_file(path: Path, skip: Skip, opts: IngestOptions, *, explicit: bool) -> Iterator[RawItem]:
-    source = str(path)
+    # the resolved path: one name per file from any working directory, so that a store knows an
+    # earlier version of the same file (kg.store.base.Store.replaced_by)
+    source = str(path.resolve())
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl_file(path, skip, opts, explicit=explicit)
@@ -90,18 +92,18 @@ def _read_file(path: Path, skip: Skip, opts: IngestOptions, *, explicit: bool) -
     try:
         with _open_input(path, explicit=explicit) as fh:
             if os.fstat(fh.fileno()).st_size > opts.max_bytes:  # refused before reading it
-                skip(source, "skipped", errors.file_too_large(source, opts.max_bytes).message)
+                skip(source, "skipped", errors.file_too_large(str(path), opts.max_bytes).message)
                 return
             # the cap counts the bytes read, not what stat says: a pipe has size 0
             data = fh.read(opts.max_bytes + 1)
     except _NotAFile:
-        skip(source, "skipped", errors.not_a_regular_file(source).message)
+        skip(source, "skipped", errors.not_a_regular_file(str(path)).message)
         return
     except OSError as err:
         skip(source, "failed", f"cannot read the file ({err.strerror or err})")
         return
     if len(data) > opts.max_bytes:
-        skip(source, "skipped", errors.file_too_large(source, opts.max_bytes).message)
+        skip(source, "skipped", errors.file_too_large(str(path), opts.max_bytes).message)
         return
     yield from read_bytes(data, source=source, stem=path.stem, suffix=suffix, skip=skip, opts=opts)
 
@@ -110,13 +112,14 @@ def _read_jsonl_file(
     path: Path, skip: Skip, opts: IngestOptions, *, explicit: bool
 ) -> Iterator[RawItem]:
     """Stream an archive line by line: a million articles never sit in memory at once."""
+    source = str(path.resolve())
     try:
         with _open_input(path, explicit=explicit) as lines:
-            yield from read_jsonl(lines, source=str(path), fields=opts.jsonl_fields, skip=skip)
+            yield from read_jsonl(lines, source=source, fields=opts.jsonl_fields, skip=skip)
     except _NotAFile:
-        skip(str(path), "skipped", errors.not_a_regular_file(str(path)).message)
+        skip(source, "skipped", errors.not_a_regular_file(str(path)).message)
     except OSError as err:
-        skip(str(path), "failed", f"cannot read the file ({err.strerror or err})")
+        skip(source, "failed", f"cannot read the file ({err.strerror or err})")
 
 
 class _NotAFile(Exception):

@@ -11,7 +11,7 @@ import codecs
 import re
 
 from kg.ingest.dates import parse_date
-from kg.ingest.items import RawItem
+from kg.ingest.items import RawItem, is_url, url_id
 
 _HEADLINE_MAX_CHARS = 200
 _HEADLINE_MAX_WORDS = 25
@@ -95,11 +95,23 @@ def _reads_as_latin(text: str) -> bool:
 
 
 def text_item(text: str, *, source: str, stem: str) -> RawItem | None:
-    """Build an article from plain text: headline and dateline read from its first lines."""
+    """Build an article from plain text: headline and dateline read from its first lines.
+
+    A text fetched from a URL is named by the URL (a new version replaces the old one), any
+    other by ``stem`` and its content hash (see ``kg.ingest.items.IdRegistry``).
+    """
     if not text.strip():
         return None
     title, published = read_header(text)
-    return RawItem(text=text, source=source, id_hint=stem, title=title, published=published)
+    from_url = is_url(source)
+    return RawItem(
+        text=text,
+        source=source,
+        id_hint=url_id(source) if from_url else stem,
+        title=title,
+        published=published,
+        unique_hint=from_url,
+    )
 
 
 def read_header(text: str) -> tuple[str | None, str | None]:

@@ -139,8 +139,10 @@ def statement_iri(doc_id: str, relation: Relation) -> URIRef:
 
 @functools.lru_cache(maxsize=4096)
 def confidence_literal(score: float) -> Literal:
-    conf = Decimal(str(round(min(max(score, 0.0), 1.0), 4)))
-    return Literal(conf, datatype=_XSD_DECIMAL)
+    # the canonical decimal form ("1", not "1.0"), which Oxigraph stores: a file and a store
+    # built from the same facts must hold the same literals
+    conf = Decimal(str(round(min(max(score, 0.0), 1.0), 4))).normalize()
+    return Literal(format(conf, "f"), datatype=_XSD_DECIMAL)
 
 
 # ---------------------------------------------------------------- rdflib <-> pyoxigraph

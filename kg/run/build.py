@@ -95,7 +95,7 @@ def build(
         def written() -> Iterator[list[Any]]:
             for summary, quads in per_doc:
                 if db is not None:
-                    db.replace_document(document_iri(summary.doc_id), quads)
+                    _replace(db, document_iri(summary.doc_id), quads, summary)
                 report.words += summary.words
                 counts = QuadCounter().add_quads(quads).result()
                 if output is not None:
@@ -176,11 +176,23 @@ def _sharded(
             parallel.close_client(client, dask)
 
 
+def _replace(db: Store, doc_iri: Any, quads: list[Any], summary: Any) -> None:
+    """Write a document, then remove its older versions stored under other ids (the same file
+    before an edit, the same text under an earlier id): in this order, so a crash in between
+    leaves both versions, never neither; the next build removes the old one."""
+    db.replace_document(doc_iri, quads)
+    for old in sorted(db.replaced_by(doc_iri, summary.source, summary.sha256)):
+        db.remove_document(old)
+
+
 def _skip_unchanged(
     documents: Iterable[Document], db: Store, note: Callable[[DocumentStatus], None]
 ) -> Iterator[Document]:
     for d in documents:
-        if db.has_document(document_iri(d.id), d.sha256):
+        iri = document_iri(d.id)
+        if db.has_document(iri, d.sha256):
+            for old in sorted(db.replaced_by(iri, d.source, d.sha256)):
+                db.remove_document(old)  # left by a build stopped between the two writes
             note(DocumentStatus(d.source, "unchanged", "same content already in the store", d.id))
             continue
         yield d

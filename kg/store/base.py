@@ -16,11 +16,13 @@ location.
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from kg import errors
 from kg.rdf import safety
@@ -251,6 +253,22 @@ class Store(ABC):
         """Return whether the document's graph is committed with this content hash."""
         g = URIRef(str(doc_iri))
         return bool(self._match_graphs(g, KG.contentHash, Literal(sha256), g))
+
+    def replaced_by(self, doc_iri: Any, source: str, sha256: str) -> set[str]:
+        """The other stored documents that a new version of ``doc_iri`` replaces.
+
+        Those with the same text (``sha256``) under another id: the same article, stored by an
+        earlier kg (ids without a hash) or from a file since moved or renamed. And, when
+        ``source`` is a local file (its resolved path), those built from that file: earlier
+        versions of it. Never a document of another source with another text.
+
+        The caller writes the new version first, then removes these (``kg.run.build``): a crash
+        in between leaves both, never neither, and the next build removes the old ones.
+        """
+        found = self._match_graphs(None, KG.contentHash, Literal(sha256), None)
+        if os.path.isabs(source) and os.path.isfile(source):  # not "archive.jsonl:3", "feed#2"
+            found |= self._match_graphs(None, DCTERMS.source, Literal(source), None)
+        return found - {str(doc_iri), INFERRED_GRAPH}
 
     def replace_document(self, doc_iri: Any, quads: Iterable[Quad]) -> bool:
         """Replace the document's named graph with ``quads`` in one transaction.

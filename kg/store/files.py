@@ -109,7 +109,7 @@ def write_quads(quads: Iterable[Quad], path: str | Path) -> int:
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD):
         data = sorted(data, key=_sort_key)  # grouped by graph and subject: compact, stable output
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
-    with atomic(path) as fh:
+    with atomic(path, shared=True) as fh:  # a dataset is passed on like the page beside it
         if prefixes:
             ox.serialize(data, fh, format=fmt, prefixes=prefixes)
         else:

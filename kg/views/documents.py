@@ -1,8 +1,9 @@
 """Naming documents: one resolver for every command that takes ``--document`` or a document name.
 
 A document is named by its IRI, its id, its title, or the source it was built from (the path as
-given, the same file by another path, or its file name). An exact identifier (IRI, id, source)
-wins; otherwise every document with that title or file name matches.
+given, the same file by another path, or its file name alone; never the stem of another path,
+which named a different file's document). An exact identifier (IRI, id, source) wins; otherwise
+every document with that title or file name matches.
 """
 
 from __future__ import annotations
@@ -52,10 +53,8 @@ def resolve_documents(index: DocumentIndex, wanted: str | Iterable[str], where: 
 
 
 def _exact(index: DocumentIndex, name: str) -> list[str]:
+    # never the stem of a path: /never/built/report.md is not the report.md that was built
     ids = {name, str(document_iri(name))} if name.strip() else {name}
-    stem = Path(name).stem
-    if stem and stem != name:
-        ids.add(str(document_iri(stem)))
     resolved = str(Path(name).resolve()) if name.strip() else None
     folded = name.strip().casefold()
     hits = []

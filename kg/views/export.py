@@ -16,9 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
@@ -30,6 +29,9 @@ from kg.store import write_quads
 from kg.store.files import atomic
 from kg.views.documents import resolve_documents, store_documents
 from kg.views.network import from_quads
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 EXPORT_EXTENSIONS = (".trig", ".nq", ".ttl", ".nt", ".jsonld", ".graphml")
 STATEMENT_CLASS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"
@@ -161,6 +163,8 @@ def graphml_graph(quads: Iterable[tuple[Any, Any, Any, Any]]) -> nx.MultiDiGraph
     """The entity graph (``kg.views.network``) with GraphML's plain attributes: a node's label,
     class, aliases and titles as text; an edge keyed by its property with the number of documents
     stating it, its best confidence and that evidence's sentence."""
+    import networkx as nx  # where used: ``kg --help`` does not need it
+
     G = from_quads(quads)
     out = nx.MultiDiGraph()
     for node, d in G.nodes(data=True):
@@ -187,7 +191,9 @@ def graphml_graph(quads: Iterable[tuple[Any, Any, Any, Any]]) -> nx.MultiDiGraph
 
 def write_graphml(quads: Iterable[tuple[Any, Any, Any, Any]], path: Path) -> tuple[int, int]:
     """Write the entity network as GraphML, atomically; return (nodes, edges)."""
+    import networkx as nx
+
     g = graphml_graph(quads)
-    with atomic(path) as fh:
+    with atomic(path, shared=True) as fh:
         nx.write_graphml(g, fh, encoding="utf-8")
     return g.number_of_nodes(), g.number_of_edges()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -318,19 +318,19 @@ def _text(term: Any) -> str | None:
 
 
 def _number(term: Any) -> float | None:
-    if term is None:
-        return None
-    try:
-        return float(str(term))
-    except ValueError:
-        return None
+    return _parsed(term, float)
 
 
 def _int(term: Any) -> int | None:
+    return _parsed(term, int)
+
+
+def _parsed(term: Any, kind: Callable[[str], Any]) -> Any:
+    """The literal's value as ``kind`` (None when absent or malformed)."""
     if term is None:
         return None
     try:
-        return int(str(term))
+        return kind(str(term))
     except ValueError:
         return None
 

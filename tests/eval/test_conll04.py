@@ -10,7 +10,9 @@ import pytest
 from kg import errors
 from kg.cli import main
 from kg.eval import conll04
-from kg.extract.relclf import LogReg, Tagger, bio_spans, spans_to_bio
+from kg.extract.conll04 import SIGNATURES
+from kg.extract.conll04.features import pair_features
+from kg.extract.conll04.model import Conll04Model
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "conll04"
 DEV = SHARED / "conll04_dev.json"
@@ -136,57 +138,6 @@ def test_cli_news_eval_still_needs_gold(capsys: pytest.CaptureFixture[str]) -> N
     assert "--gold" in capsys.readouterr().err
 
 
-# ---------------------------------------------------------------- learners and candidates
-
-
-def test_bio_round_trip() -> None:
-    spans = [(0, 2, "Peop"), (3, 4, "Loc"), (4, 6, "Loc")]
-    tags = spans_to_bio(6, spans)
-    assert tags == ["B-Peop", "I-Peop", "O", "B-Loc", "B-Loc", "I-Loc"]
-    assert bio_spans(tags) == spans
-
-
-def test_stray_inside_tag_starts_a_span() -> None:
-    assert bio_spans(["O", "I-Org", "I-Org", "B-Peop"]) == [(1, 3, "Org"), (3, 4, "Peop")]
-
-
-def test_candidates_follow_the_type_signatures() -> None:
-    ents = [(0, 1, "Peop"), (2, 3, "Org"), (4, 5, "Other")]
-    assert conll04.candidate_pairs(ents) == [(0, 1, "Work_For")]
-
-
-def test_tagger_learns_a_toy_rule_and_round_trips_json() -> None:
-    # capitalised token after "mr" is a person; everything else is outside
-    def feats(words: list[str]) -> list[list[str]]:
-        return [
-            ["b", f"w={w}", f"prev={words[i - 1] if i else '<s>'}"] for i, w in enumerate(words)
-        ]
-
-    data = [
-        (feats(["mr", "Ash", "ran"]), ["O", "B-Peop", "O"]),
-        (feats(["mr", "Oak", "ate"]), ["O", "B-Peop", "O"]),
-        (feats(["the", "dog", "ran"]), ["O", "O", "O"]),
-    ]
-    tagger = Tagger(["O", "B-Peop", "I-Peop"])
-    tagger.train(data, epochs=5)
-    again = Tagger.from_json(json.loads(json.dumps(tagger.to_json())))
-    assert again.decode(feats(["mr", "Elm", "sat"])) == ["O", "B-Peop", "O"]
-
-
-def test_tagger_never_emits_inside_without_begin() -> None:
-    tagger = Tagger(["O", "B-Peop", "I-Peop"])
-    tagger.weights = {"x": {2: 5.0}}  # pushes hard toward I-Peop
-    assert tagger.decode([["x"], ["x"]]) == ["B-Peop", "I-Peop"]
-
-
-def test_logreg_separates_a_toy_set_and_round_trips_json() -> None:
-    data = [(["kill"], 1), (["kill", "x"], 1), (["meet"], 0), (["meet", "x"], 0)] * 5
-    model = LogReg()
-    model.train(data, epochs=10)
-    again = LogReg.from_json(json.loads(json.dumps(model.to_json())))
-    assert again.prob(["kill"]) > 0.8 > 0.2 > again.prob(["meet"])
-
-
 # ---------------------------------------------------------------- with the spaCy model
 
 
@@ -195,7 +146,7 @@ def test_pair_features_see_the_words_between_and_the_path() -> None:
     words = ["John", "Smith", "works", "for", "Acme", "Corp", "."]
     docs = conll04.parse([{"tokens": words}])
     ents = [(0, 2, "Peop"), (4, 6, "Org")]
-    feats = conll04.pair_features(docs[0], ents[0], ents[1], ents)
+    feats = pair_features(docs[0], ents[0], ents[1], ents)
     assert "Work_For:bw=work" in feats
     assert "Work_For:order=ht" in feats
     assert any(f.startswith("Work_For:dpath=") for f in feats)
@@ -223,7 +174,7 @@ def test_end_to_end_on_first_dev_sentences(tmp_path: Path) -> None:
         for r in p["relations"]:
             assert set(r) == {"type", "head", "tail"}
             head, tail = p["entities"][r["head"]], p["entities"][r["tail"]]
-            assert conll04.SIGNATURES[(head["type"], tail["type"])] == r["type"]
+            assert SIGNATURES[(head["type"], tail["type"])] == r["type"]
 
 
 def test_unwritable_predictions_path_is_a_clear_error(tmp_path: Path) -> None:
@@ -240,11 +191,64 @@ def test_training_writes_models_that_load_and_predict(tmp_path: Path) -> None:
         pytest.skip(f"CoNLL04 train split not found at {train} (../shared is absent)")
     small = tmp_path / "train40.json"
     small.write_text(json.dumps(json.loads(train.read_text(encoding="utf-8"))[:40]), "utf-8")
-    info = conll04.train(small, tmp_path / "models")
-    assert info["tagger_features"] > 0 and info["relation_features"] > 0
-    predictor = conll04.Predictor.load(tmp_path / "models")
-    first = conll04.load_split(small)[:3]
+    assert conll04.main(["train", str(small), str(tmp_path / "models")]) == 0
+    model = Conll04Model.load(tmp_path / "models")
+    assert model.relations.info["trained_on"] == "train40.json"
+    assert model.relations.info["sentences"] == 40
+    assert "B-Peop" in model.tagger.labels and len(model.relations.features) > 0
+    first = conll04.load_split(small)
     docs = conll04.parse(first)
-    for s, doc in zip(first, docs, strict=True):
-        out = predictor.predict(s, doc)
-        assert out["tokens"] == s["tokens"]
+    pred = [model.predict(s, doc) for s, doc in zip(first, docs, strict=True)]
+    # trained on these very sentences: most of their entities come back
+    assert conll04.score(first, pred).entities.f1 > 0.8
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_cross_validation_on_a_small_split(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    train = SHARED / "conll04_train.json"
+    if not train.is_file():
+        pytest.skip(f"CoNLL04 train split not found at {train} (../shared is absent)")
+    small = tmp_path / "train30.json"
+    small.write_text(json.dumps(json.loads(train.read_text(encoding="utf-8"))[:30]), "utf-8")
+    assert (
+        conll04.main(["cv", str(small), "--folds", "3", "--c2", "0.2", "--threshold", "0.6"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert out.startswith(f"3-fold cross-validation on {small}\n")
+    assert "(30 sentences)" in out
+
+
+def test_cross_validation_needs_as_many_sentences_as_folds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small = tmp_path / "two.json"
+    small.write_text(json.dumps([GOLD, GOLD]), "utf-8")
+    assert conll04.main(["cv", str(small)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot cross-validate 2 sentences of {small} in 5 folds. "
+        "Give a split with at least as many sentences as folds.\n"
+    )
+
+
+def test_calibration_table_compares_probability_and_outcome() -> None:
+    pairs = [(0.05, 0), (0.15, 0), (0.12, 1), (0.95, 1), (1.0, 1), (0.91, 0)]
+    table = conll04.format_calibration(pairs)
+    lines = table.splitlines()
+    assert lines[1].split() == ["bin", "pairs", "mean", "p", "related"]
+    assert lines[2].split() == ["0.0-0.1", "1", "0.050", "0.000"]
+    assert lines[3].split() == ["0.1-0.2", "2", "0.135", "0.500"]
+    assert lines[4].split() == ["0.9-1.0", "3", "0.953", "0.667"]
+    # (|0.05-0| + 2 |0.135-0.5| + 3 |0.9533-0.6667|) / 6 = 1.64 / 6
+    assert lines[5].startswith("expected calibration error 0.2733   Brier score ")
+    assert lines[5].endswith("(6 pairs)")
+
+
+def test_module_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--help"], ["train", "--help"], ["cv", "--help"], ["eval", "--help"]):
+        with pytest.raises(SystemExit) as done:
+            conll04.main(argv)
+        assert done.value.code == 0
+        assert "usage: python -m kg.eval.conll04" in capsys.readouterr().out

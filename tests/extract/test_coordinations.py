@@ -83,3 +83,22 @@ def test_a_demonym_and_a_two_word_state_share_their_noun(nlp) -> None:
     ex = run(nlp, "The exercise was held between the Brazilian and United States armies.")
     keys = {e.key for e in ex.entities}
     assert {"Brazilian Army", "U.S. Army"} <= keys
+
+
+def test_a_comma_list_of_demonyms_before_a_plural_name_makes_one_body_each(nlp) -> None:
+    ex = run(nlp, "The Danish, Dutch, Polish and Czech Special Operations Commands sent teams.")
+    names = labels(ex)
+    for demonym in ("Danish", "Dutch", "Polish", "Czech"):
+        assert names.get(f"{demonym} Special Operations Command") == "MilitaryUnit", demonym
+
+
+def test_two_regions_joined_by_and_end_one_command_s_name(nlp) -> None:
+    ex = run(nlp, "The drill was led by U.S. Naval Forces Europe and Africa, officials said.")
+    assert labels(ex).get("U.S. Naval Forces Europe and Africa") == "MilitaryUnit"
+
+
+def test_a_plural_common_noun_over_a_list_of_states_is_no_body(nlp) -> None:
+    # a guard: "the militaries of A, B and C" are the states' forces in general (no entity of
+    # their own, as the annotation rules say), not one force per state
+    ex = run(nlp, "Officers came from the militaries of Chile, Peru and Bolivia for the drill.")
+    assert not [e for e in ex.entities if e.cls == "MilitaryUnit"]

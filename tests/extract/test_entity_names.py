@@ -130,3 +130,74 @@ def test_an_acronym_that_does_not_abbreviate_a_state_is_not_its_alias(nlp) -> No
     )
     assert not [e for e in ex.entities if e.cls == "Country" and "NSATU" in e.aliases]
     assert "Training for Ukraine" in entity(ex, "NSATU").label
+
+
+def test_a_lower_case_body_of_a_state_after_of(nlp) -> None:
+    ex = run(nlp, "The government of Jordan hosts the drill with the United States.")
+    assert entity(ex, "government of Jordan").key == "Jordanian Government"
+
+
+def test_a_state_s_embassy_in_lower_case(nlp) -> None:
+    ex = run(nlp, "Protesters gathered outside the US embassy in Amman on Friday.")
+    assert entity(ex, "US embassy").key == "U.S. Embassy"
+
+
+def test_lower_case_special_forces_of_two_states(nlp) -> None:
+    ex = run(nlp, "Philippine and U.S. special forces trained together on the island.")
+    keys = {e.key for e in ex.entities}
+    assert {"Philippine Special Forces", "U.S. Special Forces"} <= keys
+
+
+def test_a_command_s_region_after_a_comma(nlp) -> None:
+    ex = run(
+        nlp,
+        "Lt. Gen. Ray Dunn, commander of U.S. Marine Corps Forces, Pacific, said the drills "
+        "went well.",
+    )
+    assert entity(ex, "U.S. Marine Corps Forces, Pacific").cls == "MilitaryUnit"
+
+
+def test_an_aircraft_model_is_no_part_of_a_name(nlp) -> None:
+    ex = run(nlp, "A U.S. Air Force B-1B bomber flew over the range on Monday.")
+    assert entity(ex, "U.S. Air Force").cls == "MilitaryUnit"
+    assert not [n for n in names(ex) if "B-1B" in n]
+
+
+def test_a_leader_s_administration_is_a_government_body(nlp) -> None:
+    ex = run(nlp, "The agreement was signed under the Biden administration in 2023.")
+    assert entity(ex, "Biden administration").cls == "GovernmentBody"
+
+
+def test_a_numbered_unit_with_a_lower_case_head(nlp) -> None:
+    ex = run(nlp, "Soldiers of the 3rd Special Forces group trained at the base in Jordan.")
+    assert entity(ex, "3rd Special Forces group").cls == "MilitaryUnit"
+
+
+def test_the_office_of_a_title_keeps_the_title(nlp) -> None:
+    ex = run(
+        nlp,
+        "The raid was a joint operation by the army and Attorney General’s Office, "
+        "a statement said.",
+    )
+    assert entity(ex, "Attorney General’s Office").cls == "GovernmentBody"
+
+
+def test_us_without_its_last_period_is_the_united_states(nlp) -> None:
+    ex = run(nlp, "The U.S military sent two planes to the island on Monday.")
+    assert entity(ex, "U.S military").key == "U.S. Armed Forces"
+
+
+def test_armed_groups_are_organisations(nlp) -> None:
+    ex = run(nlp, "Fighters of al-Qaida and Islamic State attacked the base on Sunday.")
+    assert entity(ex, "Islamic State").cls == "Organization"
+
+
+def test_an_acronym_in_another_language_s_word_order(nlp) -> None:
+    ex = run(
+        nlp,
+        "The contingent joined the United Nations Organisation Stabilisation Mission in DRC "
+        "(MONUSCO) in Goma.",
+    )
+    assert (
+        "MONUSCO" in entity(ex, "United Nations Organisation Stabilisation Mission in DRC").aliases
+    )

@@ -2,6 +2,9 @@
 
 The first tests build the dependency parse by hand (``spacy.tokens.Doc`` with heads and labels),
 so they check the attachment rules without a model; the ``slow`` ones run the whole extractor.
+
+The rules run alone here (``Models()``): they read the candidate facts and features the
+learned model decides on (see test_model.py, test_training.py).
 """
 
 from __future__ import annotations
@@ -175,8 +178,9 @@ def test_no_date_in_the_text_leaves_the_records_as_they_are() -> None:
 
 def _extract(nlp, text: str, published: str | None = "2026-11-20"):
     from kg.extract import extract_document
+    from kg.extract.model import Models
 
-    return extract_document(nlp(text), Document("t", text, "t.txt", published=published))
+    return extract_document(nlp(text), Document("t", text, "t.txt", published=published), Models())
 
 
 def _dates(ex, predicate: str) -> list[str | None]:

@@ -1,4 +1,8 @@
-"""Extraction behaviours, one per test, from small hand-written sentences (spaCy loaded once)."""
+"""Extraction behaviours, one per test, from small hand-written sentences (spaCy loaded once).
+
+The rules run alone here (``Models()``): they read the candidate facts and features the
+learned model decides on (see test_model.py, test_training.py).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,9 @@ pytestmark = pytest.mark.slow
 
 def run(nlp, text: str) -> Extraction:  # type: ignore[no-untyped-def]
     from kg.extract import extract_document
+    from kg.extract.model import Models
 
-    return extract_document(nlp(text), Document("t", text, "t.txt"))
+    return extract_document(nlp(text), Document("t", text, "t.txt"), Models())
 
 
 def shown(ex: Extraction) -> dict[str, str]:

@@ -13,11 +13,15 @@ pytestmark = pytest.mark.slow
 DATA = Path(__file__).resolve().parents[2] / "data"
 ARTICLES = sorted((DATA / "articles").glob("*.txt"))
 
-#: Measured with `kg eval` on data/articles (see the report); floors leave a small margin.
-OWN_MACRO_FLOOR = 0.63  # measured 0.659
-OWN_MICRO_FLOOR = 0.72  # measured 0.744
+#: Measured with `kg eval` (the shipped learned model); floors leave a small margin. The own
+#: articles are not in the model's training data (the rules alone score 0.661 there, but the
+#: rules were written while reading them: 0.493 on the five that were held out then); the
+#: seed and dev articles are, so their figures are in-sample and only guard against breakage.
+#: The honest figure is the cross-validated one (docs/RESULTS.md, `kg eval --cv 5`).
+OWN_MACRO_FLOOR = 0.46  # measured 0.493
+OWN_MICRO_FLOOR = 0.65  # measured 0.690
 SHARED_MACRO_FLOOR = 0.93  # measured 0.977
-DEV_MACRO_FLOOR = 0.73  # measured 0.760 (six shared dev articles, pooled)
+DEV_MACRO_FLOOR = 0.73  # measured 0.778 (six shared dev articles, pooled)
 
 
 def test_own_articles_stay_above_the_floor(nlp) -> None:

@@ -1,5 +1,9 @@
 """Mechanisms that make extraction carry over to unseen articles, one behaviour per test, each
-from a small hand-written sentence (issue 3: generalisation)."""
+from a small hand-written sentence (issue 3: generalisation).
+
+The rules run alone here (``Models()``): they read the candidate facts and features the
+learned model decides on (see test_model.py, test_training.py).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ pytestmark = pytest.mark.slow
 
 def run(nlp, text: str) -> Extraction:  # type: ignore[no-untyped-def]
     from kg.extract import extract_document
+    from kg.extract.model import Models
 
-    return extract_document(nlp(text), Document("t", text, "t.txt"))
+    return extract_document(nlp(text), Document("t", text, "t.txt"), Models())
 
 
 def shown(ex: Extraction) -> dict[str, str]:

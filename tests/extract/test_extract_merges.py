@@ -1,4 +1,8 @@
-"""Every alias merged into an entity keeps the reason for the merge."""
+"""Every alias merged into an entity keeps the reason for the merge.
+
+The rules run alone here (``Models()``): they read the candidate facts and features the
+learned model decides on (see test_model.py, test_training.py).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,9 @@ pytestmark = pytest.mark.slow
 
 def _entities(nlp, text: str):
     from kg.extract import extract_document
+    from kg.extract.model import Models
 
-    ex = extract_document(nlp(text), Document("t", text, "t.txt"))
+    ex = extract_document(nlp(text), Document("t", text, "t.txt"), Models())
     return {e.label: e for e in ex.entities}
 
 

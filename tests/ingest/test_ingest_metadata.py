@@ -116,11 +116,14 @@ def test_jsonl_url_and_author_fields(tmp_path: Path) -> None:
     ]
     f.write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
     docs = list(iter_documents([str(f)]))
-    assert [(d.id, d.url, d.author) for d in docs] == [
-        ("a-1", "https://x.example/a-1", "Bo"),
-        ("a-2", None, "Cy; Di"),
-        ("a-3", None, None),  # not an http(s) URL, not a name
+    assert [(d.url, d.author) for d in docs] == [
+        ("https://x.example/a-1", "Bo"),
+        (None, "Cy; Di"),
+        (None, None),  # not an http(s) URL, not a name
     ]
+    # the URL names an article; an archive's own id gets the text's hash (unique in any store)
+    assert docs[0].id == url_id("https://x.example/a-1")
+    assert [d.id for d in docs[1:]] == [f"a-2-{docs[1].sha256[:8]}", f"a-3-{docs[2].sha256[:8]}"]
 
 
 def test_jsonl_author_field_name_is_configurable(tmp_path: Path) -> None:
@@ -129,7 +132,11 @@ def test_jsonl_author_field_name_is_configurable(tmp_path: Path) -> None:
     f.write_text(json.dumps(row) + "\n", "utf-8")
     fields = parse_fields(["id=guid", "text=body", "url=link", "author=by"])
     (doc,) = iter_documents([str(f)], options=IngestOptions(jsonl_fields=fields))
-    assert (doc.id, doc.url, doc.author) == ("g1", "https://x.example/g1", "Eve")
+    assert (doc.id, doc.url, doc.author) == (
+        url_id("https://x.example/g1"),
+        "https://x.example/g1",
+        "Eve",
+    )
 
 
 def test_plain_text_has_no_author_or_url(tmp_path: Path) -> None:

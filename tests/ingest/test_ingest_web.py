@@ -142,7 +142,7 @@ def test_html_without_text_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "empty.html").write_text("<html><body><nav>Menu</nav></body></html>", "utf-8")
     (tmp_path / "ok.txt").write_text("A story.\n", "utf-8")
     docs, skipped = _collect([str(tmp_path)])
-    assert [d.id for d in docs] == ["ok"]
+    assert [d.id for d in docs] == [f"ok-{docs[0].sha256[:8]}"]
     assert [(s.status, s.reason) for s in skipped] == [
         ("skipped", "no article text found in the page")
     ]
@@ -208,7 +208,7 @@ def test_jsonl_archive_streams_with_per_line_errors(tmp_path: Path) -> None:
         "\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", "utf-8"
     )
     docs, skipped = _collect([str(f)])
-    assert [d.id for d in docs][:2] == ["a-1", docs[1].id]
+    assert docs[0].id == f"a-1-{docs[0].sha256[:8]}"  # the archive's id and the text's hash
     assert docs[0].title == "First" and docs[0].published == "2025-01-02"
     assert docs[0].source == f"{f}:1"
     assert docs[1].id.startswith("x.example-story-") and docs[1].source == "https://x.example/story"
@@ -223,7 +223,7 @@ def test_jsonl_field_names_are_configurable(tmp_path: Path) -> None:
     f.write_text(json.dumps({"guid": "g1", "headline": "H", "body": "Some body text."}) + "\n")
     opts = IngestOptions(jsonl_fields=parse_fields(["id=guid", "title=headline", "text=body"]))
     (doc,) = iter_documents([str(f)], options=opts)
-    assert (doc.id, doc.title, doc.text) == ("g1", "H", "Some body text.")
+    assert (doc.id, doc.title, doc.text) == (f"g1-{doc.sha256[:8]}", "H", "Some body text.")
 
 
 def test_bad_field_spec_is_a_clear_error() -> None:
@@ -248,13 +248,13 @@ def test_stdin_text(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", _Stdin("Café München hosted the talks.\n".encode("cp1252")))
     (doc,) = iter_documents(["-"])
     assert doc.text == "Café München hosted the talks.\n"
-    assert doc.source == "stdin" and doc.id == "stdin"
+    assert doc.source == "stdin" and doc.id == f"stdin-{doc.sha256[:8]}"
 
 
 def test_stdin_jsonl(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = b'{"id": "s1", "text": "One."}\n{"id": "s2", "text": "Two."}\n'
     monkeypatch.setattr(sys, "stdin", _Stdin(lines))
-    assert [d.id for d in iter_documents(["-"])] == ["s1", "s2"]
+    assert [d.id.split("-")[0] for d in iter_documents(["-"])] == ["s1", "s2"]
 
 
 # ---------------------------------------------------------------- URLs
@@ -324,7 +324,7 @@ def test_republished_copy_with_other_quotes_and_spacing_is_a_duplicate(tmp_path:
     (tmp_path / "a.txt").write_text('He said "we trained together" in Lima.\n', encoding="utf-8")
     (tmp_path / "b.txt").write_text("He said “we trained  together”\nin Lima.", encoding="utf-8")
     docs, skipped = _collect([str(tmp_path)])
-    assert [d.id for d in docs] == ["a"]
+    assert [d.id for d in docs] == [f"a-{docs[0].sha256[:8]}"]
     assert skipped[0].reason == f"duplicate of {tmp_path / 'a.txt'}"
 
 

@@ -4,12 +4,13 @@ rows, computed once in Python so the browser only refines small graphs."""
 from __future__ import annotations
 
 import math
-from typing import Any
-
-import networkx as nx
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from kg.views.network import simple_undirected
+
+# networkx, numpy, pyvis and jinja2 are imported where used: ``kg --help`` needs none of them
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def compute_layout(G: nx.MultiDiGraph, *, spacing: float = 95.0) -> dict[str, tuple[float, float]]:
@@ -20,6 +21,8 @@ def compute_layout(G: nx.MultiDiGraph, *, spacing: float = 95.0) -> dict[str, tu
     in rows, largest first. (networkx's Kamada-Kawai looks a little better on small parts but
     took 1.5 s for 60 nodes here; the browser's bounded physics evens small graphs out.)
     """
+    import networkx as nx
+
     U = simple_undirected(G)
     comps = sorted(nx.connected_components(U), key=lambda c: (-len(c), min(c)))
     boxes: list[tuple[dict[str, tuple[float, float]], float, float]] = []
@@ -63,6 +66,9 @@ def force_layout(U: nx.Graph, iterations: int = 50, chunk: int = 512) -> dict[st
     about 15 s for 1,500 nodes; this takes a few seconds. Rows are processed in chunks so memory
     stays bounded (``chunk × n`` pairs at a time). Returns positions scaled into [-1, 1].
     """
+    import networkx as nx
+    import numpy as np
+
     nodes = list(U)
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}

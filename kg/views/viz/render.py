@@ -11,17 +11,15 @@ import math
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jinja2
-import networkx as nx
-import pyvis
-from markupsafe import Markup
-from pyvis.network import Network
+from typing import TYPE_CHECKING, Any
 
 from kg import errors
 from kg.rdf.vocab import PROPERTIES, SYMMETRIC_PROPERTIES
 from kg.views.viz.layout import compute_layout
+
+# networkx, numpy, pyvis and jinja2 are imported where used: ``kg --help`` needs none of them
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Up to this many nodes the browser refines the precomputed layout with a bounded simulation.
 PHYSICS_LIMIT = 250
@@ -68,6 +66,9 @@ def render_page(
     physics: bool | None = None,
 ) -> str:
     """Return the HTML of the page for a view from :func:`prepare_view`."""
+    import jinja2
+    from markupsafe import Markup
+
     if size_by not in ("degree", "corroboration"):
         raise errors.unknown_choice("size measure", size_by, ["degree", "corroboration"])
     G = view["graph"]
@@ -150,6 +151,8 @@ def build_vis_data(
     G: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool | None = None
 ) -> dict[str, Any]:
     """Return ``{"nodes", "edges", "options"}`` for vis-network, assembled with pyvis."""
+    from pyvis.network import Network
+
     pos = compute_layout(G)
     ids = {v: i for i, v in enumerate(sorted(G.nodes, key=lambda v: (G.nodes[v]["label"], v)))}
     net = Network(directed=True, cdn_resources="in_line")
@@ -360,6 +363,8 @@ def _csp_hash(script: str) -> str:
 
 def vis_assets() -> tuple[str, str]:
     """Return vis-network's JS and CSS as shipped inside pyvis, with remote references removed."""
+    import pyvis
+
     lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
     js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
     css = (lib / "vis-network.css").read_text(encoding="utf-8")
@@ -380,6 +385,8 @@ def _static(name: str) -> str:
 
 def _shape_svg(shape: str, colour: str) -> Any:
     """Return a small inline SVG of a legend shape (our constants only, never data)."""
+    from markupsafe import Markup
+
     border = _darker(colour)
     paint = f'fill="{colour}" stroke="{border}" stroke-width="1.2"'
     body = {

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import networkx as nx
-
 from kg import checks, errors
 from kg.rdf.vocab import ENTITY_CLASSES, PROPERTIES
 from kg.views import network as netgraph
@@ -36,6 +34,8 @@ def prepare_view(
         "isolated_hidden", "filters", "documents"}`` where ``graph`` is the MultiDiGraph to draw
         and ``filters`` describes what was applied.
     """
+    import networkx as nx  # where used: ``kg --help`` does not need it
+
     G = source if isinstance(source, nx.MultiDiGraph) else netgraph.to_networkx(source)
     type_list = checks.choices("class", types, [*ENTITY_CLASSES, netgraph.UNKNOWN_CLASS])
     prop_list = checks.choices("property", properties, list(PROPERTIES))

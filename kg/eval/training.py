@@ -1,0 +1,396 @@
+"""Training and cross-validating the extractor's models on annotated articles.
+
+An annotated article is a text and its gold file (``kg.eval.gold``'s format: entities with
+aliases and types, triples). The data loaders find them in folders laid out as the shared
+data is (``gold/*.json`` beside ``articles/`` or ``corpus/``), pair each gold file with the
+article it names and check the text's sha256.
+
+Training (``train_models``):
+
+1. the class model learns each entity's gold class from its features;
+2. the relation model's examples are the candidate facts of every article, read with that class
+   model, labelled by the gold (a candidate is positive when both entities map to gold entities
+   and the gold states the fact);
+3. each property's decision threshold is the one that maximises its F1 over out-of-fold
+   predictions of an inner cross-validation on the training articles.
+
+``kg.eval.cv`` measures all of it by article-level k-fold cross-validation.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg import errors
+from kg.eval.gold import (
+    Gold,
+    gold_triples,
+    load_gold,
+    map_entities,
+)
+from kg.extract.candidates import candidates
+from kg.extract.decide import entity_rows, retype
+from kg.extract.extractor import apply_rules, read_entities
+from kg.extract.model import (
+    MIN_DOCUMENTS,
+    Binary,
+    ClassModel,
+    Models,
+    RelationModel,
+    fit_calibration,
+    frequent_features,
+)
+from kg.rdf.vocab import SYMMETRIC_PROPERTIES
+from kg.records import Document, sha256_text
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+#: Regularisation strengths (scikit-learn's C) chosen by cross-validation on the training
+#: articles; see docs/RESULTS.md for the figures behind them.
+RELATION_C = 0.5
+CLASS_C = 1.0
+#: Candidate thresholds tried when choosing a property's decision threshold.
+#: 1.01 means "never": a property may keep no fact no rule stated.
+THRESHOLDS = (*(round(0.05 * i, 2) for i in range(1, 20)), 1.01)
+#: A property with fewer training positives than this uses the threshold chosen over all
+#: properties together (its own F1 curve is too noisy to choose from).
+MIN_POSITIVES_OWN_THRESHOLD = 15
+INNER_FOLDS = 4
+#: Thresholds are chosen for the best F1 among those where the facts the model adds (that no
+#: rule stated) are right at least this often, out of fold: what the model adds must be worth
+#: an analyst's time.
+MIN_PRECISION = 0.6
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Annotated:
+    """An article and its gold file."""
+
+    document: Document
+    gold: Gold
+
+
+def _article_for(gold_path: Path, gold: Gold) -> Path | None:
+    name = gold.document or gold_path.with_suffix(".txt").name
+    for folder in (
+        gold_path.parent.parent / "articles",
+        gold_path.parent.parent / "corpus",
+        gold_path.parent,
+    ):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def find_annotated(paths: Sequence[str]) -> list[Annotated]:
+    """Annotated articles under ``paths`` (folders with ``gold/``, or gold files).
+
+    Raises ``InputError`` when nothing is found, when a gold file's article is missing, or when
+    the article's text is not the one the gold file was annotated on (``text_sha256``).
+    """
+    gold_files: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_file():
+            gold_files.append(path)
+        elif (path / "gold").is_dir():
+            gold_files.extend(sorted((path / "gold").glob("*.json")))
+        elif path.is_dir():
+            gold_files.extend(sorted(path.glob("*.json")))
+        else:
+            raise errors.no_such_input(p)
+    out: list[Annotated] = []
+    seen: set[str] = set()
+    for gp in gold_files:
+        gold = load_gold(str(gp))
+        article = _article_for(gp, gold)
+        if article is None:
+            raise errors.bad_gold(str(gp), f"its article {gold.document!r} was not found")
+        text = article.read_text(encoding="utf-8")
+        sha = _gold_sha(gp)
+        if sha and sha != sha256_text(text):
+            raise errors.bad_gold(
+                str(gp), f"text_sha256 does not match {article} (the text has changed)"
+            )
+        if str(article.resolve()) in seen:
+            continue
+        seen.add(str(article.resolve()))
+        out.append(Annotated(Document(id=article.stem, text=text, source=str(article)), gold))
+    if not out:
+        raise errors.no_training_data(list(paths))
+    return out
+
+
+def _gold_sha(path: Path) -> str:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return str(data.get("text_sha256", "")) if isinstance(data, dict) else ""
+
+
+@dataclass
+class Parsed:
+    """An annotated article with its parse (parsed once, read many times)."""
+
+    item: Annotated
+    doc: Doc
+
+
+def parse_all(
+    items: Sequence[Annotated], nlp: Language, progress: Progress | None = None
+) -> list[Parsed]:
+    """Parse every article once with ``nlp`` (kg's pipeline: ``kg.run.extraction.load_nlp``)."""
+    out = []
+    for n, (doc, item) in enumerate(
+        nlp.pipe(((a.document.text, a) for a in items), as_tuples=True, batch_size=8), 1
+    ):
+        out.append(Parsed(item, doc))
+        if progress:
+            progress(f"parsed {n}/{len(items)} articles")
+    return out
+
+
+# ---------------------------------------------------------------- examples
+
+
+def class_examples(parsed: Parsed) -> tuple[list[dict[str, float]], list[str]]:
+    """Each matched entity's features and its gold class."""
+
+    ctx = read_entities(parsed.doc, parsed.item.document)
+    keys, rows = entity_rows(ctx)
+    mapping = map_entities(parsed.item.gold, ctx.entities.values())
+    xs, ys = [], []
+    for key, row in zip(keys, rows, strict=True):
+        g = mapping.get(key)
+        if g is not None:
+            xs.append(row)
+            ys.append(str(parsed.item.gold.entities[g].get("type", "Organization")))
+    return xs, ys
+
+
+@dataclass
+class RelationExamples:
+    """One article's candidate facts, labelled, grouped by property."""
+
+    rows: dict[str, list[dict[str, float]]] = field(default_factory=lambda: defaultdict(list))
+    labels: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    gold_counts: Counter[str] = field(default_factory=Counter)
+
+
+def relation_examples(parsed: Parsed, classes: ClassModel | None) -> RelationExamples:
+
+    ctx = read_entities(parsed.doc, parsed.item.document)
+    if classes is not None:
+        retype(ctx, classes)
+    apply_rules(ctx)
+    mapping = map_entities(parsed.item.gold, ctx.entities.values())
+    gold = gold_triples(parsed.item.gold)
+    ex = RelationExamples()
+    ex.gold_counts.update(p for _, p, _ in gold if p != "hasTitle")
+    for c in candidates(ctx, ctx.relations):
+        gs, go = mapping.get(c.subject), mapping.get(c.object)
+        label = 0
+        if gs is not None and go is not None:
+            t = (gs, c.predicate, go)
+            if c.predicate in SYMMETRIC_PROPERTIES:
+                t = (min(gs, go), c.predicate, max(gs, go))
+            label = int(t in gold)
+        ex.rows[c.predicate].append(c.features)
+        ex.labels[c.predicate].append(label)
+    return ex
+
+
+# ---------------------------------------------------------------- fitting
+
+
+def fit_classes(parsed: Sequence[Parsed], c: float = CLASS_C) -> ClassModel | None:
+    per_doc = [class_examples(p) for p in parsed]
+    rows = [r for xs, _ in per_doc for r in xs]
+    labels = [y for _, ys in per_doc for y in ys]
+    if len(set(labels)) < 2:
+        return None
+    keep = frequent_features((xs for xs, _ in per_doc), _min_documents(len(per_doc)))
+    if not keep:
+        return None
+    return ClassModel.fit(rows, labels, keep, c)
+
+
+def _min_documents(n_articles: int) -> int:
+    """``MIN_DOCUMENTS``, relaxed for the tiny training sets of tests and demos."""
+    return MIN_DOCUMENTS if n_articles >= 3 * MIN_DOCUMENTS else 1
+
+
+def fit_relations(examples: Sequence[RelationExamples], c: float = RELATION_C) -> dict[str, Binary]:
+    out: dict[str, Binary] = {}
+    props = sorted({p for ex in examples for p in ex.rows})
+    for prop in props:
+        rows = [r for ex in examples for r in ex.rows.get(prop, ())]
+        labels = [y for ex in examples for y in ex.labels.get(prop, ())]
+        if sum(labels) < 2 or sum(labels) == len(labels):
+            continue
+        keep = frequent_features(
+            (ex.rows.get(prop, ()) for ex in examples), _min_documents(len(examples))
+        )
+        if keep:
+            out[prop] = Binary.fit(rows, labels, keep, c)
+    return out
+
+
+def folds_of(n: int, k: int, seed: int) -> list[int]:
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    fold = [0] * n
+    for rank, i in enumerate(order):
+        fold[i] = rank % k
+    return fold
+
+
+def out_of_fold(
+    examples: Sequence[RelationExamples], c: float = RELATION_C, seed: int = 0
+) -> dict[str, list[tuple[float, int, bool]]]:
+    """Raw probabilities of an inner cross-validation: ``(probability, label, a rule stated
+    it)`` for every candidate of ``examples``, each scored by a model that never saw its
+    article."""
+    k = min(INNER_FOLDS, len(examples))
+    scored: dict[str, list[tuple[float, int, bool]]] = defaultdict(list)
+    if k < 2:
+        return scored
+    fold = folds_of(len(examples), k, seed)
+    for f in range(k):
+        train = [ex for i, ex in enumerate(examples) if fold[i] != f]
+        models = fit_relations(train, c)
+        for i, ex in enumerate(examples):
+            if fold[i] != f:
+                continue
+            for prop, rows in ex.rows.items():
+                model = models.get(prop)
+                probs = model.probabilities(rows, raw=True) if model else [0.0] * len(rows)
+                for q, y, row in zip(probs, ex.labels[prop], rows, strict=True):
+                    scored[prop].append((q, y, "rule_any" in row))
+    return scored
+
+
+def calibrations(
+    scored: dict[str, list[tuple[float, int, bool]]],
+) -> dict[str, tuple[list[float], list[float]]]:
+    """One isotonic calibration per property with enough positives, else one pooled over all
+    properties."""
+    pooled = [(q, y) for rows in scored.values() for q, y, _ in rows]
+    if not pooled or not any(y for _, y in pooled):
+        return {}
+    shared = fit_calibration(pooled)
+    out = {}
+    for prop, rows in scored.items():
+        positives = sum(y for _, y, _ in rows)
+        out[prop] = (
+            fit_calibration([(q, y) for q, y, _ in rows])
+            if positives >= MIN_POSITIVES_OWN_THRESHOLD
+            else shared
+        )
+    return out
+
+
+def choose_thresholds(
+    scored: dict[str, list[tuple[float, int, bool]]], gold: Counter[str]
+) -> dict[str, tuple[float, float]]:
+    """Each property's F1-best pair of thresholds (for candidates a rule stated, and for the
+    others) over out-of-fold (calibrated) probabilities."""
+    pairs = [(a, b) for a in THRESHOLDS for b in THRESHOLDS if b >= a]
+
+    def f1(prop: str, pair: tuple[float, float]) -> float:
+        """F1 at these thresholds; 0 when the facts no rule stated fall below the precision
+        floor (the model may drop a rule's fact freely, but what it adds must be right)."""
+        tp = fp = new_tp = new_fp = 0
+        for q, y, ruled in scored[prop]:
+            if q >= (pair[0] if ruled else pair[1]):
+                tp += y
+                fp += 1 - y
+                if not ruled:
+                    new_tp += y
+                    new_fp += 1 - y
+        n = gold[prop]
+        if not n or (new_tp + new_fp and new_tp / (new_tp + new_fp) < MIN_PRECISION):
+            return 0.0
+        return 2 * tp / (2 * tp + fp + (n - tp))
+
+    curves = {prop: {pair: f1(prop, pair) for pair in pairs} for prop in scored}
+    pooled = {pair: sum(cv[pair] for cv in curves.values()) for pair in pairs}
+    overall = max(pairs, key=lambda pr: (pooled[pr], pr[1], pr[0]))
+    out = {}
+    for prop, curve in curves.items():
+        positives = sum(y for _, y, _ in scored[prop])
+        if positives < MIN_POSITIVES_OWN_THRESHOLD:
+            out[prop] = overall
+        else:
+            out[prop] = max(pairs, key=lambda pr: (curve[pr], pr[1], pr[0]))
+    return out
+
+
+def train_models(
+    parsed: Sequence[Parsed], progress: Progress | None = None, seed: int = 0
+) -> Models:
+    """Train the class model and the relation model on ``parsed`` articles."""
+    say = progress or (lambda _msg: None)
+    say(f"class model: {len(parsed)} articles")
+    classes = fit_classes(parsed)
+    examples = []
+    for n, p in enumerate(parsed, 1):
+        examples.append(relation_examples(p, classes))
+        say(f"candidates: {n}/{len(parsed)} articles")
+    say("relation model: calibration and thresholds by inner cross-validation")
+    scored = out_of_fold(examples, seed=seed)
+    calib = calibrations(scored)
+    import numpy as np
+
+    for prop, rows in scored.items():
+        if prop in calib:
+            xs, ys = calib[prop]
+            cal = np.interp([q for q, _, _ in rows], xs, ys)
+            scored[prop] = [(float(c), y, r) for c, (_, y, r) in zip(cal, rows, strict=True)]
+    gold: Counter[str] = Counter()
+    for ex in examples:
+        gold.update(ex.gold_counts)
+    thresholds = choose_thresholds(scored, gold)
+    props = fit_relations(examples)
+    for prop, model in props.items():
+        model.threshold, model.threshold_new = thresholds.get(prop, (0.5, 0.5))
+        model.calibration = calib.get(prop)
+    info: dict[str, Any] = {
+        "articles": [p.item.document.source for p in parsed],
+        "relation_C": RELATION_C,
+        "class_C": CLASS_C,
+        "min_documents": MIN_DOCUMENTS,
+        "positives": {prop: sum(sum(ex.labels.get(prop, ())) for ex in examples) for prop in props},
+    }
+    relations = RelationModel(props, info)
+    if classes is not None:
+        classes.info = {"articles": len(parsed), "C": CLASS_C}
+    return Models(relations, classes)
+
+
+def save_models(models: Models, path: str | Path) -> None:
+    """Write the model file atomically (a failed write leaves the old file whole)."""
+    import os
+    import tempfile
+
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        models.save(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise errors.InputError(
+            f"cannot write the model to {path}: {exc.strerror or exc}. "
+            "Give a file path in a writable folder."
+        ) from None

@@ -1,0 +1,330 @@
+"""The learned models of the extractor: entity classes and relations, scikit-learn inside.
+
+Both are logistic regressions over named sparse features (``DictVectorizer`` +
+``LogisticRegression``), trained by ``kg.eval.training`` on the annotated articles. A
+trained model is saved as JSON (feature names, weights, intercepts, decision thresholds and
+how it was trained), never as a pickle: the file is data, readable and safe to load, and
+loading rebuilds the scikit-learn estimators from it, so predictions are scikit-learn's.
+
+- ``ClassModel``: an entity's features (``kg.extract.classes``) → its ontology class.
+- ``RelationModel``: one binary classifier per property over candidate facts
+  (``kg.extract.candidates``) → the probability that the text states the fact. Each
+  property has its own decision threshold, chosen by cross-validation on the training
+  articles; the probability is the fact's confidence.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg import errors
+from kg.resources import models_dir
+
+FORMAT = "kg-model/1"
+#: A feature must occur in at least this many training articles to be kept: features seen in
+#: one or two articles only let the model memorise those articles.
+MIN_DOCUMENTS = 3
+#: Rare classes (Event) weigh as much as common ones when the class model is fitted.
+CLASS_WEIGHT: str | None = "balanced"
+
+
+def _vectorizer(names: Sequence[str]) -> Any:
+    from sklearn.feature_extraction import DictVectorizer
+
+    vec = DictVectorizer()
+    vec.feature_names_ = list(names)
+    vec.vocabulary_ = {n: i for i, n in enumerate(names)}
+    return vec
+
+
+def _logreg(classes: Sequence[Any], coef: list[list[float]], intercept: list[float]) -> Any:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression()
+    clf.classes_ = np.array(classes)
+    clf.coef_ = np.array(coef, dtype=float)
+    clf.intercept_ = np.array(intercept, dtype=float)
+    clf.n_features_in_ = clf.coef_.shape[1]
+    return clf
+
+
+def frequent_features(docs: Iterable[Iterable[dict[str, float]]], min_docs: int) -> set[str]:
+    """Names of the features that occur in at least ``min_docs`` documents."""
+    counts: Counter[str] = Counter()
+    for rows in docs:
+        seen: set[str] = set()
+        for row in rows:
+            seen.update(row)
+        counts.update(seen)
+    return {f for f, n in counts.items() if n >= min_docs}
+
+
+@dataclass
+class Binary:
+    """One fitted binary classifier over named features."""
+
+    features: list[str]
+    coef: list[float]
+    intercept: float
+    #: decision threshold for a candidate some rule stated, and for one no rule stated
+    threshold: float = 0.5
+    threshold_new: float = 0.5
+    #: isotonic calibration fitted on out-of-fold predictions: the regression's thresholds
+    #: (raw probability → observed precision), applied by linear interpolation as
+    #: scikit-learn's ``IsotonicRegression.predict`` does
+    calibration: tuple[list[float], list[float]] | None = None
+
+    def threshold_for(self, row: dict[str, float]) -> float:
+        return self.threshold if "rule_any" in row else self.threshold_new
+
+    @functools.cached_property
+    def _estimators(self) -> tuple[Any, Any]:
+        return _vectorizer(self.features), _logreg([0, 1], [self.coef], [self.intercept])
+
+    def probabilities(self, rows: Sequence[dict[str, float]], raw: bool = False) -> list[float]:
+        """The calibrated probability of each row (``raw``: the regression's own)."""
+        if not rows:
+            return []
+        vec, clf = self._estimators
+        probs = clf.predict_proba(vec.transform(rows))[:, 1]
+        if self.calibration is not None and not raw:
+            import numpy as np
+
+            xs, ys = self.calibration
+            probs = np.interp(probs, xs, ys)
+        return [float(p) for p in probs]
+
+    @classmethod
+    def fit(
+        cls, rows: Sequence[dict[str, float]], labels: Sequence[int], keep: set[str], c: float
+    ) -> Binary:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        vec = DictVectorizer()
+        x = vec.fit_transform([{k: v for k, v in r.items() if k in keep} for r in rows])
+        clf = LogisticRegression(C=c, max_iter=5000)
+        clf.fit(x, list(labels))
+        names = list(vec.feature_names_)
+        coef = [round(float(w), 6) for w in clf.coef_[0]]
+        # drop features whose weight rounds to nothing: smaller file, same predictions
+        kept = [(n, w) for n, w in zip(names, coef, strict=True) if w != 0.0]
+        return cls([n for n, _ in kept], [w for _, w in kept], float(clf.intercept_[0]))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "threshold": round(self.threshold, 4),
+            "threshold_new": round(self.threshold_new, 4),
+            "calibration": (
+                [
+                    [round(x, 6) for x in self.calibration[0]],
+                    [round(y, 6) for y in self.calibration[1]],
+                ]
+                if self.calibration
+                else None
+            ),
+            "intercept": round(self.intercept, 6),
+            "weights": dict(zip(self.features, self.coef, strict=True)),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Binary:
+        weights = data["weights"]
+        return cls(
+            list(weights),
+            [float(w) for w in weights.values()],
+            float(data["intercept"]),
+            float(data.get("threshold", 0.5)),
+            float(data.get("threshold_new", data.get("threshold", 0.5))),
+            _calibration(data.get("calibration")),
+        )
+
+
+def _calibration(data: Any) -> tuple[list[float], list[float]] | None:
+    if not data:
+        return None
+    xs, ys = data
+    if len(xs) != len(ys) or not xs:
+        raise ValueError("a calibration needs as many x as y values")
+    return [float(x) for x in xs], [float(y) for y in ys]
+
+
+def fit_calibration(scored: Sequence[tuple[float, int]]) -> tuple[list[float], list[float]]:
+    """An isotonic regression from raw probabilities to outcomes (out-of-fold pairs)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    iso.fit([q for q, _ in scored], [y for _, y in scored])
+    return [float(x) for x in iso.X_thresholds_], [float(y) for y in iso.y_thresholds_]
+
+
+@dataclass
+class RelationModel:
+    """Per-property classifiers of candidate facts."""
+
+    properties: dict[str, Binary] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def score(self, predicate: str, rows: Sequence[dict[str, float]]) -> list[float]:
+        model = self.properties.get(predicate)
+        return model.probabilities(rows) if model else [0.0] * len(rows)
+
+    def threshold(self, predicate: str, row: dict[str, float]) -> float:
+        """The probability a candidate needs to be kept (above 1 for an unknown property)."""
+        model = self.properties.get(predicate)
+        return model.threshold_for(row) if model else 1.1
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "kind": "relations",
+            "info": self.info,
+            "properties": {p: m.as_json() for p, m in sorted(self.properties.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RelationModel:
+        return cls(
+            {p: Binary.from_json(m) for p, m in data["properties"].items()},
+            dict(data.get("info", {})),
+        )
+
+
+@dataclass
+class ClassModel:
+    """Multinomial classifier of an entity's ontology class."""
+
+    classes: list[str]
+    features: list[str]
+    coef: list[list[float]]
+    intercept: list[float]
+    #: keep the finder's class unless the model is at least this sure of another one
+    min_probability: float = 0.5
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def _estimators(self) -> tuple[Any, Any]:
+        return _vectorizer(self.features), _logreg(self.classes, self.coef, self.intercept)
+
+    def predict(self, rows: Sequence[dict[str, float]]) -> list[tuple[str, float]]:
+        """The most probable class of each row and its probability."""
+        if not rows:
+            return []
+        vec, clf = self._estimators
+        probs = clf.predict_proba(vec.transform(rows))
+        out = []
+        for row in probs:
+            best = int(row.argmax())
+            out.append((str(clf.classes_[best]), float(row[best])))
+        return out
+
+    @classmethod
+    def fit(
+        cls, rows: Sequence[dict[str, float]], labels: Sequence[str], keep: set[str], c: float
+    ) -> ClassModel:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        vec = DictVectorizer()
+        x = vec.fit_transform([{k: v for k, v in r.items() if k in keep} for r in rows])
+        clf = LogisticRegression(C=c, max_iter=5000, class_weight=CLASS_WEIGHT)
+        clf.fit(x, list(labels))
+        coef = [[round(float(w), 6) for w in line] for line in clf.coef_]
+        return cls(
+            [str(c) for c in clf.classes_],
+            list(vec.feature_names_),
+            coef,
+            [float(b) for b in clf.intercept_],
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "kind": "classes",
+            "info": self.info,
+            "min_probability": self.min_probability,
+            "classes": self.classes,
+            "intercept": [round(b, 6) for b in self.intercept],
+            "weights": {f: [line[i] for line in self.coef] for i, f in enumerate(self.features)},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClassModel:
+        weights = data["weights"]
+        names = list(weights)
+        # one row of weights per class, or a single row for two classes (scikit-learn's shape)
+        coef = [[float(weights[f][k]) for f in names] for k in range(len(data["intercept"]))]
+        return cls(
+            list(data["classes"]),
+            names,
+            coef,
+            [float(b) for b in data["intercept"]],
+            float(data.get("min_probability", 0.5)),
+            dict(data.get("info", {})),
+        )
+
+
+@dataclass
+class Models:
+    """The extractor's learned models, loaded together."""
+
+    relations: RelationModel | None = None
+    classes: ClassModel | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "relations": self.relations.as_json() if self.relations else None,
+            "classes": self.classes.as_json() if self.classes else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Models:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(f"not a {FORMAT} file")
+        rel = data.get("relations")
+        cl = data.get("classes")
+        return cls(
+            RelationModel.from_json(rel) if rel else None,
+            ClassModel.from_json(cl) if cl else None,
+        )
+
+    def save(self, path: str | Path) -> None:
+        text = json.dumps(self.as_json(), ensure_ascii=False, separators=(",", ":"))
+        Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+#: The shipped model file, in the models folder of the package's data.
+MODEL_FILE = "extractor.json"
+
+
+def shipped_models() -> Models:
+    """The extractor's models: the file named by ``KG_MODEL`` when set, else the one shipped
+    with kg (trained on the 41 annotated articles). Loaded once per file and process."""
+    import os
+
+    return _load_cached(os.environ.get("KG_MODEL") or str(models_dir() / MODEL_FILE))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str) -> Models:
+    return load_models(path)
+
+
+def load_models(path: str | Path) -> Models:
+    """Read a model file written by ``Models.save`` (a clear error when it is unusable)."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        return Models.from_json(data)
+    except FileNotFoundError:
+        raise errors.missing_model(str(p)) from None
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise errors.bad_model(str(p), str(exc)) from None

@@ -1,0 +1,73 @@
+"""Candidate facts and their features: hand-built parses for the path helpers, the pipeline for
+a whole sentence."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from kg.extract.candidates import _coordination_size, candidates, dependency_path
+from kg.records import Document
+
+
+def _doc(words, heads, deps, lemmas=None, pos=None) -> Doc:
+    return Doc(
+        Vocab(),
+        words=words,
+        heads=heads,
+        deps=deps,
+        lemmas=lemmas or [w.lower() for w in words],
+        pos=pos or ["NOUN"] * len(words),
+    )
+
+
+def test_the_path_goes_up_to_the_common_ancestor_and_down() -> None:
+    #        0        1         2      3
+    doc = _doc(
+        ["Marines", "trained", "with", "Navy"],
+        [1, 1, 1, 2],
+        ["nsubj", "ROOT", "prep", "pobj"],
+        ["marine", "train", "with", "navy"],
+        ["PROPN", "VERB", "ADP", "PROPN"],
+    )
+    arcs, middle, lca = dependency_path(doc[0], doc[3])
+    assert arcs == ["nsubj<", ">prep", ">pobj"]
+    assert middle == ["train", "with"]
+    assert lca is not None and lca.i == 1
+
+
+def test_a_token_and_its_ancestor_share_a_path_without_middle_words() -> None:
+    doc = _doc(["Navy", "of", "Peru"], [0, 0, 1], ["ROOT", "prep", "pobj"])
+    arcs, middle, lca = dependency_path(doc[0], doc[2])
+    assert arcs == [">prep", ">pobj"] and middle == ["of"] and lca is not None and lca.i == 0
+
+
+def test_the_coordination_size_counts_every_conjunct() -> None:
+    #        0       1   2       3      4       5
+    doc = _doc(
+        ["Chad", ",", "Niger", "and", "Mali", "hosted"],
+        [5, 0, 0, 2, 2, 5],
+        ["nsubj", "punct", "conj", "cc", "conj", "ROOT"],
+    )
+    assert _coordination_size(doc[0]) == 3
+    assert _coordination_size(doc[4]) == 3
+    assert _coordination_size(doc[5]) == 1
+
+
+@pytest.mark.slow
+def test_a_training_sentence_gives_a_trainswith_candidate_with_its_evidence(nlp) -> None:
+    from kg.extract.extractor import apply_rules, read_entities
+
+    text = "Peruvian marines trained with the U.S. Navy in Lima last week."
+    sdoc = nlp(text)
+    ctx = apply_rules(read_entities(sdoc, Document(id="t", text=text, source="t")))
+    found = {c.triple: c for c in candidates(ctx, ctx.relations)}
+    cand = found.get(("Peruvian Marines", "trainsWith", "U.S. Navy"))
+    assert cand is not None, f"no trainsWith candidate among {sorted(found)}"
+    assert cand.sentence == (0, len(sdoc))
+    assert any(k.startswith("fpath:") for k in cand.features)
+    assert "trigger_in_sentence:train" in cand.features
+    # a country the subject's name carries is an affiliatedWith candidate read from the name
+    aff = [c for t, c in found.items() if t[1] == "affiliatedWith" and t[2] == "Peru"]
+    assert aff and "nested" in aff[0].features
