@@ -34,6 +34,7 @@ from kg.rdf.vocab import KG
 from kg.store import open_graph, open_store
 from kg.store.oxigraph import MARKER
 from kg.views.explorer import article, data, facts
+from kg.views.explorer.common import ENTITY_NS
 from kg.views.explorer.data import Views
 from kg.views.serve import Server
 
@@ -221,6 +222,28 @@ def test_a_symmetric_fact_counts_documents_in_either_direction(views: Views) -> 
     assert train["evidence"][0]["sentence"] == sample.TRAIN_SENTENCE  # 0.92, the best
 
 
+class _ByQuery:
+    """The store seen as a server sees it: SPARQL only, no indexes to read."""
+
+    def __init__(self, source: Any) -> None:
+        self._raw_query = source._raw_query  # noqa: SLF001
+
+
+def _facts_of(views: Views, *slugs: str) -> list[facts.Fact]:
+    found = []
+    for slug in slugs:
+        found += facts.entity_facts(views.source, ENTITY_NS + slug)
+    return found
+
+
+def test_statements_from_the_indexes_are_those_a_query_finds(views: Views) -> None:
+    # the embedded store reads a fact's statements from its indexes; a server by SPARQL
+    found = _facts_of(views, "Alpha_Unit", "FOES", "Chilean_Navy", "Peruvian_Navy")
+    indexed = facts.statements(views.source, found)
+    assert sum(len(v) for v in indexed.values()) >= 10
+    assert facts.statements(_ByQuery(views.source), found) == indexed
+
+
 # ---------------------------------------------------------------- network filters
 
 
@@ -270,6 +293,15 @@ def test_network_lists_documents_and_modalities_for_its_filters(server: Server) 
 def test_network_filter_values_are_checked(server: Server, query: str, message: str) -> None:
     status, body = _get(server, "/network?entity=Alpha_Unit&format=json&" + query)
     assert (status, body.strip()) == (400, message)
+
+
+def test_the_document_filter_counts_are_those_a_query_finds(views: Views) -> None:
+    from kg.views.explorer import network
+
+    found = _facts_of(views, "FOES", "Alpha_Unit")
+    indexed = network._documents(views.source, found)  # noqa: SLF001
+    assert len(indexed) >= 4 and all(d["facts"] >= 1 for d in indexed)
+    assert network._documents(_ByQuery(views.source), found) == indexed  # noqa: SLF001
 
 
 def test_document_network_has_the_documents_facts(views: Views) -> None:

@@ -96,9 +96,13 @@ def entity_facts(source: Any, iri: str) -> list[Fact]:
     """Every fact with ``iri`` as its subject or object, with its document count."""
     node = term(iri)
     if has_fact_nodes(source):
+        # the entity bound in each branch: joined after a UNION, the fields took ~7 times as
+        # long (Oxigraph read every fact node); statements have no kg:documentCount
         text = (
-            f"SELECT ?f ?s ?p ?o ?n WHERE {{ {{ ?f rdf:subject {node} }} UNION "
-            f"{{ ?f rdf:object {node} }} {_FACT_FIELDS} }}"
+            f"SELECT ?f ?s ?p ?o ?n WHERE {{ {{ ?f rdf:subject {node} ; rdf:predicate ?p ; "
+            f"rdf:object ?o ; kg:documentCount ?n BIND ({node} AS ?s) }} UNION "
+            f"{{ ?f rdf:object {node} ; rdf:subject ?s ; rdf:predicate ?p ; "
+            f"kg:documentCount ?n BIND ({node} AS ?o) }} }}"
         )
         return [_fact(sol) for sol in solutions(source, text)]
     # a store without fact nodes: count the documents of each triple in the named graphs
@@ -159,9 +163,56 @@ Key = tuple[str, str, str]
 
 
 def statements(source: Any, facts: list[Fact]) -> dict[Key, list[tuple[float, str]]]:
-    """Each fact's statements as (confidence, statement IRI), most confident first."""
+    """Each fact's statements as (confidence, statement IRI), most confident first.
+
+    Found in the graphs of the documents that state the fact: on the embedded store straight
+    from its indexes (a few lookups per document; the query below took ~15 ms a fact on a
+    300-document store, as Oxigraph does not start from the bound graph), elsewhere by query.
+    """
     out: dict[Key, list[tuple[float, str]]] = defaultdict(list)
     rows = [triple for fact in facts for triple in fact.directions()]
+    db = getattr(source, "_db", None)
+    found = _indexed(db, rows) if hasattr(db, "quads_for_pattern") else _queried(source, rows)
+    for s, p, o, st, conf in found:
+        out[fact_key(s, p, o)].append((conf, st))
+    for listed in out.values():
+        listed.sort(key=lambda x: (-x[0], x[1]))
+    return out
+
+
+_SUBJECT = RDF + "subject"
+_PREDICATE = RDF + "predicate"
+_OBJECT = RDF + "object"
+_CONFIDENCE = KG_NS + "confidence"
+
+
+def _indexed(db: Any, rows: list[tuple[Any, ...]]) -> Any:
+    """(s, p, o, statement, confidence) from a pyoxigraph store's indexes."""
+    import pyoxigraph as ox
+
+    subject, predicate, obj = (
+        ox.NamedNode(_SUBJECT),
+        ox.NamedNode(_PREDICATE),
+        ox.NamedNode(_OBJECT),
+    )
+    confidence = ox.NamedNode(_CONFIDENCE)
+    for s, p, o in rows:
+        for quad in db.quads_for_pattern(s, p, o):
+            graph = quad.graph_name
+            if type(graph) is not ox.NamedNode:
+                continue  # the merged default graph
+            for candidate in db.quads_for_pattern(None, obj, o, graph):
+                st = candidate.subject
+                if any(True for _ in db.quads_for_pattern(st, subject, s, graph)) and any(
+                    True for _ in db.quads_for_pattern(st, predicate, p, graph)
+                ):
+                    conf = next(iter(db.quads_for_pattern(st, confidence, None, graph)), None)
+                    value = number(conf.object.value) if conf is not None else 0.0
+                    yield s.value, p.value, o.value, st.value, value
+
+
+def _queried(source: Any, rows: list[tuple[Any, ...]]) -> Any:
+    """(s, p, o, statement, confidence) by SPARQL (a store on a server)."""
     for start in range(0, len(rows), 200):  # bounded query texts
         text = (
             f"SELECT ?s ?p ?o ?st ?c WHERE {{ {values(['s', 'p', 'o'], rows[start : start + 200])} "
@@ -169,12 +220,8 @@ def statements(source: Any, facts: list[Fact]) -> dict[Key, list[tuple[float, st
             "OPTIONAL { ?st kg:confidence ?c } } }"
         )
         for sol in solutions(source, text):
-            key = fact_key(sol[0].value, sol[1].value, sol[2].value)
             conf = number(sol[4].value) if sol[4] is not None else 0.0
-            out[key].append((conf, sol[3].value))
-    for found in out.values():
-        found.sort(key=lambda x: (-x[0], x[1]))
-    return out
+            yield sol[0].value, sol[1].value, sol[2].value, sol[3].value, conf
 
 
 _EVIDENCE_PROPS = {
@@ -199,10 +246,12 @@ def describe(source: Any, iris: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(iris), 200):
         chunk = iris[start : start + 200]
-        props = " ".join(term(p) for p in _EVIDENCE_PROPS)
+        # a FILTER, not a second VALUES: Oxigraph joins two VALUES blocks as a cross product
+        # (1.5 s for 150 statements on a 300-document store, 25 ms this way)
+        props = ", ".join(term(p) for p in _EVIDENCE_PROPS)
         text = (
             f"SELECT ?st ?p ?v WHERE {{ {values(['st'], [(i,) for i in chunk])} "
-            f"VALUES ?p {{ {props} }} ?st ?p ?v }}"
+            f"?st ?p ?v FILTER (?p IN ({props})) }}"
         )
         for sol in solutions(source, text):
             out.setdefault(sol[0].value, {})[_EVIDENCE_PROPS[sol[1].value]] = sol[2].value
@@ -241,10 +290,10 @@ def documents_info(source: Any, iris: list[str]) -> dict[str, dict[str, Any]]:
     wanted = [i for i in iris if i.startswith(DOCUMENT_NS)]
     for start in range(0, len(wanted), 200):
         chunk = wanted[start : start + 200]
-        props = " ".join(term(p) for p in (*_DOC_PROPS, RDF + "type"))
-        text = (
+        props = ", ".join(term(p) for p in (*_DOC_PROPS, RDF + "type"))
+        text = (  # a FILTER, not a second VALUES (see ``describe``)
             f"SELECT ?d ?p ?v WHERE {{ {values(['d'], [(i,) for i in chunk])} "
-            f"VALUES ?p {{ {props} }} ?d ?p ?v }}"
+            f"?d ?p ?v FILTER (?p IN ({props})) }}"
         )
         for sol in solutions(source, text):
             doc, prop, value = sol[0].value, sol[1].value, sol[2].value

@@ -130,21 +130,29 @@ def _document_facts(source: Any, iri: str) -> list[Fact]:
 
 
 def passing(source: Any, facts: list[Fact], filters: Filters) -> set[tuple[str, str, str]]:
-    """The facts one of whose statements passes ``filters``."""
-    out: set[tuple[str, str, str]] = set()
+    """The facts one of whose statements passes ``filters``.
+
+    One query over the statements whose subject is an end of the facts, the filters applied by
+    the store, the facts picked out here: a ``FILTER EXISTS`` per fact cost a scan each (about
+    65 ms a fact on a 300-document store, minutes for a busy entity's network).
+    """
+    wanted = {fact.key for fact in facts}
+    ends = sorted({end for fact in facts for end in (fact.subject, fact.object_iri) if end})
     condition = filters.condition()
-    rows = [triple for fact in facts for triple in fact.directions()]
-    for start in range(0, len(rows), 200):
+    out: set[tuple[str, str, str]] = set()
+    for start in range(0, len(ends), 200):
+        chunk = values(["s"], [(e,) for e in ends[start : start + 200]])
         text = (
-            f"SELECT ?s ?p ?o WHERE {{ {values(['s', 'p', 'o'], rows[start : start + 200])} "
-            "FILTER EXISTS { GRAPH ?g { ?s ?p ?o . "
-            "?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ {chunk} "
+            "?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?g . "
             "OPTIONAL { ?st kg:confidence ?c } OPTIONAL { ?st kg:modality ?m } "
-            "OPTIONAL { ?st kg:eventDate ?ed } OPTIONAL { ?g dcterms:date ?pd } } "
-            f"BIND (COALESCE(?ed, ?pd) AS ?date) FILTER ({condition}) }} }}"
+            "OPTIONAL { ?st kg:eventDate ?ed } OPTIONAL { ?g dcterms:date ?pd } "
+            f"BIND (COALESCE(?ed, ?pd) AS ?date) FILTER ({condition}) }}"
         )
         for sol in solutions(source, text):
-            out.add(fact_key(sol[0].value, sol[1].value, sol[2].value))
+            key = fact_key(sol[0].value, sol[1].value, sol[2].value)
+            if key in wanted:
+                out.add(key)
     return out
 
 
@@ -152,6 +160,15 @@ def _documents(source: Any, facts: list[Fact]) -> list[dict[str, Any]]:
     """The documents that state the most of ``facts`` (for the document filter)."""
     counts: dict[str, int] = {}
     rows = [triple for fact in facts for triple in fact.directions()]
+    db: Any = getattr(source, "_db", None)
+    if hasattr(db, "quads_for_pattern"):
+        # the embedded store: one index lookup a triple (the query: ~0.2 ms a triple)
+        for s, p, o in rows:
+            for quad in db.quads_for_pattern(s, p, o):
+                graph = getattr(quad.graph_name, "value", "")
+                if graph.startswith(DOCUMENT_NS):
+                    counts[graph] = counts.get(graph, 0) + 1
+        rows = []
     for start in range(0, len(rows), 200):
         chunk = values(["s", "p", "o"], rows[start : start + 200])
         text = (
