@@ -1,8 +1,8 @@
 """Fetching ``http(s)://`` URLs (pages and feeds) within limits.
 
 Fetching is bounded on every axis a hostile or broken server could stretch: one deadline for the
-whole request (connection, redirects, headers and body: a server sending a byte a second cannot
-stretch it), a cap on the bytes read, a cap on redirects, and only ``http``/``https`` addresses,
+whole request (name lookup, connection, redirects, headers and body: a server sending a byte a
+second cannot stretch it), a cap on the bytes read, a cap on redirects, and only ``http``/``https`` addresses,
 also as redirect targets (no ``ftp:``, ``file:`` or ``data:`` handler is even installed). Errors
 become a ``failed`` status with a readable reason (offline, DNS failure, HTTP 404…), never a
 traceback, and the batch goes on.
@@ -86,6 +86,28 @@ def _shut(sock: socket.socket) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+def resolve(host: str, port: int, deadline: Deadline) -> list[Any]:
+    """``getaddrinfo`` within the deadline. The resolver cannot be interrupted and ignores socket
+    timeouts, so it runs in a thread of its own that is left behind when the deadline passes."""
+    answer: list[Any] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
+        except OSError as err:
+            answer.append(err)
+        done.set()
+
+    threading.Thread(target=run, name="kg-resolve", daemon=True).start()
+    done.wait(deadline.remaining())
+    if not answer:
+        raise TimeoutError(f"resolving {host} took longer than the deadline")
+    if isinstance(answer[0], OSError):
+        raise answer[0]
+    return list(answer[0])
+
+
 def _watched(base: type[http.client.HTTPConnection], deadline: Deadline) -> Any:
     """``base`` (HTTP or HTTPS connection) whose sockets the deadline shuts down."""
 
@@ -94,10 +116,17 @@ def _watched(base: type[http.client.HTTPConnection], deadline: Deadline) -> Any:
             super().__init__(*args, **kwargs)
             create: Any = getattr(self, "_create_connection")  # noqa: B009 - typeshed lacks it
 
-            def create_watched(*a: Any, **kw: Any) -> socket.socket:
-                sock = create(*a, **kw)
-                deadline.watch(sock)  # before a TLS handshake, which could be slow too
-                return sock
+            def create_watched(address: tuple[str, int], *a: Any, **kw: Any) -> socket.socket:
+                failure: OSError = OSError(f"no address for {address[0]}")
+                for *_, sockaddr in resolve(address[0], address[1], deadline):
+                    try:  # a numeric address: create_connection resolves nothing more
+                        sock = create((sockaddr[0], sockaddr[1]), *a, **kw)
+                    except OSError as err:
+                        failure = err
+                        continue
+                    deadline.watch(sock)  # before a TLS handshake, which could be slow too
+                    return sock
+                raise failure
 
             setattr(self, "_create_connection", create_watched)  # noqa: B010
 

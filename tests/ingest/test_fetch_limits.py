@@ -123,3 +123,34 @@ def test_the_redirect_limit_still_reads_as_such(raw_server: str) -> None:
     assert (
         str(exc.value) == errors.fetch_failed(f"{raw_server}/loop", "more than 3 redirects").message
     )
+
+
+def test_a_slow_name_lookup_counts_against_the_deadline(
+    raw_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # before: the resolver ignores socket timeouts, so a fetch with a 0.5 s limit waited for the
+    # whole lookup (here, until the test lets it end) before it could report anything
+    import socket
+
+    real = socket.getaddrinfo
+    release, finished = threading.Event(), threading.Event()
+
+    def slow(host: str, *args: object, **kwargs: object) -> object:
+        if host == "slow-dns.invalid":
+            release.wait(10)
+            finished.set()
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow)
+    url = "http://slow-dns.invalid/feed.xml"
+    try:
+        with pytest.raises(errors.InputError) as exc:
+            fetch(url, timeout=TIMEOUT)
+        assert not finished.is_set()  # the fetch gave up while the lookup still ran
+    finally:
+        release.set()
+    assert str(exc.value) == errors.fetch_timed_out(url, TIMEOUT).message
+    # a host that resolves at once is fetched as before, through the same lookup
+    assert fetch(f"{raw_server}/plain", timeout=5).data == b"Cafe Muenchen."
+    assert fetch(raw_server.replace("127.0.0.1", "localhost") + "/plain", timeout=5).status == 200
