@@ -2,10 +2,10 @@
 
 Fetching is bounded on every axis a hostile or broken server could stretch: one deadline for the
 whole request (name lookup, connection, redirects, headers and body: a server sending a byte a
-second cannot stretch it), a cap on the bytes read, a cap on redirects, and only ``http``/``https`` addresses,
-also as redirect targets (no ``ftp:``, ``file:`` or ``data:`` handler is even installed). Errors
-become a ``failed`` status with a readable reason (offline, DNS failure, HTTP 404…), never a
-traceback, and the batch goes on.
+second cannot stretch it), a cap on the bytes read, a cap on redirects, and only ``http`` and
+``https`` addresses, also as redirect targets (no ``ftp:``, ``file:`` or ``data:`` handler is
+even installed). Errors become a ``failed`` status with a readable reason (offline, DNS failure,
+HTTP 404…), never a traceback, and the batch goes on.
 """
 
 from __future__ import annotations
