@@ -1,6 +1,6 @@
 """From a parsed article to resolved entities and relations with evidence.
 
-Flow (one pass over the parse, no reparsing): ``kg.extract.entities`` finds mentions →
+Flow (one pass over the parse, no reparsing): ``kg.extract.mentions`` finds mentions →
 ``kg.extract.resolve`` groups them into entities → the class model re-reads their classes
 (``kg.extract.decide.retype``) → the rules of ``kg.extract.rules`` and the patterns of
 ``kg/data/patterns`` read facts → every candidate fact (``kg.extract.candidates``) is scored by
@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from kg.extract.candidates import candidates
 from kg.extract.clauses import harmonise_modality
 from kg.extract.decide import decide, retype
-from kg.extract.entities import MentionFinder
 from kg.extract.eventdates import attach_dates
 from kg.extract.lexicon import load
+from kg.extract.mentions.finder import MentionFinder
 from kg.extract.model import Models, shipped_models
 from kg.extract.patterns import pattern_rules, runner_for
 from kg.extract.relations import Context
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-    from kg.extract.entities import Cand, MentionFinder
+    from kg.extract.mentions.cand import Cand
 
 #: Version of the extractor as a whole, recorded nowhere else; bump when rules change.
 VERSION = "1"
