@@ -407,6 +407,25 @@ def out_of_range(parameter: str, value: object, expected: str) -> ArgumentError:
     return ArgumentError(parameter, "", f" must be {expected}, got {value}.")
 
 
+def cannot_listen(host: str, port: int, reason: str) -> ArgumentError:
+    return ArgumentError("port", f"cannot listen on {host}:{port}: {reason}. Pick another ", ".")
+
+
+def no_dask_distributed() -> ArgumentError:
+    return ArgumentError(
+        "dask", "", " needs dask.distributed. Install it with: pip install 'dask[distributed]'"
+    )
+
+
+def no_dask_scheduler(address: str, reason: str) -> ArgumentError:
+    return ArgumentError(
+        "dask",
+        f"cannot reach the Dask scheduler at {address}: {reason}. "
+        "Start one with 'dask scheduler' or pass ",
+        " local.",
+    )
+
+
 def no_document(name: str, where: str, known: list[str]) -> InputError:
     shown = ", ".join(known[:10]) + (", …" if len(known) > 10 else "")
     return InputError(

@@ -157,7 +157,7 @@ def _run_build(args: argparse.Namespace) -> int:
     if args.html:
         where = argparse.Namespace(graph=args.output if not args.store else None, store=args.store)
         with open_source(where) as source:
-            page = write_html(source, Path(args.html))
+            page = write_html(source, Path(args.html), naming=options.viz_flag)
     if not args.quiet:
         _print_build_summary(args, report)
         if page:

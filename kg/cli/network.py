@@ -96,6 +96,7 @@ def _run_viz(args: argparse.Namespace) -> int:
             isolated=args.isolated,
             size_by=args.size_by,
             title=args.title,
+            naming=options.viz_flag,
         )
     print(shown(summary))  # names the page's title and path
     return 0

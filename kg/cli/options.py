@@ -51,6 +51,12 @@ def min_confidence(p: Any, help_text: str, *, default: float | None = 0.0) -> No
     p.add_argument("--min-confidence", type=float, default=default, metavar="X", help=help_text)
 
 
+def viz_flag(parameter: str) -> str:
+    """The ``kg viz`` flag that sets ``write_html``'s ``parameter``: the network page's notes name
+    it (also on the page of ``kg build --html``, since ``kg viz`` is where a view is narrowed)."""
+    return "--" + parameter.replace("_", "-")
+
+
 def fetching(p: Any, *, what: str) -> None:
     """``--timeout`` and ``--follow-links`` for commands that read URLs and feeds."""
     p.add_argument(

@@ -215,16 +215,15 @@ def dask_client(address: Any, timeout: str = "10s") -> Any:
     A ``dask.distributed.Client`` passed instead of an address is used as it is (and not closed).
 
     Raises:
-        InputError: when dask.distributed is not installed or the scheduler cannot be reached.
+        ArgumentError: when dask.distributed is not installed or the scheduler cannot be
+            reached; the message names ``build``'s ``dask`` parameter (the CLI shows ``--dask``).
     """
     if not isinstance(address, str):
         return address
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise errors.InputError(
-            "--dask needs dask.distributed. Install it with: pip install 'dask[distributed]'"
-        ) from None
+        raise errors.no_dask_distributed() from None
     if address == "local":
         cluster = LocalCluster(threads_per_worker=1, dashboard_address=None)
         client = Client(cluster)
@@ -233,10 +232,7 @@ def dask_client(address: Any, timeout: str = "10s") -> Any:
     try:
         return Client(address, timeout=timeout)
     except (OSError, TimeoutError) as err:
-        raise errors.InputError(
-            f"cannot reach the Dask scheduler at {address}: {err}. "
-            "Start one with 'dask scheduler' or pass --dask local."
-        ) from None
+        raise errors.no_dask_scheduler(address, str(err)) from None
 
 
 def close_client(client: Any, address: Any) -> None:

@@ -29,6 +29,7 @@ from kg.store import write_quads
 from kg.store.files import atomic
 from kg.views.documents import resolve_documents, store_documents
 from kg.views.network import from_quads
+from kg.views.selection import Selection
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -50,46 +51,68 @@ class Filters:
         return bool(self.documents or self.types or self.min_confidence is not None)
 
 
-def _subclasses(names: Sequence[str]) -> set[str]:
-    """The IRIs of the given ontology classes and all their subclasses (from kg.ttl)."""
+def _subclasses(names: Sequence[str]) -> frozenset[str]:
+    """The local names of the given ontology classes and all their subclasses (from kg.ttl)."""
     onto = Graph().parse(str(ontology_file()))
     known = set(ENTITY_CLASSES) | {"Agent"}
+    kg_ns = str(KG._NS)
     result: set[str] = set()
     for name in names:
         if name not in known:
             raise errors.unknown_choice("type", name, sorted(known))
-        root = URIRef(str(KG._NS) + name)
-        result |= {str(c) for c in onto.transitive_subjects(RDFS.subClassOf, root)}
-    return result
+        root = URIRef(kg_ns + name)
+        result |= {_local(c) for c in onto.transitive_subjects(RDFS.subClassOf, root)}
+    return frozenset(result)
+
+
+def _local(iri: Any) -> str:
+    """The kg local name of ``iri`` (the whole IRI when it is not in kg's namespace)."""
+    text, kg_ns = str(iri), str(KG._NS)
+    return text[len(kg_ns) :] if text.startswith(kg_ns) else text
+
+
+def selection_of(source: Any, filters: Filters) -> Selection:
+    """The :class:`Selection` that ``filters`` make on ``source`` (documents resolved, classes
+    expanded to their subclasses)."""
+    docs = (
+        frozenset(resolve_documents(store_documents(source), filters.documents, source.location))
+        if filters.documents
+        else None
+    )
+    return Selection(
+        classes=_subclasses(filters.types) if filters.types else None,
+        documents=docs,
+        min_confidence=filters.min_confidence,
+    )
 
 
 def filtered_quads(source: Any, filters: Filters) -> Iterator[tuple[Any, Any, Any, Any]]:
     """Yield the quads of ``source`` that pass ``filters``, one document graph at a time."""
     inferred = URIRef(INFERRED_GRAPH)
-    keep_docs = (
-        set(resolve_documents(store_documents(source), filters.documents, source.location))
-        if filters.documents
-        else None
-    )
-    classes = _subclasses(filters.types) if filters.types else None
+    keep = selection_of(source, filters)
     by_graph: dict[Any, list[tuple[Any, Any, Any]]] = defaultdict(list)
     for s, p, o, g in source.quads():
         if g == inferred and not filters.inferred:
             continue
-        if keep_docs is not None and str(g) not in keep_docs:
+        if not keep.keeps_document(str(g)):
             continue
         by_graph[g].append((s, p, o))
     for g in sorted(by_graph, key=lambda x: str(x)):
         triples = by_graph[g]
-        if classes is not None or filters.min_confidence is not None:
-            triples = _filter_graph(triples, classes, filters.min_confidence)
+        if keep.classes is not None or keep.min_confidence is not None:
+            triples = filter_triples(triples, keep)
         for s, p, o in triples:
             yield s, p, o, g
 
 
-def _filter_graph(
-    triples: list[tuple[Any, Any, Any]], classes: set[str] | None, min_confidence: float | None
+def filter_triples(
+    triples: list[tuple[Any, Any, Any]], keep: Selection
 ) -> list[tuple[Any, Any, Any]]:
+    """The triples of one document graph that ``keep`` selects, still self-consistent: a statement
+    is kept when its confidence and both its ends pass; a fact when one of its statements is kept
+    (or, without a confidence bound, when both its ends pass); an entity when its class passes.
+    Its document part is applied by the caller, graph by graph; an export selects no dates or
+    properties."""
     entity_ns, kg_ns = str(ENTITY), str(KG._NS)
     types: dict[Any, set[str]] = defaultdict(set)
     statements: dict[Any, dict[str, Any]] = defaultdict(dict)
@@ -102,7 +125,7 @@ def _filter_graph(
     def entity_kept(node: Any) -> bool:
         if isinstance(node, Literal) or not str(node).startswith(entity_ns):
             return True
-        return classes is None or bool(types[node] & classes)
+        return keep.keeps_class(_local(t) for t in types[node])
 
     kept_statements = set()
     supported = set()
@@ -115,7 +138,7 @@ def _filter_graph(
             parts.get(str(RDF.object)),
         )
         conf = parts.get(str(KG.confidence))
-        if min_confidence is not None and (conf is None or float(conf.toPython()) < min_confidence):
+        if not keep.keeps_confidence(None if conf is None else float(conf.toPython())):
             continue
         if entity_kept(s) and entity_kept(o):
             kept_statements.add(st)
@@ -130,7 +153,11 @@ def _filter_graph(
             if not entity_kept(s):
                 continue
             is_fact = str(p).startswith(kg_ns)
-            if not is_fact or (s, p, o) in supported or (min_confidence is None and entity_kept(o)):
+            if (
+                not is_fact
+                or (s, p, o) in supported
+                or (keep.min_confidence is None and entity_kept(o))
+            ):
                 out.append((s, p, o))
         else:
             out.append((s, p, o))  # document metadata and anything else

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from kg.rdf.vocab import ENTITY_CLASSES, KG, PROPERTIES, SYMMETRIC_PROPERTIES
+from kg.views.selection import Selection
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -381,35 +382,38 @@ def filter_graph(
     is in ``types`` (all when None) and, under an evidence or property filter, when they still take
     part in a fact or are declared in one of ``documents``.
     """
+    keep = Selection(
+        classes=frozenset(types) if types else None,
+        properties=frozenset(properties) if properties else None,
+        documents=frozenset(documents) if documents else None,
+        since=since or None,
+        until=until or None,
+        min_confidence=min_confidence if min_confidence > 0 else None,
+    )
+    return filter_network(G, keep)
+
+
+def filter_network(G: nx.MultiDiGraph, keep: Selection) -> nx.MultiDiGraph:
+    """Return a copy of ``G`` restricted to ``keep`` (see :func:`filter_graph`)."""
     import networkx as nx
 
-    type_set = set(types) if types else None
-    prop_set = set(properties) if properties else None
-    doc_set = set(documents) if documents else None
-    evidence_filter = bool(doc_set or since or until or min_confidence > 0)
     meta = G.graph.get("documents", {})
 
     def keep_evidence(e: dict[str, Any]) -> bool:
-        if doc_set is not None and e["document"] not in doc_set:
-            return False
         date = e.get("date") or meta.get(e.get("document") or "", {}).get("date")
-        if since and (not date or date[:10] < since):
-            return False
-        if until and (not date or date[:10] > until):
-            return False
-        return not (min_confidence > 0 and (e["confidence"] or 0.0) < min_confidence)
+        return keep.keeps_evidence(e["document"], date, e["confidence"])
 
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
-    if doc_set is not None:
-        H.graph["documents"] = {k: v for k, v in meta.items() if k in doc_set}
+    if keep.documents is not None:
+        H.graph["documents"] = {k: v for k, v in meta.items() if k in keep.documents}
     for n, d in G.nodes(data=True):
-        if type_set is None or d.get("cls") in type_set:
+        if keep.keeps_class((d.get("cls", ""),)):
             H.add_node(n, **d)
     for u, v, k, d in G.edges(keys=True, data=True):
-        if u not in H or v not in H or (prop_set is not None and k not in prop_set):
+        if u not in H or v not in H or not keep.keeps_property(k):
             continue
-        if evidence_filter:
+        if keep.selects_evidence:
             ev = [e for e in d["evidence"] if keep_evidence(e)]
             if not ev:
                 continue
@@ -418,12 +422,12 @@ def filter_graph(
             confs = [e["confidence"] for e in ev if e["confidence"] is not None]
             d["confidence"] = max(confs) if confs else None
         H.add_edge(u, v, key=k, **d)
-    if evidence_filter or prop_set is not None:
+    if keep.selects_evidence or keep.properties is not None:
+        docs = keep.documents or frozenset()
         lonely = [
             n
             for n in H
-            if H.degree(n) == 0
-            and not (doc_set and doc_set.intersection(H.nodes[n].get("documents", ())))
+            if H.degree(n) == 0 and not docs.intersection(H.nodes[n].get("documents", ()))
         ]
         H.remove_nodes_from(lonely)
     return H

@@ -502,9 +502,7 @@ class Server:
             )
         except OSError as err:
             self.pool.close()
-            raise errors.InputError(
-                f"cannot listen on {host}:{port}: {err.strerror}. Pick another --port."
-            ) from err
+            raise errors.cannot_listen(host, port, str(err.strerror)) from err
         # the guard needs the real port (port 0 picks one)
         self.app.guard = Guard.for_server(host, self.address[1], allow_hosts, token)
         self.app.route("/sparql", sparql_protocol(self.pool, self.limits), ("GET", "HEAD", "POST"))

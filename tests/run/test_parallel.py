@@ -256,3 +256,28 @@ def test_shards_dir_without_workers_writes_loadable_shards(corpus: Path, tmp_pat
     with open_store(str(tmp_path / "store")) as db:
         assert sum(parallel.load_nquads_file(db, f) for f in files) == 5
     assert _store_quads(tmp_path / "store") == _quads(out)
+
+
+def test_dask_messages_name_the_parameter_and_the_cli_its_flag(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kg import errors
+    from kg.cli import flag_for, make_parser
+
+    assert flag_for(make_parser(), "build", "dask") == "--dask"
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "dask.distributed", None)  # as if it were not installed
+        with pytest.raises(errors.ArgumentError) as exc:
+            parallel.dask_client("local")
+    assert exc.value.message == (
+        "dask needs dask.distributed. Install it with: pip install 'dask[distributed]'"
+    )
+    assert exc.value.naming("--dask") == (
+        "--dask needs dask.distributed. Install it with: pip install 'dask[distributed]'"
+    )
+    err = errors.no_dask_scheduler("tcp://127.0.0.1:1", "timed out")
+    assert err.message == (
+        "cannot reach the Dask scheduler at tcp://127.0.0.1:1: timed out. "
+        "Start one with 'dask scheduler' or pass dask local."
+    )
+    assert err.naming("--dask").endswith("Start one with 'dask scheduler' or pass --dask local.")

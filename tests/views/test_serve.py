@@ -229,3 +229,29 @@ def test_new_documents_become_visible(tmp_path: Path) -> None:
 
 def test_listens_on_loopback_by_default(server: Server) -> None:
     assert server.address[0] == "127.0.0.1"
+
+
+def test_a_taken_port_names_the_parameter_and_the_cli_its_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    from kg import errors
+    from kg.cli import main
+
+    store = str(tmp_path / "store")
+    with open_store(store) as s:
+        s.replace_document(*doc_quads(make_extraction("doc-a")))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(errors.ArgumentError) as exc:
+            Server(None, store, port=port, workers=1)
+        assert exc.value.message == (
+            f"cannot listen on 127.0.0.1:{port}: Address already in use. Pick another port."
+        )
+        assert main(["serve", "--store", store, "--port", str(port)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use. Pick another --port.\n"
+    )

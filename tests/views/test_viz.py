@@ -297,6 +297,10 @@ def test_budget_note_and_layout_are_deterministic(tmp_path: Path) -> None:
         "Showing the 25 most connected of 40 entities: 15 entities and 15 facts are left out"
         in page
     )
+    assert (
+        "are left out. Narrow the view with focus, types, properties or min_confidence to see them."
+        in page
+    )
     assert "20 entities with no fact in this view are not drawn" in page
     again = tmp_path / "again.html"
     viz.write_html(G, again, max_nodes=25)
@@ -308,7 +312,9 @@ def test_entities_without_facts_are_counted_not_drawn(G: nx.MultiDiGraph, tmp_pa
     assert viz.write_html(G, out).startswith("7 nodes, 7 edges → ")
     page = out.read_text(encoding="utf-8")
     assert LONER not in {n["kgIri"] for n in _data(page)["nodes"]}
-    assert "1 entity with no fact in this view is not drawn (kg viz --isolated draws them)." in page
+    assert (
+        "1 entity with no fact in this view is not drawn (the isolated option draws them)." in page
+    )
     # a focused entity is drawn even when it has no fact
     viz.write_html(G, out, focus="Lonely Foundation")
     assert [n["kgIri"] for n in _data(out.read_text(encoding="utf-8"))["nodes"]] == [LONER]
@@ -355,6 +361,17 @@ def test_bad_filters_are_user_errors(G: nx.MultiDiGraph, tmp_path: Path) -> None
 
 
 # ---------------------------------------------------------------- CLI
+
+
+def test_cli_viz_notes_name_its_flags(trig: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cut.html"
+    assert main(["viz", "--graph", str(trig), "-o", str(out), "--max-nodes", "3"]) == 0
+    page = html.unescape(out.read_text(encoding="utf-8"))
+    assert (
+        "Showing the 3 most connected of 7 entities: 4 entities and 4 facts are left out. "
+        "Narrow the view with --focus, --types, --properties or --min-confidence to see them. "
+        "1 entity with no fact in this view is not drawn (the --isolated option draws them)."
+    ) in page
 
 
 def test_cli_viz_with_filters(

@@ -15,7 +15,7 @@ hash), so an injected inline event handler would not run even if markup slipped 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,7 @@ def write_html(
     size_by: str = "degree",
     title: str | None = None,
     physics: bool | None = None,
+    naming: Callable[[str], str] = str,
 ) -> str:
     """Write the network page of ``source`` to ``path`` (atomically) and return a summary line.
 
@@ -84,6 +85,8 @@ def write_html(
         size_by: ``degree`` (facts) or ``corroboration`` (documents naming the entity).
         title: The page heading (default "Knowledge graph").
         physics: Let the browser refine the layout (bounded); default: only for small graphs.
+        naming: How the page's notes name these parameters (``focus``, ``types``, ``properties``,
+            ``min_confidence``, ``isolated``): as themselves by default; the CLI passes its flags.
 
     Returns:
         A one-line summary such as ``"42 nodes, 57 edges → out/graph.html"``.
@@ -105,7 +108,9 @@ def write_html(
         max_nodes=max_nodes,
         isolated=isolated,
     )
-    page = render_page(view, size_by=size_by, title=title or "Knowledge graph", physics=physics)
+    page = render_page(
+        view, size_by=size_by, title=title or "Knowledge graph", physics=physics, naming=naming
+    )
     atomic_write_text(Path(path), page, shared=True)
     shown = view["graph"]
     left = view["left_out_nodes"]

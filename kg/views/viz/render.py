@@ -9,6 +9,7 @@ import functools
 import hashlib
 import math
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,8 +65,13 @@ def render_page(
     size_by: str = "degree",
     title: str = "Knowledge graph",
     physics: bool | None = None,
+    naming: Callable[[str], str] = str,
 ) -> str:
-    """Return the HTML of the page for a view from :func:`prepare_view`."""
+    """Return the HTML of the page for a view from :func:`prepare_view`.
+
+    ``naming`` turns a parameter of :func:`kg.views.viz.write_html` into the words the page's
+    notes use for it: the parameter itself by default, a CLI flag when the CLI passes its own.
+    """
     import jinja2
     from markupsafe import Markup
 
@@ -113,14 +119,14 @@ def render_page(
         notes.append(
             f"Showing the {G.number_of_nodes():,} most connected of {view['full_nodes']:,} "
             f"entities: {view['left_out_nodes']:,} entities and {view['left_out_edges']:,} facts "
-            "are left out. Narrow the view with --focus, --types, --properties or "
-            "--min-confidence to see them."
+            f"are left out. Narrow the view with {naming('focus')}, {naming('types')}, "
+            f"{naming('properties')} or {naming('min_confidence')} to see them."
         )
     if view.get("isolated_hidden"):
         n = view["isolated_hidden"]
         notes.append(
             f"{n:,} entit{'y' if n == 1 else 'ies'} with no fact in this view "
-            f"{'is' if n == 1 else 'are'} not drawn (kg viz --isolated draws them)."
+            f"{'is' if n == 1 else 'are'} not drawn (the {naming('isolated')} option draws them)."
         )
     note = " ".join(notes) or None
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
