@@ -425,6 +425,29 @@ def query_too_complex(source: str, detail: str) -> QueryError:
     )
 
 
+def expression_too_long(source: str, operators: int, limit: int) -> QueryError:
+    return QueryError(
+        f"{source} has a chain of {operators} operators in one expression or pattern "
+        f"(limit {limit}), more than the query engine can run without crashing. Write a long "
+        "list of alternatives as ?x IN (…) or a VALUES block, or split the query."
+    )
+
+
+def path_too_long(source: str, steps: int, limit: int) -> QueryError:
+    return QueryError(
+        f"{source} has a property path of {steps} steps (limit {limit}), more than the query "
+        "engine can run in reasonable time. Split the path with intermediate variables "
+        "(?a kg:p ?b . ?b kg:q ?c) or use a repeated step (kg:p+)."
+    )
+
+
+def query_timed_out(source: str, seconds: float) -> QueryError:
+    return QueryError(
+        f"{source} ran longer than {seconds:g} s and was stopped. Add a LIMIT or narrow its "
+        "patterns, or allow more time with --timeout SECONDS."
+    )
+
+
 def unsafe_xml(source: str, detail: str) -> InputError:
     return InputError(
         f"refusing to parse {source}: it declares XML entities or external references ({detail}). "
