@@ -27,6 +27,7 @@ from kg.rdf.quads import extraction_quads
 from kg.rdf.terms import ox_quad
 from kg.records import Document, Extraction
 from kg.run.extraction import crash_reason, extract_documents, load_nlp
+from kg.run.lifeline import die_with_parent
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,10 @@ def shards_of(documents: Iterable[Document], size: int) -> Iterator[list[Documen
 # ---------------------------------------------------------------- local process pool
 
 
-def _init_worker() -> None:
-    # Load the model once per worker process, before the first shard arrives.
+def _init_worker(parent: int) -> None:
+    # Die with the build (kill -9 included) and leave its output alone (kg.run.lifeline), then
+    # load the model once per worker process, before the first shard arrives.
+    die_with_parent(parent)
     load_nlp()
 
 
@@ -196,7 +199,9 @@ def pool_shards(
     first = next(batches, None)
     if first is None:
         return  # nothing to do (everything unchanged): start no worker
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
+    ) as pool:
         pending: list[Future[Shard]] = []
         for batch in chain([first], batches):
             pending.append(pool.submit(run_shard, batch, min_confidence))

@@ -50,6 +50,7 @@ from typing import Any
 from kg import errors
 from kg.errors import Refused
 from kg.rdf.sparql import PREFIXES, bind, from_graphs, keywords, query_form
+from kg.run.lifeline import die_with_parent
 from kg.store import open_graph, scheme
 from kg.store.lock import writer_waiting
 from kg.views.explorer import render
@@ -109,7 +110,14 @@ def _json_term(term: Any) -> dict[str, str]:
     return out
 
 
-def run_limited(source: Any, text: str, media: str, max_rows: int, max_bytes: int) -> bytes:
+def run_limited(
+    source: Any,
+    text: str,
+    media: str,
+    max_rows: int,
+    max_bytes: int,
+    bindings: dict[str, Any] | None = None,
+) -> bytes:
     """Run ``text``; serialise at most ``max_rows`` results and ``max_bytes`` bytes as ``media``.
 
     Over either limit the query is refused (``Refused``), never cut: a truncated answer would
@@ -126,7 +134,7 @@ def run_limited(source: Any, text: str, media: str, max_rows: int, max_bytes: in
         if size > max_bytes:
             raise errors.result_too_large(max_bytes)
 
-    result = source.raw(text)
+    result = source.raw(text, bindings or None)
     if isinstance(result, ox.QueryBoolean | bool):
         data = json.dumps({"head": {}, "boolean": bool(result)}).encode()
     elif hasattr(result, "variables"):
@@ -182,15 +190,29 @@ def _within(data: bytes, max_bytes: int) -> bytes:
     return data
 
 
-def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
+def _worker(
+    conn: Any,
+    graph_file: str | None,
+    store: str | None,
+    wait: float | None = 0,
+    serving: bool = True,
+) -> None:
     """Worker loop: open the source, answer requests.
 
-    A request is a query ``(text, media, max_rows, max_bytes, dataset)`` or a page of the
-    explorer ``("view", name, arguments)`` (``kg.views.explorer.data``).
+    A request is a query ``(text, media, max_rows, max_bytes, dataset)``, a page of the
+    explorer ``("view", name, arguments)`` (``kg.views.explorer.data``), or a ``kg query``
+    command's query ``("run", text, fmt, params, origin, wrap, inferred, max_rows, max_bytes)``,
+    answered with its printed output (``kg.views.query.run_query``).
+
+    ``wait``: seconds to wait for a busy store when opening it (0: open at a later request, as
+    kg serve does; else a busy store is an error). ``serving``: a kg serve worker, which lists the
+    store's graphs (for FROM checks) and indexes the explorer's labels when it opens the store;
+    a command's worker answers one query and needs neither.
 
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
     """
+    die_with_parent()  # a killed server or kg query takes its workers along (kg.run.lifeline)
     folder = Path(store) if store and not scheme(store) else None
     source: Any = None
     graphs: set[str] = set()
@@ -198,7 +220,9 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
 
     def open_source() -> None:
         nonlocal source, graphs, views
-        source = open_graph(graph_file=graph_file, store=store, wait=0)
+        source = open_graph(graph_file=graph_file, store=store, wait=0 if serving else wait)
+        if not serving:
+            return
         views = Views(source)  # starts reading the explorer's index in the background
         graphs = {
             str(r["g"]) for r in source.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -214,8 +238,11 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
 
     try:
         open_source()
-    except errors.StoreBusy:
-        pass  # a writer is at work: open at the first request after it is done
+    except errors.StoreBusy as err:
+        if not serving:  # a command waited as long as it may: say who holds the store
+            conn.send(("error", err.message))
+            return
+        # a writer is at work: open at the first request after it is done
     except errors.KGError as err:
         conn.send(("error", err.message))
         return
@@ -238,6 +265,14 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
                     conn.send(("ok", views.answer(request[1], request[2])))
                 except Indexing as wait:
                     conn.send(("busy", (503, str(wait))))
+                continue
+            if request[0] == "run":
+                from kg.views.query import run_query  # the command's own formats and messages
+
+                text, fmt, params, origin, wrap, inferred, max_rows, max_bytes = request[1:]
+                source.include_inferred = inferred
+                limits = (max_rows, max_bytes)
+                conn.send(("ok", run_query(source, text, fmt, params, origin, wrap, limits)))
                 continue
             text, media, max_rows, max_bytes, dataset = request
             check_query(text, graphs, dataset)
@@ -265,9 +300,20 @@ class _Worker:
 class WorkerPool:
     """Worker processes that run queries; one that exceeds the timeout is killed and replaced."""
 
-    def __init__(self, graph_file: str | None, store: str | None, size: int = 2) -> None:
+    def __init__(
+        self,
+        graph_file: str | None,
+        store: str | None,
+        size: int = 2,
+        *,
+        wait: float | None = 0,
+        serving: bool = True,
+    ) -> None:
+        """``size`` workers over the graph file or store; ``wait`` and ``serving``: see
+        ``_worker`` (a command passes ``serving=False``: a stopped worker is not replaced)."""
         self._ctx = mp.get_context("spawn")  # no fork of a threaded server
-        self._args = (graph_file, store)
+        self._args = (graph_file, store, wait, serving)
+        self._serving = serving
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(size):
             self._idle.put(self._start())
@@ -301,10 +347,14 @@ class WorkerPool:
                 self._idle.put(worker)
                 return answer
         except (EOFError, OSError):
-            pass
+            worker.process.join(5)  # the worker died (a crash): let its exit code arrive
+        crashed = worker.process.exitcode  # None while it runs (over time, not crashed)
         worker.process.kill()
         worker.process.join(5)
-        threading.Thread(target=lambda: self._idle.put(self._start()), daemon=True).start()
+        if self._serving:
+            threading.Thread(target=lambda: self._idle.put(self._start()), daemon=True).start()
+        if crashed is not None:
+            return "refused", (503, f"the query stopped its worker process (exit code {crashed})")
         return "refused", (
             503,
             f"the query ran longer than the {timeout:g} s timeout and was stopped",
