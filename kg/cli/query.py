@@ -10,8 +10,9 @@ from typing import Any
 from kg.cli import options
 from kg.cli.options import open_source
 from kg.errors import shown
+from kg.views.bounded import run_bounded
 from kg.views.export import Filters, export
-from kg.views.query import WRAP, parse_params, read_query, run_bounded
+from kg.views.query import WRAP, parse_params, read_query
 from kg.views.serve import Limits, serve
 from kg.views.validate import validate
 

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from kg import errors
+from kg.lifeline import die_with_parent
 from kg.rdf.quads import extraction_quads
 from kg.rdf.terms import ox_quad
 from kg.records import Document, Extraction
 from kg.run.extraction import crash_reason, extract_documents, load_nlp
-from kg.run.lifeline import die_with_parent
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def shards_of(documents: Iterable[Document], size: int) -> Iterator[list[Documen
 
 
 def _init_worker(parent: int) -> None:
-    # Die with the build (kill -9 included) and leave its output alone (kg.run.lifeline), then
+    # Die with the build (kill -9 included) and leave its output alone (kg.lifeline), then
     # load the model once per worker process, before the first shard arrives.
     die_with_parent(parent)
     load_nlp()

@@ -23,6 +23,7 @@ from kg.errors import shown
 from kg.rdf.safety import check_operators, is_blank_query
 from kg.rdf.sparql import PREFIXES, check_name, query_form, tokens
 from kg.resources import queries_dir
+from kg.views.limited import run_limited
 
 FORMATS = ("table", "csv", "tsv", "json")
 _SAVED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*\Z")
@@ -193,60 +194,12 @@ def _results(
         return source.raw(text, params or None)
     import pyoxigraph as ox
 
-    from kg.views.serve import run_limited  # serve imports the explorer: only when needed
-
     graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
     media = "application/n-triples" if graph else "application/sparql-results+json"
     data = run_limited(source, text, media, limits[0], limits[1], params)
     if graph:
         return ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
     return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-
-
-def run_bounded(
-    graph_file: str | None,
-    store: str | None,
-    text: str,
-    *,
-    fmt: str = "table",
-    params: dict[str, Any] | None = None,
-    origin: str = "the query text",
-    wrap: int | None = WRAP,
-    inferred: bool = False,
-    limits: Any = None,
-) -> str:
-    """``run_query`` in a worker process of kg serve's pool, under the same limits.
-
-    The worker is stopped past ``limits.timeout`` seconds, and a result over ``limits.max_rows``
-    or ``limits.max_bytes`` is refused, so a command cannot run for ever nor fill the memory; a
-    crash of the query engine is an error message, not the end of the command.
-
-    Raises:
-        QueryError: the query is refused, fails, runs out of time or crashes its worker.
-    """
-    from kg.views.serve import Limits, WorkerPool
-
-    limits = limits or Limits()
-    check_query_text(text, fmt, params, origin)
-    if graph_file and store:
-        raise errors.both_graph_sources()
-    if not graph_file and not store:
-        raise errors.no_graph_source()
-    pool = WorkerPool(graph_file, store, size=1, wait=None, serving=False)
-    try:
-        request = ("run", text, fmt, params, origin, wrap, inferred)
-        status, answer = pool.run((*request, limits.max_rows, limits.max_bytes), limits.timeout)
-    finally:
-        pool.close()
-    if status == "ok":
-        return str(answer)
-    code, message = answer
-    if code == 503 and "timeout" in message:
-        raise errors.query_timed_out(origin, limits.timeout)
-    if message.startswith("the result has more than"):  # kg serve's words, and the flag
-        flag = "--max-rows" if "rows" in message or "triples" in message else "--max-bytes"
-        message += f", or raise {flag}"
-    raise errors.QueryError(message)
 
 
 @functools.cache

@@ -49,8 +49,8 @@ from typing import Any
 
 from kg import errors
 from kg.errors import Refused
-from kg.rdf.sparql import PREFIXES, bind, from_graphs, keywords, query_form
-from kg.run.lifeline import die_with_parent
+from kg.lifeline import die_with_parent
+from kg.rdf.sparql import bind, from_graphs, keywords, query_form
 from kg.store import open_graph, scheme
 from kg.store.lock import writer_waiting
 from kg.views.explorer import render
@@ -58,8 +58,10 @@ from kg.views.explorer.common import Indexing, document_id, entity_slug, fact_id
 from kg.views.explorer.data import Views
 from kg.views.explorer.pages import install
 from kg.views.explorer.saved import saved
-from kg.views.formats import GRAPH_MEDIA, RESULT_MEDIA, choose
+from kg.views.formats import choose
 from kg.views.httpd import HTTPServer
+from kg.views.limited import run_limited
+from kg.views.query import run_query
 from kg.views.webapp import Request, Response, WebApp, static_file
 from kg.views.webguard import Guard
 
@@ -95,101 +97,6 @@ def check_query(text: str, graphs: set[str], dataset: list[str]) -> str:
 # ---------------------------------------------------------------- worker processes
 
 
-def _json_term(term: Any) -> dict[str, str]:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
-def run_limited(
-    source: Any,
-    text: str,
-    media: str,
-    max_rows: int,
-    max_bytes: int,
-    bindings: dict[str, Any] | None = None,
-) -> bytes:
-    """Run ``text``; serialise at most ``max_rows`` results and ``max_bytes`` bytes as ``media``.
-
-    Over either limit the query is refused (``Refused``), never cut: a truncated answer would
-    look complete. The size is counted while the results stream in, so a query that builds a
-    huge value stops at the first row over the limit.
-    """
-    import pyoxigraph as ox
-
-    size = 0
-
-    def count(*terms: Any) -> None:
-        nonlocal size
-        size += sum(len(t.value) + 16 for t in terms if t is not None)
-        if size > max_bytes:
-            raise errors.result_too_large(max_bytes)
-
-    result = source.raw(text, bindings or None)
-    if isinstance(result, ox.QueryBoolean | bool):
-        data = json.dumps({"head": {}, "boolean": bool(result)}).encode()
-    elif hasattr(result, "variables"):
-        names = [v.value for v in result.variables]
-        rows = []
-        for i, sol in enumerate(result):
-            if i >= max_rows:
-                raise Refused(400, f"the result has more than {max_rows} rows: add a LIMIT")
-            count(*(sol[n] for n in names))
-            rows.append({n: _json_term(sol[n]) for n in names if sol[n] is not None})
-        data = json.dumps({"head": {"vars": names}, "results": {"bindings": rows}}).encode()
-    else:
-        triples = []
-        for i, t in enumerate(result):
-            if i >= max_rows:
-                raise Refused(400, f"the result has more than {max_rows} triples: add a LIMIT")
-            count(t.subject, t.predicate, t.object)
-            triples.append(
-                t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object)
-            )
-        kind = GRAPH_MEDIA[media]
-        fmt = {
-            "ttl": ox.RdfFormat.TURTLE,
-            "nt": ox.RdfFormat.N_TRIPLES,
-            "jsonld": ox.RdfFormat.JSON_LD,
-            "rdf": ox.RdfFormat.RDF_XML,
-            "nq": ox.RdfFormat.N_QUADS,
-            "trig": ox.RdfFormat.TRIG,
-        }[kind]
-        if kind in ("nq", "trig"):  # the constructed triples, in the default graph
-            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-            prefixes = PREFIXES if kind == "trig" else None
-            return _within(ox.serialize(quads, format=fmt, prefixes=prefixes) or b"", max_bytes)
-        if kind == "ttl":
-            return _within(ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b"", max_bytes)
-        return _within(ox.serialize(triples, format=fmt) or b"", max_bytes)
-    kind = RESULT_MEDIA[media]
-    if kind == "json":
-        return _within(data, max_bytes)
-    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    out = {
-        "xml": ox.QueryResultsFormat.XML,
-        "csv": ox.QueryResultsFormat.CSV,
-        "tsv": ox.QueryResultsFormat.TSV,
-    }[kind]
-    return _within(parsed.serialize(format=out) or b"", max_bytes)
-
-
-def _within(data: bytes, max_bytes: int) -> bytes:
-    """Return ``data`` if it fits (escaping and markup add to the counted values), else refuse."""
-    if len(data) > max_bytes:
-        raise errors.result_too_large(max_bytes)
-    return data
-
-
 def _worker(
     conn: Any,
     graph_file: str | None,
@@ -212,7 +119,7 @@ def _worker(
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
     """
-    die_with_parent()  # a killed server or kg query takes its workers along (kg.run.lifeline)
+    die_with_parent()  # a killed server or kg query takes its workers along (kg.lifeline)
     folder = Path(store) if store and not scheme(store) else None
     source: Any = None
     graphs: set[str] = set()
@@ -267,8 +174,6 @@ def _worker(
                     conn.send(("busy", (503, str(wait))))
                 continue
             if request[0] == "run":
-                from kg.views.query import run_query  # the command's own formats and messages
-
                 text, fmt, params, origin, wrap, inferred, max_rows, max_bytes = request[1:]
                 source.include_inferred = inferred
                 limits = (max_rows, max_bytes)
