@@ -6,7 +6,9 @@ does); the workers had inherited the command's stdout, so ``kg build … | cat``
 (issue 15, item 10). ``die_with_parent`` runs first in every worker:
 
 - on Linux the kernel sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``),
-  even while the worker is busy in native code;
+  even while the worker is busy in native code. The kernel watches the *thread* that started
+  the worker, so a worker started from a short-lived thread (kg serve replaces a stopped worker
+  from one) passes ``kernel=False``;
 - everywhere, a daemon thread polls the parent's pid once a second and exits the process when
   the parent is gone (the worker is then adopted: its parent pid changes);
 - the worker's stdout and stderr become ``/dev/null``, so a pipe reading the command's output
@@ -25,15 +27,17 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 POLL_SECONDS = 1.0
 
 
-def die_with_parent(parent: int | None = None) -> None:
+def die_with_parent(parent: int | None = None, *, kernel: bool = True) -> None:
     """Make this process end when ``parent`` (default: the current parent) ends.
 
     Args:
         parent: The pid of the process that started this one. Given by the parent when it can
             be, since by the time a worker runs this its parent may already be gone.
+        kernel: Also ask the kernel (Linux): only when the thread that started this process
+            lives as long as its process (the main thread).
     """
     parent = parent if parent is not None else os.getppid()
-    if sys.platform.startswith("linux"):
+    if kernel and sys.platform.startswith("linux"):
         _kernel_lifeline()
     if os.getppid() != parent:  # the parent died before the lifeline was in place
         os._exit(1)

@@ -103,6 +103,7 @@ def _worker(
     store: str | None,
     wait: float | None = 0,
     serving: bool = True,
+    kernel_lifeline: bool = True,
 ) -> None:
     """Worker loop: open the source, answer requests.
 
@@ -119,7 +120,9 @@ def _worker(
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
     """
-    die_with_parent()  # a killed server or kg query takes its workers along (kg.lifeline)
+    # a killed server or kg query takes its workers along (kg.lifeline); the kernel's part only
+    # for a worker started by the main thread (a replacement is started by a passing thread)
+    die_with_parent(kernel=kernel_lifeline)
     folder = Path(store) if store and not scheme(store) else None
     source: Any = None
     graphs: set[str] = set()
@@ -225,7 +228,8 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker, args=(child, *self._args), daemon=True)
+        main = threading.current_thread() is threading.main_thread()
+        proc = self._ctx.Process(target=_worker, args=(child, *self._args, main), daemon=True)
         proc.start()
         child.close()
         try:

@@ -90,3 +90,39 @@ def test_kill_9_of_a_build_takes_its_workers_and_closes_its_output(tmp_path: Pat
         for pid in children:  # left by a failure: do not leave them to the next tests
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_kg_serve_replaces_a_stopped_worker_with_one_that_lives(tmp_path: Path) -> None:
+    # The kernel's lifeline watches the thread that started a worker: kg serve starts a
+    # replacement from a passing thread, which must not take the new worker with it.
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from test_store_kit import doc_quads, make_extraction
+
+    from kg.store import open_store
+    from kg.views.serve import Server
+
+    location = str(tmp_path / "s")
+    with open_store(location) as store:
+        for i in range(20):
+            store.replace_document(*doc_quads(make_extraction(f"doc-{i}")))
+    product = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+    def ask(server: Server, query: str) -> int:
+        url = server.url + "/sparql?" + urllib.parse.urlencode({"query": query})
+        try:
+            with urllib.request.urlopen(url, timeout=60) as resp:
+                json.loads(resp.read())
+                return int(resp.status)
+        except urllib.error.HTTPError as err:
+            return int(err.code)
+
+    with Server(None, location, port=0, timeout=1.0, workers=1) as server:
+        assert ask(server, product) == 503  # over time: the worker is killed and replaced
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and ask(server, "ASK { ?s ?p ?o }") != 200:
+            time.sleep(0.5)  # the replacement loads the store
+        assert [ask(server, "ASK { ?s ?p ?o }") for _ in range(3)] == [200, 200, 200]
