@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.extract.entities import Cand
 from kg.extract.lexicon import Lexicon
+from kg.extract.mentions.cand import Cand
 from kg.extract.modality import FACTOR, modality_of
 from kg.extract.resolve import EntityInfo
 from kg.records import Document, Entity, Evidence, Mention, Relation

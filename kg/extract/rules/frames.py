@@ -191,11 +191,19 @@ def _tweet_author(ctx: Context, v: Token, sent: Span, strict: bool = True) -> li
     return []
 
 
-def _n_meet(ctx: Context, n: Token, sent: Span) -> None:
+def _between(ctx: Context, n: Token, sent: Span, pred: str, rule: str) -> bool:
+    """ "a meeting between X and Y", "cooperation among A, B and C": every pair of the parties a
+    noun names after "between" or "among" (True when it names two or more)."""
     between = pobjs(ctx, n, ("between", "among"))
-    if len(between) > 1:
-        for a, b in itertools.combinations(between, 2):
-            ctx.emit(a, "meetsWith", b, sent, "noun.meet.between.v1", n)
+    if len(between) < 2:
+        return False
+    for a, b in itertools.combinations(between, 2):
+        ctx.emit(a, pred, b, sent, rule, n)
+    return True
+
+
+def _n_meet(ctx: Context, n: Token, sent: Span) -> None:
+    if _between(ctx, n, sent, "meetsWith", "noun.meet.between.v1"):
         return
     withs = pobjs(ctx, n, ("with",))
     head = n.head
@@ -378,10 +386,7 @@ def _n_cooperate(ctx: Context, n: Token, sent: Span) -> None:
     if both:
         ctx.emit(both[0], "cooperatesWith", both[1], sent, "noun.cooperate.two.v1", n)
         return
-    between = pobjs(ctx, n, ("between", "among"))
-    if len(between) > 1:
-        for a, b in itertools.combinations(between, 2):
-            ctx.emit(a, "cooperatesWith", b, sent, "noun.cooperate.between.v1", n)
+    if _between(ctx, n, sent, "cooperatesWith", "noun.cooperate.between.v1"):
         return
     withs = pobjs(ctx, n, ("with",))
     if not withs:

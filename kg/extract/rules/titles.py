@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.extract.entities import Cand
 from kg.extract.lexicon import Lexicon
+from kg.extract.mentions.cand import Cand
 from kg.extract.relations import ORGS, Context, definite
 
 if TYPE_CHECKING:
