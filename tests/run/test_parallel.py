@@ -275,9 +275,10 @@ def test_dask_messages_name_the_parameter_and_the_cli_its_flag(
     assert exc.value.naming("--dask") == (
         "--dask needs dask.distributed. Install it with: pip install 'dask[distributed]'"
     )
-    err = errors.no_dask_scheduler("tcp://127.0.0.1:1", "timed out")
-    assert err.message == (
-        "cannot reach the Dask scheduler at tcp://127.0.0.1:1: timed out. "
-        "Start one with 'dask scheduler' or pass dask local."
+    with pytest.raises(errors.ArgumentError) as exc:
+        parallel.dask_client("tcp://127.0.0.1:1", timeout="1s")  # nothing listens on port 1
+    assert exc.value.message.startswith("cannot reach the Dask scheduler at tcp://127.0.0.1:1: ")
+    assert exc.value.message.endswith(". Start one with 'dask scheduler' or pass dask local.")
+    assert exc.value.naming("--dask").endswith(
+        ". Start one with 'dask scheduler' or pass --dask local."
     )
-    assert err.naming("--dask").endswith("Start one with 'dask scheduler' or pass --dask local.")
