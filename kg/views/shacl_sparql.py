@@ -76,6 +76,9 @@ class Check:
     message: str
     path: str | None  # the property shape's path, None for a node shape
     query: str
+    #: The query's boolean column that marks this check's rows (checks of one property share
+    #: a query, so that its values are read once); None: every row.
+    column: str | None = None
 
 
 #: Renders one triple pattern from three SPARQL terms (the store's merged graph keeps kg:text in
@@ -154,7 +157,7 @@ class _Translator:
         return f"EXISTS {{ {self.pattern(node, TYPE, t)} VALUES {t} {{ {self.subclasses(cls)} }} }}"
 
     def check_properties(self, node: Any, allowed: set[str]) -> None:
-        for p in set(self.g.predicates(node, None)):
+        for p in sorted(set(self.g.predicates(node, None))):
             if str(p) not in allowed:
                 raise Unsupported(f"shape {node} uses {p}, which has no SPARQL translation")
 
@@ -213,7 +216,13 @@ class _Translator:
         message = self.one(shape, "message")
         path_text = _n3(path) if path is not None else None
 
-        def check(component: str, query: str, generic: str | None = None, own: Any = None) -> Check:
+        def check(
+            component: str,
+            query: str,
+            generic: str | None = None,
+            own: Any = None,
+            column: str | None = None,
+        ) -> Check:
             if own is not None:  # a SPARQL constraint's own message
                 text = str(own)
             elif message is not None:
@@ -224,21 +233,37 @@ class _Translator:
                 raise Unsupported(
                     f"shape {shape} has no sh:message for its sh:{component} constraint"
                 )
-            return Check(str(shape), component, severity, text, _str(path), query)
+            return Check(str(shape), component, severity, text, _str(path), query, column)
 
-        def per_value(condition: str) -> str:
-            """Value nodes for which ``condition`` (on ``?value``) holds: the violations.
+        tests: list[tuple[str, str, str | None]] = []  # (component, violation, generic text)
 
-            The values are filtered first, in a subquery, then joined with the targets by
-            hashing (see ``_anti_joins`` on why not one lookup per focus node).
+        def per_value(component: str, condition: str, generic: str | None = None) -> None:
+            """A violation when ``condition`` (on ``?value``) holds; run by ``values_query``."""
+            tests.append((component, condition, generic))
+
+        def values_query() -> str:
+            """One query for every per-value test of the shape: the values are read once.
+
+            Each test is a boolean column (an error counts as false, as in a FILTER); the
+            values are filtered in a subquery, then joined with the targets by hashing (see
+            ``_anti_joins`` on why not one lookup per focus node).
             """
+            node = "?this" if path_text is None else "?value"
+            columns = " ".join(f"?b{i}" for i in range(len(tests)))
+            binds = " ".join(
+                f"BIND (COALESCE({c.replace('?value', node)}, false) AS ?b{i})"
+                for i, (_, c, _) in enumerate(tests)
+            )
+            any_ = " || ".join(f"?b{i}" for i in range(len(tests)))
             if path_text is None:
-                on_focus = condition.replace("?value", "?this")
-                return f"SELECT DISTINCT ?this WHERE {{ {targets} FILTER ({on_focus}) }}"
+                return (
+                    f"SELECT DISTINCT ?this {columns} WHERE {{ {targets} {binds} FILTER ({any_}) }}"
+                )
             values = self.pattern("?this", path_text, "?value")
+            tested = f"{values} {binds} FILTER ({any_})"
             return (
-                f"SELECT DISTINCT ?this ?value WHERE {{ {targets}"
-                f" {{ SELECT ?this ?value WHERE {{ {values} FILTER ({condition}) }} }} }}"
+                f"SELECT DISTINCT ?this ?value {columns} WHERE {{ {targets}"
+                f" {{ SELECT ?this ?value {columns} WHERE {{ {tested} }} }} }}"
             )
 
         def without_class(*rules: Any) -> str:
@@ -259,33 +284,32 @@ class _Translator:
             for rule in self.g.objects(shape, _uri(SH + test)):
                 generic = _GENERIC.get(test, "").format(self.g.namespace_manager.normalizeUri(rule))
                 if test == "class":
-                    query = without_class(rule)
+                    yield check(test, without_class(rule), generic or None)
                 else:
-                    query = per_value(f"!({self.value_test(test, rule, '?value')})")
-                yield check(test, query, generic or None)
+                    per_value(test, f"!({self.value_test(test, rule, '?value')})", generic or None)
         for rule in self.g.objects(shape, _uri(SH + "or")):
             members = self.items(rule)
             classes = [self.only_class(m) for m in members]
             if members and all(c is not None for c in classes):  # an instance of one of them
                 yield check("or", without_class(*classes))
                 continue
-            tests = [self.conforms(member, "?value") for member in members]
-            yield check("or", per_value(f"!({' || '.join(tests) or 'false'})"))
+            conforming = [self.conforms(member, "?value") for member in members]
+            per_value("or", f"!({' || '.join(conforming) or 'false'})")
         for name in ("minLength", "maxLength"):
             for rule in self.g.objects(shape, _uri(SH + name)):
                 op = "<" if name == "minLength" else ">"
-                yield check(
-                    name, per_value(f"isBlank(?value) || STRLEN(STR(?value)) {op} {int(rule)}")
-                )
+                per_value(name, f"isBlank(?value) || STRLEN(STR(?value)) {op} {int(rule)}")
         for rule in self.g.objects(shape, _uri(SH + "pattern")):
             flags = self.one(shape, "flags")
             extra = f", {_n3(flags)}" if flags is not None else ""
-            yield check(
-                "pattern", per_value(f"isBlank(?value) || !REGEX(STR(?value), {_n3(rule)}{extra})")
-            )
+            per_value("pattern", f"isBlank(?value) || !REGEX(STR(?value), {_n3(rule)}{extra})")
         for name, op in _COMPARE.items():
             for rule in self.g.objects(shape, _uri(SH + name)):
-                yield check(name, per_value(f"!COALESCE(?value {op} {_n3(rule)}, false)"))
+                per_value(name, f"!COALESCE(?value {op} {_n3(rule)}, false)")
+        if tests:
+            shared = values_query()
+            for i, (component, _, wording) in enumerate(tests):
+                yield check(component, shared, wording, column=f"b{i}")
         if path_text is not None:
             yield from self.counts(shape, targets, path_text, check)
         for node in self.g.objects(shape, _uri(SH + "sparql")):
@@ -318,10 +342,23 @@ class _Translator:
             return f"SELECT ?this WHERE {{ {targets} {counted(filter_, '>', bound)} }}"
 
         least, most = self.one(shape, "minCount"), self.one(shape, "maxCount")
-        if least is not None and int(least) > 0:
-            yield check("minCount", too_few("", int(least)))
-        if most is not None:
-            yield check("maxCount", too_many("", int(most)))
+        bounds_ = [
+            (name, op, int(rule))
+            for name, op, rule in (("minCount", "<", least), ("maxCount", ">", most))
+            if rule is not None and not (name == "minCount" and int(rule) == 0)
+        ]
+        if bounds_:  # the values are counted once for both bounds
+            binds = " ".join(
+                f"BIND (COALESCE(?n, 0) {op} {rule} AS ?{name})" for name, op, rule in bounds_
+            )
+            any_ = " || ".join(f"?{name}" for name, _, _ in bounds_)
+            query = (
+                f"SELECT ?this {' '.join(f'?{name}' for name, _, _ in bounds_)} WHERE {{ {targets}"
+                f" OPTIONAL {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {values} }}"
+                f" GROUP BY ?this }} {binds} FILTER ({any_}) }}"
+            )
+            for name, _, _ in bounds_:
+                yield check(name, query, column=name)
         qualified = self.one(shape, "qualifiedValueShape")
         bounds = [(n, self.one(shape, n)) for n in ("qualifiedMinCount", "qualifiedMaxCount")]
         if qualified is None and any(b is not None for _, b in bounds):
