@@ -1,5 +1,11 @@
 """The package's shape: no import circle, kg's own imports at module top, arrows pointing down
-the stages, modules of a readable size. Read from the source (``ast``), nothing is imported."""
+the stages, modules of a readable size. Read from the source (``ast``), nothing is imported.
+
+Run as a script it prints the figures of the layout (import floors and the longest chain, circles,
+the largest modules, function-local imports of kg's modules):
+
+    python tests/test_layout.py
+"""
 
 from __future__ import annotations
 
@@ -30,13 +36,6 @@ RANK = {
     "cli": 7,
 }
 MAX_LINES = 600
-#: Modules other issues are still splitting, listed so that the limit holds everywhere else:
-#: extraction and CoNLL04 (issue 11). Remove a name when its module is split.
-OVER_THE_LIMIT_PENDING = {
-    "extract/relations.py",
-    "extract/entities.py",
-    "eval/conll04.py",
-}
 
 
 def _module(path: Path) -> str:
@@ -153,6 +152,53 @@ def test_modules_stay_readable() -> None:
         f"{path.relative_to(KG).as_posix()}: {n} lines"
         for path in MODULES.values()
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
-        and path.relative_to(KG).as_posix() not in OVER_THE_LIMIT_PENDING
     )
     assert long == []
+
+
+def _floors(edges: dict[str, set[str]]) -> dict[str, int]:
+    """Each module's floor: 1 for a module that imports no kg module, else one above the highest
+    floor it imports (so the highest floor is the longest chain of imports, in modules)."""
+    floors: dict[str, int] = {}
+
+    def floor(module: str) -> int:
+        if module not in floors:
+            floors[module] = 1 + max((floor(m) for m in edges.get(module, ())), default=0)
+        return floors[module]
+
+    for module in MODULES:
+        floor(module)
+    return floors
+
+
+def figures() -> list[str]:
+    edges = _edges()
+    floors = _floors(edges)
+    chain = [max(floors, key=lambda m: (floors[m], m))]
+    while edges.get(chain[-1]):
+        chain.append(max(edges[chain[-1]], key=lambda m: (floors[m], m)))
+    sizes = sorted(
+        (
+            (len(p.read_text(encoding="utf-8").splitlines()), p.relative_to(KG).as_posix())
+            for p in MODULES.values()
+        ),
+        reverse=True,
+    )
+    inside = sum(1 for p in MODULES.values() for _, in_function, _ in _imports(p) if in_function)
+    try:
+        test_no_import_circle()
+        circles = "0"
+    except pytest.fail.Exception as exc:
+        circles = str(exc)
+    return [
+        f"modules: {len(MODULES)}",
+        f"import floors: {max(floors.values())}",
+        "longest chain: " + " → ".join(chain),
+        f"import circles: {circles}",
+        "largest modules: " + ", ".join(f"{name} ({n} lines)" for n, name in sizes[:3]),
+        f"function-local imports of kg modules: {inside}",
+    ]
+
+
+if __name__ == "__main__":
+    print("\n".join(figures()))

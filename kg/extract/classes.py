@@ -1,6 +1,6 @@
 """Features of a resolved entity for the learned entity-class model.
 
-The finder (``kg.extract.entities``) types a name by its head word, gazetteers and spaCy's
+The finder (``kg.extract.mentions``) types a name by its head word, gazetteers and spaCy's
 label; it is often wrong on names it has not seen ("Exercise Flintlock 2018" as a Place,
 "Guardia Civil" as a Person). The class model (``kg.extract.model.ClassModel``) re-reads each
 entity from what a reader uses: the words of its names and their endings, spaCy's entity labels
@@ -14,8 +14,8 @@ import functools
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from kg.extract.entities import Cand
 from kg.extract.lexicon import word_list
+from kg.extract.mentions.cand import Cand
 from kg.records import Entity
 
 if TYPE_CHECKING:

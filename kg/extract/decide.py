@@ -20,7 +20,7 @@ from kg.records import Evidence, Mention, Relation
 
 if TYPE_CHECKING:
     from kg.extract.candidates import Candidate
-    from kg.extract.entities import Cand
+    from kg.extract.mentions.cand import Cand
     from kg.extract.model import ClassModel, RelationModel
     from kg.extract.relations import Context
 

@@ -32,7 +32,7 @@ from kg.records import Document, Entity, Relation
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-    from kg.extract.entities import Cand
+    from kg.extract.mentions.cand import Cand
 
 #: Dependencies that start another clause: a date beyond one of them is another event's.
 _CLAUSAL = frozenset({"ccomp", "advcl", "parataxis", "csubj", "csubjpass", "relcl", "acl"})
@@ -77,7 +77,7 @@ def attach_dates(
     Args:
         sdoc: The parse of ``document.text``.
         document: The document (its ``published`` date resolves relative expressions).
-        cands: The mentions found (token spans), as ``kg.extract.entities`` gives them.
+        cands: The mentions found (token spans), as ``kg.extract.mentions`` gives them.
         keys: The entity key of each mention (None when it was dropped).
         entities: The document's entities by key; an ``Event`` gets ``event_date`` set.
         relations: The facts read.

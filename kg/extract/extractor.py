@@ -1,8 +1,8 @@
 """From a parsed article to resolved entities and relations with evidence.
 
-Flow (one pass over the parse, no reparsing): ``kg.extract.entities`` finds mentions →
+Flow (one pass over the parse, no reparsing): ``kg.extract.mentions`` finds mentions →
 ``kg.extract.resolve`` groups them into entities → the class model re-reads their classes
-(``kg.extract.decide.retype``) → the rules of ``kg.extract.relations`` and the patterns of
+(``kg.extract.decide.retype``) → the rules of ``kg.extract.rules`` and the patterns of
 ``kg/data/patterns`` read facts → every candidate fact (``kg.extract.candidates``) is scored by
 the relation model and kept above its threshold (``kg.extract.decide.decide``) → event dates.
 """
@@ -13,15 +13,22 @@ import functools
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from kg.extract import relations as R
 from kg.extract.candidates import candidates
 from kg.extract.decide import decide, retype
-from kg.extract.entities import MentionFinder
 from kg.extract.eventdates import attach_dates
 from kg.extract.lexicon import load
+from kg.extract.mentions.finder import MentionFinder
 from kg.extract.model import Models, shipped_models
 from kg.extract.patterns import pattern_rules, runner_for
+from kg.extract.relations import Context
 from kg.extract.resolve import resolve
+from kg.extract.rules.exercise import exercise_frame
+from kg.extract.rules.frames import frame_rules, tweet_rules
+from kg.extract.rules.inference import inherit_rules, state_rules
+from kg.extract.rules.lists import ally_rules, joint_action_rules, list_rules
+from kg.extract.rules.names import name_rules, of_rules
+from kg.extract.rules.places import default_place_rules, deploy_country_rules, place_rules
+from kg.extract.rules.titles import title_rules
 from kg.nlp.tokens import token_view
 from kg.records import Document, Extraction, Relation
 
@@ -29,7 +36,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from kg.extract.entities import Cand, MentionFinder
+    from kg.extract.mentions.cand import Cand
 
 #: Version of the extractor as a whole, recorded nowhere else; bump when rules change.
 VERSION = "1"
@@ -140,38 +147,38 @@ def extract_document(sdoc: Doc, document: Document, models: Models | None = None
     return finish(ctx, decide(ctx, candidates(ctx, ctx.relations), models.relations))
 
 
-def read_entities(sdoc: Doc, document: Document) -> R.Context:
+def read_entities(sdoc: Doc, document: Document) -> Context:
     """Mentions and resolved entities of one parsed document, in a fresh rule context."""
     lex = load()
     sdoc = token_view(sdoc)  # every rule below revisits the tokens: build them once
     cands = _finder().find(sdoc)
     default = main_country(cands)
     res = resolve(cands, document.text, lex, default, scope=document.id)
-    return R.Context(sdoc, document, lex, cands, res.keys, res.entities, res.info, default)
+    return Context(sdoc, document, lex, cands, res.keys, res.entities, res.info, default)
 
 
-def apply_rules(ctx: R.Context) -> R.Context:
+def apply_rules(ctx: Context) -> Context:
     """Run the relation rules over a context; their facts accumulate in ``ctx.relations``."""
-    R.name_rules(ctx)
-    R.title_rules(ctx)
-    training = R.frame_rules(ctx)
-    listed = R.list_rules(ctx)
-    R.place_rules(ctx)
-    R.default_place_rules(ctx)
-    R.of_rules(ctx)
-    R.joint_action_rules(ctx)
+    name_rules(ctx)
+    title_rules(ctx)
+    training = frame_rules(ctx)
+    listed = list_rules(ctx)
+    place_rules(ctx)
+    default_place_rules(ctx)
+    of_rules(ctx)
+    joint_action_rules(ctx)
     pattern_rules(ctx)  # the rules kept as data: kg/data/patterns/*.jsonl
-    R.tweet_rules(ctx)
-    R.ally_rules(ctx)
-    R.inherit_rules(ctx)
-    R.exercise_frame(ctx, training, listed)
-    R.inherit_rules(ctx)
-    R.deploy_country_rules(ctx)
-    R.state_rules(ctx)
+    tweet_rules(ctx)
+    ally_rules(ctx)
+    inherit_rules(ctx)
+    exercise_frame(ctx, training, listed)
+    inherit_rules(ctx)
+    deploy_country_rules(ctx)
+    state_rules(ctx)
     return ctx
 
 
-def finish(ctx: R.Context, relations: list[Relation]) -> Extraction:
+def finish(ctx: Context, relations: list[Relation]) -> Extraction:
     """Titles pruned, event dates attached, entities kept when named or used."""
     sdoc, document = ctx.doc, ctx.document
     relations = _prune_titles(relations)

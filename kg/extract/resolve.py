@@ -16,8 +16,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from kg.extract.entities import Cand, generic_name
 from kg.extract.lexicon import Lexicon
+from kg.extract.mentions.cand import Cand
+from kg.extract.mentions.words import generic_name
 from kg.records import Entity, Mention
 
 _US_PREFIX = re.compile(

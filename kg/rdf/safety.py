@@ -143,13 +143,18 @@ def is_safe_link(url: str) -> bool:
 
 def bracket_depth(text: str) -> int:
     """Return the deepest nesting of ``{ ( [`` in SPARQL or Turtle text (strings, IRIs skipped)."""
+    return _deepest((m.group() for m in _SKIP.finditer(text)), "{([", "})]")
+
+
+def _deepest(tokens: Iterable[str], opening: str, closing: str) -> int:
+    """The deepest nesting of ``tokens`` (a token in ``opening`` goes one level down, one in
+    ``closing`` one up; other tokens, such as the strings a scanner skips, change nothing)."""
     depth = deepest = 0
-    for m in _SKIP.finditer(text):
-        ch = m.group()
-        if ch in "{([":
+    for ch in tokens:
+        if ch in opening:
             depth += 1
             deepest = max(deepest, depth)
-        elif ch in "})]":
+        elif ch in closing:
             depth = max(depth - 1, 0)
     return deepest
 
@@ -452,15 +457,8 @@ def check_jsonld(data: bytes | str, *, source: str, max_depth: int = MAX_NESTING
 
 def bracket_depth_json(text: str) -> int:
     """Return the deepest ``{``/``[`` nesting of JSON text (strings skipped)."""
-    depth = deepest = 0
-    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[{}\[\]]', text):
-        ch = m.group()
-        if ch in "{[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "}]":
-            depth = max(depth - 1, 0)
-    return deepest
+    tokens = re.finditer(r'"(?:[^"\\]|\\.)*"|[{}\[\]]', text)
+    return _deepest((m.group() for m in tokens), "{[", "}]")
 
 
 #: Format names (file extensions, rdflib names, pyoxigraph MIME types) grouped by family.

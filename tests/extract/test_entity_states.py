@@ -123,8 +123,8 @@ def test_a_state_in_an_apposition_is_the_body_s_state(nlp) -> None:
 
 
 def test_the_article_s_state_is_no_evidence_for_a_bare_name(nlp) -> None:
-    from kg.extract.entities import MentionFinder
     from kg.extract.lexicon import load
+    from kg.extract.mentions.finder import MentionFinder
     from kg.extract.resolve import resolve
 
     text = "Peru signed the deal. The Anti-Drug Directorate seized a boat near Lima."

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from rdflib import XSD, Literal
 
-from kg.extract.entities import Cand
 from kg.extract.eventdates import attach_dates
+from kg.extract.mentions.cand import Cand
 from kg.records import Document, Entity, Evidence, Relation
 
 # (word, head index, dependency, coarse POS); a token followed by punctuation gets no space

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kg.extract.entities import Cand
 from kg.extract.lexicon import load
+from kg.extract.mentions.cand import Cand
 from kg.extract.resolve import normalize_key, resolve
 
 

@@ -1,0 +1,409 @@
+"""Rules ``title.*``: titles before or after a person's name ("Peruvian Foreign Minister Hugo de
+Zela", "X, assistant director of the Y", "the Commanding Officer of the Y (Lt. Z)"), with the
+body or state the title names; ranks ("Col.", "major general") are skipped, not titles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kg.extract.lexicon import Lexicon
+from kg.extract.mentions.cand import Cand
+from kg.extract.relations import ORGS, Context, definite
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+
+def _title_role(word: str, lex: Lexicon) -> str | None:
+    return lex.titles.get(word.lower().strip(".,"))
+
+
+def title_rules(ctx: Context) -> None:
+    doc, lex = ctx.doc, ctx.lex
+    for i, c in enumerate(ctx.cands):
+        key = ctx.keys[i]
+        if key is None or ctx.cls(key) != "Person":
+            continue
+        sent = doc[c.start].sent
+        _title_before(ctx, c, key, sent, lex)
+        _title_after(ctx, c, key, sent, lex)
+    _flush_leads_default(ctx)
+
+
+def _office_of_a_body(ctx: Context, k: int, key: str, sent: Span, lex: Lexicon) -> bool:
+    """ "Britain's Minister for the Armed Forces, James Hartley": an office whose name ends with
+    a body is a title as written; the state in front is the person's."""
+    doc = ctx.doc
+    if k - 1 < sent.start or doc[k].text != "," or ctx.key_at(k - 1) is None:
+        return False
+    body = ctx.cands[ctx.tok2cand[k - 1]]
+    j = body.start - 1
+    while j >= sent.start and doc[j].lower_ == "the":
+        j -= 1
+    if j - 1 < sent.start or doc[j].lower_ not in ("for", "of"):
+        return False
+    first = j - 1
+    if _title_role(doc[first].text, lex) not in ("head", "leader") or ctx.key_at(first) is not None:
+        return False
+    while first - 1 >= sent.start and _title_role(doc[first - 1].text, lex) == "mod":
+        first -= 1
+    trigger = doc[j - 1]
+    ctx.emit(key, "hasTitle", doc[first:k].text, sent, "title.office.v1", trigger, literal=True)
+    left = first - 1
+    if left > sent.start and doc[left].text in ("’s", "'s"):
+        left -= 1
+    owner = ctx.key_at(left) if left >= sent.start else None
+    state = owner if owner is not None and ctx.cls(owner) == "Country" else None
+    if state is None and left >= sent.start and lex.country_of(doc[left].text):
+        state = ctx.country_entity(lex.country_of(doc[left].text) or "")
+    if state is not None:
+        ctx.emit(key, "affiliatedWith", state, sent, "title.office.country.v1", trigger)
+    return True
+
+
+def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> None:
+    doc = ctx.doc
+    k = c.start - 1
+    # ranks right before the name are not titles ("major general", "Col.", "Commodore")
+    while k >= sent.start and doc[k].lower_ in lex.ranks and ctx.key_at(k) is None:
+        if (
+            _title_role(doc[k].text, lex) in ("head", "leader")
+            and k - 1 >= sent.start
+            and _title_role(doc[k - 1].text, lex) == "mod"
+            and doc[k - 1].lower_ not in lex.ranks
+        ):
+            break  # "commanding general major general X": the first "general" is the office
+        k -= 1
+    if k >= sent.start and doc[k].text == "(":
+        _title_parenthesis(ctx, k, key, sent, lex)
+        return
+    if _office_of_a_body(ctx, k, key, sent, lex):
+        return
+    if (
+        k - 1 >= sent.start
+        and doc[k].text == ","
+        and _title_role(doc[k - 1].text, lex) in ("head", "leader")
+        and ctx.key_at(k - 1) is None
+    ):
+        k -= 1  # "Japan's ambassador, Kenji Morita"
+    end = k
+    words: list[Token] = []
+    while k >= sent.start:
+        t = doc[k]
+        ck = ctx.key_at(k)
+        if ck is not None:
+            # "Home Affairs Minister": a capitalised office name read as an organisation
+            ci = ctx.tok2cand[k]
+            cand = ctx.cands[ci]
+            if (
+                words
+                and cand.source == "ner"
+                and ctx.cls(ck) == "Organization"
+                and not any(w.lower() in lex.heads for w in cand.name.split())
+            ):
+                words[0:0] = list(doc[cand.start : k + 1])
+                k = cand.start - 1
+                continue
+            break
+        role = _title_role(t.text, lex)
+        if role is not None or (t.lower_ == "of" and words):
+            words.insert(0, t)
+            k -= 1
+            continue
+        if t.text[:1].isupper() and words and doc[k - 1].lower_ == "of" if k > 0 else False:
+            words.insert(0, t)
+            k -= 1
+            continue
+        break
+    if not words:
+        return
+    extra = 0
+    while (
+        k >= sent.start
+        and extra < 2
+        and ctx.key_at(k) is None
+        and doc[k].text[:1].isupper()
+        and doc[k].is_alpha
+        and not lex.country_of(doc[k].text)
+        and doc[k].lower_ not in lex.ranks
+        and any(_title_role(w.text, lex) in ("head", "leader") for w in words)
+    ):
+        words.insert(0, doc[k])  # "Internal Security Minister", "Police Commissioner"
+        k -= 1
+        extra += 1
+    while words and (words[0].lower_ == "of" or _title_role(words[0].text, lex) == "skip"):
+        words.pop(0)
+    while (
+        words
+        and _title_role(words[-1].text, lex) not in ("head", "leader")
+        and not words[-1].text[:1].isupper()
+    ):
+        words.pop()
+    roles = [_title_role(w.text, lex) for w in words]
+    if not words or not any(r in ("head", "leader") for r in roles):
+        return
+    title = (
+        doc[words[0].i : end + 1].text if words[-1].i == end else " ".join(w.text for w in words)
+    )
+    title = " ".join(t.text for t in words)
+    trigger = words[-1]
+    ctx.emit(key, "hasTitle", title, sent, "title.before.v1", trigger, literal=True)
+    leader = any(r == "leader" for r in roles) or _is_leader_title(title)
+    # what precedes the title: an organisation, a country or a demonym
+    left = words[0].i - 1
+    former = any(
+        doc[x].lower_ in ("former", "ex", "then")
+        for x in range(max(sent.start, left - 2), left + 1)
+    )
+    while left >= sent.start and doc[left].lower_ in ("former", "the", "’s", "'s", "then", "ex"):
+        former = former or doc[left].lower_ in ("former", "then", "ex")
+        left -= 1
+    if former:
+        leader = False
+    if left < sent.start:
+        _leads_default(ctx, key, title, sent, trigger)
+        return
+    lk = ctx.key_at(left)
+    possessive = left + 1 < len(doc) and doc[left + 1].text in ("’s", "'s")
+    if lk is None and doc[left].lower_ in lex.heads and possessive:
+        # "the committee's chairman": a description of a body named before
+        found = definite(ctx, doc[left])
+        lk = found[0] if len(found) == 1 else None
+    if lk is not None and ctx.cls(lk) in ORGS:
+        ctx.emit(key, "worksFor", lk, sent, "title.org.v1", trigger)
+        if leader:
+            ctx.emit(key, "leads", lk, sent, "title.org.leads.v1", trigger)
+    elif lk is not None and ctx.cls(lk) == "Country":
+        ctx.emit(key, "affiliatedWith", lk, sent, "title.country.v1", trigger)
+        if _heads_state(title) and not former:
+            ctx.emit(key, "leads", lk, sent, "title.country.leads.v1", trigger)
+    else:
+        country = lex.country_of(doc[left].text)
+        if country:
+            ck = ctx.country_entity(country)
+            ctx.emit(key, "affiliatedWith", ck, sent, "title.demonym.v1", trigger)
+            if _heads_state(title) and not former:
+                ctx.emit(key, "leads", ck, sent, "title.country.leads.v1", trigger)
+        elif not former:
+            _leads_default(ctx, key, title, sent, trigger)
+    _title_ministry(ctx, key, title, sent, trigger)
+
+
+def _heads_state(title: str) -> bool:
+    t = title.lower()
+    return t in (
+        "president",
+        "prime minister",
+        "premier",
+        "king",
+        "queen",
+        "head of state",
+        "head of government",
+    )
+
+
+def _is_leader_title(title: str) -> bool:
+    t = title.lower()
+    return t.startswith(("commanding", "commander", "chief", "head", "director general")) or t in (
+        "commanding general",
+        "commanding officer",
+    )
+
+
+def _leads_default(ctx: Context, key: str, title: str, sent: Span, trigger: Token) -> None:
+    """ "President Jose Jeri" with no state named: decided after every title is read."""
+    if _heads_state(title) and ctx.default_country and not ctx.info[key].country:
+        if trigger.i > 0 and ctx.doc[trigger.i - len(title.split())].lower_ == "former":
+            return
+        ctx.pending.append((key, title, sent, trigger))
+
+
+def _flush_leads_default(ctx: Context) -> None:
+    for key, _title, sent, trigger in ctx.pending:
+        known = any(
+            r.subject == key and r.predicate in ("affiliatedWith", "leads") for r in ctx.relations
+        )
+        if not known and ctx.default_country:
+            ck = ctx.country_entity(ctx.default_country)
+            ctx.emit(key, "leads", ck, sent, "title.country.default.v1", trigger)
+    ctx.pending.clear()
+
+
+def _title_ministry(ctx: Context, key: str, title: str, sent: Span, trigger: Token) -> None:
+    """ "Defense Minister X" works for the Defense Ministry when the text names it."""
+    words = title.lower().split()
+    if "minister" not in words:
+        return
+    topic = [w for w in words if w not in ("minister", "vice", "deputy", "of", "the", "prime")]
+    if "prime" in words:
+        return
+    topic_word = topic[0] if topic else "\x00"
+    for k2, ent in ctx.entities.items():
+        if ent.cls != "GovernmentBody":
+            continue
+        names = [n.lower() for n in ctx.info[k2].names]
+        mine, theirs = ctx.country(key), ctx.country(k2)
+        if mine and theirs and mine != theirs:
+            continue  # "Lithuanian Defence Minister" does not work for the German ministry
+        if any("ministr" in n and topic_word in n for n in names):
+            ctx.emit(key, "worksFor", k2, sent, "title.ministry.v1", trigger)
+            if words[0] not in ("vice", "deputy", "assistant", "former"):
+                ctx.emit(key, "leads", k2, sent, "title.ministry.leads.v1", trigger)
+            return
+    # no ministry named: a minister serves the government of the state
+    home = ctx.country(key) or ctx.default_country
+    govs = [
+        k2
+        for k2, inf in ctx.info.items()
+        if inf.kind == "Government" and (home is None or inf.country == home)
+    ]
+    if len(govs) == 1:
+        ctx.emit(key, "worksFor", govs[0], sent, "title.minister.government.v1", trigger)
+
+
+def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> None:
+    """ "Marvin Dames, Minister of National Security"; "X, assistant director of the Y"."""
+    doc = ctx.doc
+    k = c.end
+    if k >= sent.end or doc[k].text != ",":
+        return
+    k += 1
+    words: list[Token] = []
+    org_before = None
+    country = None
+    while k < sent.end and doc[k].lower_ in ("the", "a", "an", "former"):
+        k += 1
+    kk = ctx.key_at(k) if k < sent.end else None
+    if kk is not None:
+        if ctx.cls(kk) == "Country" or lex.country_of(doc[k].text):
+            country = kk
+        elif ctx.cls(kk) in ORGS:
+            org_before = kk
+        while k < sent.end and ctx.key_at(k) == kk:
+            k += 1
+    elif k < sent.end and lex.country_of(doc[k].text):
+        country = ctx.country_entity(lex.country_of(doc[k].text) or "")
+        k += 1
+    elif (
+        k + 1 < sent.end
+        and doc[k].lower_ in lex.heads
+        and doc[k + 1].text in ("’s", "'s")
+        and doc[k - 1].lower_ == "the"
+    ):
+        # "X, the battalion's commanding officer": a description of a body named before
+        found = definite(ctx, doc[k])
+        org_before = found[0] if len(found) == 1 else None
+        k += 2
+    start = k
+    # "the exercise director": up to two plain modifiers before the title word
+    look = k
+    while (
+        look < min(sent.end, k + 2)
+        and doc[look].is_alpha
+        and doc[look].text.islower()
+        and (_title_role(doc[look].text, lex) is None and not doc[look].is_stop)
+    ):
+        look += 1
+    if look > k and look < sent.end and _title_role(doc[look].text, lex) in ("head", "leader"):
+        words.extend(doc[k:look])
+        k = look
+    while k < sent.end and (_title_role(doc[k].text, lex) is not None or doc[k].text in ("’", "'")):
+        if ctx.key_at(k) is not None:
+            break
+        words.append(doc[k])
+        k += 1
+    roles = [_title_role(w.text, lex) for w in words]
+    if not words or not any(r in ("head", "leader") for r in roles):
+        return
+    title_end = k
+    org_after = None
+    # "Commander Defence Force": an organisation written right after the title word
+    at_k = ctx.key_at(k) if k < sent.end else None
+    if at_k is not None and ctx.cls(at_k) in ORGS:
+        org_after = at_k
+        m = k
+        while m < sent.end and ctx.key_at(m) == org_after:
+            m += 1
+        title_end = m
+    elif k + 1 < sent.end and doc[k].lower_ in ("of", "at", "for", "in", "with"):
+        m = k + 1
+        while m < sent.end and doc[m].lower_ == "the":
+            m += 1
+        ok = ctx.key_at(m) if m < sent.end else None
+        if ok is None and m < sent.end and doc[k].lower_ == "of" and m > k + 1:
+            # "the commander of the Iron Wolf brigade": a description of a body named before
+            head = doc[m]
+            while head.head is not head and head.head.i > head.i and head.head.i < sent.end:
+                head = head.head
+            if head.lower_ in lex.heads:
+                found = definite(ctx, head)
+                ok = found[0] if len(found) == 1 else None
+        if ok is not None and ctx.cls(ok) in ORGS:
+            org_after = ok
+        elif ok is not None and ctx.cls(ok) == "Country":
+            country = ok
+        elif doc[k].lower_ == "of" and m == k + 1:
+            # "Minister of National Security": the office's name continues the title
+            e = m
+            while e < sent.end and (doc[e].text[:1].isupper() or doc[e].lower_ in ("and", "of")):
+                if ctx.key_at(e) is not None or doc[e].lower_ in (
+                    "mr.",
+                    "mrs.",
+                    "ms.",
+                    "dr.",
+                    "mr",
+                    "mrs",
+                    "ms",
+                    "dr",
+                ):
+                    break
+                e += 1
+            while e > m and doc[e - 1].lower_ in ("and", "of"):
+                e -= 1
+            if e > m:
+                title_end = e
+    title = doc[start:title_end].text
+    trigger = words[-1]
+    if title.lower().split()[0] in lex.ranks and len(words) == 1:
+        return
+    ctx.emit(key, "hasTitle", title, sent, "title.after.v1", trigger, literal=True)
+    leader = any(r == "leader" for r in roles) or _is_leader_title(title)
+    for org in (org_before, org_after):
+        if org is not None:
+            ctx.emit(key, "worksFor", org, sent, "title.after.org.v1", trigger)
+            if leader:
+                ctx.emit(key, "leads", org, sent, "title.after.leads.v1", trigger)
+    if country is not None:
+        ctx.emit(key, "affiliatedWith", country, sent, "title.after.country.v1", trigger)
+        if _heads_state(title):
+            ctx.emit(key, "leads", country, sent, "title.country.leads.v1", trigger)
+    _title_ministry(ctx, key, title, sent, trigger)
+
+
+def _title_parenthesis(ctx: Context, k: int, key: str, sent: Span, lex: Lexicon) -> None:
+    """ "the Commanding Officer of the Harbour Patrol Unit (Senior Lieutenant Andrew Bowe)"."""
+    doc = ctx.doc
+    j = k - 1
+    org = ctx.key_at(j) if j >= sent.start else None
+    if org is None or ctx.cls(org) not in ORGS:
+        return
+    while j >= sent.start and ctx.key_at(j) == org:
+        j -= 1
+    while j >= sent.start and doc[j].lower_ == "the":
+        j -= 1
+    if j < sent.start or doc[j].lower_ not in ("of", "at", "for"):
+        return
+    j -= 1
+    words: list[Token] = []
+    while j >= sent.start and _title_role(doc[j].text, lex) is not None:
+        words.insert(0, doc[j])
+        j -= 1
+    roles = [_title_role(w.text, lex) for w in words]
+    if not words or not any(r in ("head", "leader") for r in roles):
+        return
+    title = " ".join(w.text for w in words)
+    trigger = words[-1]
+    ctx.emit(key, "hasTitle", title, sent, "title.paren.v1", trigger, literal=True)
+    ctx.emit(key, "worksFor", org, sent, "title.paren.org.v1", trigger)
+    if any(r == "leader" for r in roles) or _is_leader_title(title):
+        ctx.emit(key, "leads", org, sent, "title.paren.leads.v1", trigger)
