@@ -25,6 +25,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from kg.rdf.sparql import tokens
+from kg.rdf.terms import to_ox
+
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -103,8 +106,6 @@ def translate(shapes: Any, ontology: Any, pattern: Pattern = plain) -> list[Chec
 
 def _n3(term: Any) -> str:
     """A term as SPARQL text (pyoxigraph escapes literals the N-Triples way)."""
-    from kg.rdf.terms import to_ox
-
     return str(to_ox(term))
 
 
@@ -450,8 +451,6 @@ def _where_body(select: str) -> list[Any] | None:
     Joining the body with the targets (rather than running the SELECT as a subquery and joining
     its rows) lets Oxigraph start from the focus nodes, as SHACL's pre-binding of $this does.
     """
-    from kg.rdf.sparql import tokens
-
     toks = list(tokens(select))
     words = [t.text.upper() for t in toks]
     i = 1 + (len(words) > 1 and words[1] == "DISTINCT")
