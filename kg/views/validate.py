@@ -16,6 +16,8 @@ graphs; it also holds ``kg:Fact`` nodes, which no shape targets.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,8 +175,12 @@ def run_checks(source: Any, checks: list[Check]) -> list[Raw]:
     by_query: dict[str, list[Check]] = {}
     for check in checks:  # checks of one property share a query (see Check.column)
         by_query.setdefault(check.query, []).append(check)
-    for query, sharing in by_query.items():
-        for row in source.select(query):
+    # the queries are independent and pyoxigraph lets go of the GIL while it evaluates one:
+    # two at a time halved the wall time on 1,000 documents (benchmarks/bench_validate.py)
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        answers = list(pool.map(source.select, by_query))
+    for sharing, rows in zip(by_query.values(), answers, strict=True):
+        for row in rows:
             for check in sharing:
                 if check.column is not None and not _true(row.get(check.column)):
                     continue
