@@ -159,6 +159,12 @@ def _run_train(args: argparse.Namespace) -> int:
     models = train_models(parsed, progress=say, seed=args.seed)
     save_models(models, args.out)
     say("")
-    n = len(models.relations.properties) if models.relations else 0
-    print(f"trained on {len(parsed)} articles: {n} property models → {args.out}")
+    rel = models.relations
+    n = len(rel.properties) if rel else 0
+    what = (
+        f"one relation classifier for {n} properties"
+        if rel and rel.shared
+        else f"{n} property models"
+    )
+    print(f"trained on {len(parsed)} articles: {what} → {args.out}")
     return 0

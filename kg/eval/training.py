@@ -11,8 +11,9 @@ Training (``train_models``):
 2. the relation model's examples are the candidate facts of every article, read with that class
    model, labelled by the gold (a candidate is positive when both entities map to gold entities
    and the gold states the fact);
-3. each property's decision threshold is the one that maximises its F1 over out-of-fold
-   predictions of an inner cross-validation on the training articles.
+   (one classifier shared by all properties, ``kg.extract.model.for_property``);
+3. each property's calibration, and its decision threshold, the one that maximises its F1, come
+   from out-of-fold predictions of an inner cross-validation on the training articles.
 
 ``kg.eval.cv`` measures all of it by article-level k-fold cross-validation.
 """
@@ -25,7 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kg import errors
 from kg.eval.gold import (
@@ -44,6 +45,7 @@ from kg.extract.model import (
     Models,
     RelationModel,
     fit_calibration,
+    for_property,
     frequent_features,
 )
 from kg.rdf.vocab import SYMMETRIC_PROPERTIES
@@ -55,11 +57,15 @@ if TYPE_CHECKING:
 
 #: Regularisation strengths (scikit-learn's C) chosen by cross-validation on the training
 #: articles; see docs/RESULTS.md for the figures behind them.
-RELATION_C = 0.5
+RELATION_C = 0.25
 CLASS_C = 1.0
 #: Candidate thresholds tried when choosing a property's decision threshold.
 #: 1.01 means "never": a property may keep no fact no rule stated.
-THRESHOLDS = (*(round(0.05 * i, 2) for i in range(1, 20)), 1.01)
+#: 0.0 means "always": a property may keep every fact a rule stated.
+THRESHOLDS = (0.0, *(round(0.05 * i, 2) for i in range(1, 20)), 1.01)
+#: One classifier for all properties (True) or one per property (False); see
+#: ``kg.extract.model`` and docs/RESULTS.md for the comparison under cross-validation.
+SHARED = True
 #: A property with fewer training positives than this uses the threshold chosen over all
 #: properties together (its own F1 curve is too noisy to choose from).
 MIN_POSITIVES_OWN_THRESHOLD = 15
@@ -229,6 +235,7 @@ def _min_documents(n_articles: int) -> int:
 
 
 def fit_relations(examples: Sequence[RelationExamples], c: float = RELATION_C) -> dict[str, Binary]:
+    """One classifier per property with enough examples of both kinds."""
     out: dict[str, Binary] = {}
     props = sorted({p for ex in examples for p in ex.rows})
     for prop in props:
@@ -242,6 +249,34 @@ def fit_relations(examples: Sequence[RelationExamples], c: float = RELATION_C) -
         if keep:
             out[prop] = Binary.fit(rows, labels, keep, c)
     return out
+
+
+def _property_rows(ex: RelationExamples) -> list[dict[str, float]]:
+    return [for_property(r, prop) for prop in sorted(ex.rows) for r in ex.rows[prop]]
+
+
+def fit_shared(examples: Sequence[RelationExamples], c: float = RELATION_C) -> RelationModel:
+    """One classifier over every property's candidates (``for_property`` features); each
+    property that has a positive example gets an entry for its thresholds."""
+    rows = [r for ex in examples for r in _property_rows(ex)]
+    labels = [y for ex in examples for prop in sorted(ex.rows) for y in ex.labels[prop]]
+    positives = Counter(p for ex in examples for p in ex.labels for y in ex.labels[p] if y)
+    if sum(labels) < 2 or sum(labels) == len(labels):
+        return RelationModel()
+    keep = frequent_features((_property_rows(ex) for ex in examples), _min_documents(len(examples)))
+    if not keep:
+        return RelationModel()
+    props = {p: Binary.decision_only() for p in sorted(positives)}
+    return RelationModel(props, shared=Binary.fit(rows, labels, keep, c))
+
+
+def fit_relation_model(
+    examples: Sequence[RelationExamples], c: float = RELATION_C
+) -> RelationModel:
+    """The relation classifier(s), before calibration and thresholds."""
+    if SHARED:
+        return fit_shared(examples, c)
+    return RelationModel(fit_relations(examples, c))
 
 
 def folds_of(n: int, k: int, seed: int) -> list[int]:
@@ -266,13 +301,13 @@ def out_of_fold(
     fold = folds_of(len(examples), k, seed)
     for f in range(k):
         train = [ex for i, ex in enumerate(examples) if fold[i] != f]
-        models = fit_relations(train, c)
+        model = fit_relation_model(train, c)
         for i, ex in enumerate(examples):
             if fold[i] != f:
                 continue
             for prop, rows in ex.rows.items():
-                model = models.get(prop)
-                probs = model.probabilities(rows, raw=True) if model else [0.0] * len(rows)
+                known = prop in model.properties
+                probs = model.raw_scores(prop, rows) if known else [0.0] * len(rows)
                 for q, y, row in zip(probs, ex.labels[prop], rows, strict=True):
                     scored[prop].append((q, y, "rule_any" in row))
     return scored
@@ -359,18 +394,21 @@ def train_models(
     for ex in examples:
         gold.update(ex.gold_counts)
     thresholds = choose_thresholds(scored, gold)
-    props = fit_relations(examples)
-    for prop, model in props.items():
+    relations = fit_relation_model(examples)
+    for prop, model in relations.properties.items():
         model.threshold, model.threshold_new = thresholds.get(prop, (0.5, 0.5))
         model.calibration = calib.get(prop)
-    info: dict[str, Any] = {
+    relations.info = {
         "articles": [p.item.document.source for p in parsed],
+        "shared": relations.shared is not None,
         "relation_C": RELATION_C,
         "class_C": CLASS_C,
         "min_documents": MIN_DOCUMENTS,
-        "positives": {prop: sum(sum(ex.labels.get(prop, ())) for ex in examples) for prop in props},
+        "positives": {
+            prop: sum(sum(ex.labels.get(prop, ())) for ex in examples)
+            for prop in relations.properties
+        },
     }
-    relations = RelationModel(props, info)
     if classes is not None:
         classes.info = {"articles": len(parsed), "C": CLASS_C}
     return Models(relations, classes)

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 
     from kg.extract.lexicon import Lexicon
 
-_FUTURE = frozenset({"will", "shall", "'ll", "’ll"})
+FUTURE = frozenset({"will", "shall", "'ll", "’ll"})
 _POSSIBLE = frozenset({"could", "may", "might", "would", "should", "can"})
-_INTEND = frozenset(
+INTEND = frozenset(
     {
         "plan",
         "expect",
@@ -48,12 +48,22 @@ FACTOR: dict[str, float] = {
 }
 
 
+#: Clauses with a modality of their own: a relative or adverbial clause does not take the
+#: main verb's ("The Navy, which trained with X last year, will host Y": the training happened).
+OWN_CLAUSE = frozenset({"ccomp", "parataxis", "relcl", "advcl", "csubj", "ROOT"})
+#: Finite verb tags: a coordinated verb with its own tense does not share the first verb's
+#: auxiliary ("will train with X, and Y trained with Z").
+FINITE = frozenset({"VBD", "VBZ", "VBP"})
+
+
 def _chain(tok: Token, limit: int = 4) -> list[Token]:
-    """The token and the verbs it hangs from, up to the clause root (few steps)."""
+    """The token and the words it hangs from, up to the root of its clause (few steps)."""
     out = [tok]
     cur = tok
     for _ in range(limit):
-        if cur.head is cur or cur.dep_ in ("ccomp", "parataxis", "ROOT"):
+        if cur.head is cur or cur.dep_ in OWN_CLAUSE:
+            break
+        if cur.dep_ == "conj" and cur.tag_ in FINITE:
             break
         cur = cur.head
         out.append(cur)
@@ -88,9 +98,9 @@ def modality_of(
             return "hypothetical", attributed
     for t in chain:
         kids = list(t.children)
-        if any(k.dep_ in ("aux", "auxpass") and k.text.lower() in _FUTURE for k in kids):
+        if any(k.dep_ in ("aux", "auxpass") and k.text.lower() in FUTURE for k in kids):
             return "planned", attributed
-        if t is not tok and t.lemma_ in _INTEND:
+        if t is not tok and t.lemma_ in INTEND:
             return "planned", attributed
         if any(k.text.lower() == "going" and k.dep_ == "aux" for k in kids):
             return "planned", attributed

@@ -7,10 +7,15 @@ how it was trained), never as a pickle: the file is data, readable and safe to l
 loading rebuilds the scikit-learn estimators from it, so predictions are scikit-learn's.
 
 - ``ClassModel``: an entity's features (``kg.extract.classes``) → its ontology class.
-- ``RelationModel``: one binary classifier per property over candidate facts
-  (``kg.extract.candidates``) → the probability that the text states the fact. Each
-  property has its own decision threshold, chosen by cross-validation on the training
-  articles; the probability is the fact's confidence.
+- ``RelationModel``: candidate facts (``kg.extract.candidates``) → the probability that the
+  text states the fact. One classifier is shared by all properties: each candidate's features
+  are given twice, as they are and joined to the property (``for_property``), so that what
+  marks a stated fact for every property (a short dependency path, a rule that fired, a verb
+  between the two) is learned from all 1,400 gold facts at once, while each property keeps
+  its own trigger words. Most properties have a few dozen positives, too few for a
+  classifier of their own (measured in docs/RESULTS.md). Each property keeps its own
+  calibration and decision thresholds, chosen by cross-validation on the training articles;
+  the calibrated probability is the fact's confidence.
 """
 
 from __future__ import annotations
@@ -41,6 +46,33 @@ def _vectorizer(names: Sequence[str]) -> Any:
     vec.feature_names_ = list(names)
     vec.vocabulary_ = {n: i for i, n in enumerate(names)}
     return vec
+
+
+def _fit_logreg(
+    rows: Sequence[dict[str, float]],
+    labels: Sequence[Any],
+    keep: set[str],
+    c: float,
+    class_weight: str | None = None,
+) -> tuple[Any, list[str]]:
+    """scikit-learn's logistic regression fitted on the ``keep`` features of ``rows``."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer()
+    x = vec.fit_transform([{k: v for k, v in r.items() if k in keep} for r in rows])
+    clf = LogisticRegression(C=c, max_iter=5000, class_weight=class_weight)
+    clf.fit(x, list(labels))
+    return clf, list(vec.feature_names_)
+
+
+def for_property(row: dict[str, float], predicate: str) -> dict[str, float]:
+    """A candidate's features for the shared classifier: each feature as it is and joined to
+    the candidate's property, plus the property itself (its prior)."""
+    out = dict(row)
+    out.update({f"{predicate}|{k}": v for k, v in row.items()})
+    out[f"property={predicate}"] = 1.0
+    return out
 
 
 def _logreg(classes: Sequence[Any], coef: list[list[float]], intercept: list[float]) -> Any:
@@ -94,29 +126,31 @@ class Binary:
             return []
         vec, clf = self._estimators
         probs = clf.predict_proba(vec.transform(rows))[:, 1]
-        if self.calibration is not None and not raw:
-            import numpy as np
+        return [float(p) for p in probs] if raw else self.calibrate(probs)
 
-            xs, ys = self.calibration
-            probs = np.interp(probs, xs, ys)
-        return [float(p) for p in probs]
+    def calibrate(self, probs: Sequence[float]) -> list[float]:
+        """Raw probabilities → calibrated ones (unchanged without a calibration)."""
+        if self.calibration is None:
+            return [float(p) for p in probs]
+        import numpy as np
+
+        xs, ys = self.calibration
+        return [float(p) for p in np.interp(probs, xs, ys)]
 
     @classmethod
     def fit(
         cls, rows: Sequence[dict[str, float]], labels: Sequence[int], keep: set[str], c: float
     ) -> Binary:
-        from sklearn.feature_extraction import DictVectorizer
-        from sklearn.linear_model import LogisticRegression
-
-        vec = DictVectorizer()
-        x = vec.fit_transform([{k: v for k, v in r.items() if k in keep} for r in rows])
-        clf = LogisticRegression(C=c, max_iter=5000)
-        clf.fit(x, list(labels))
-        names = list(vec.feature_names_)
+        clf, names = _fit_logreg(rows, labels, keep, c)
         coef = [round(float(w), 6) for w in clf.coef_[0]]
         # drop features whose weight rounds to nothing: smaller file, same predictions
         kept = [(n, w) for n, w in zip(names, coef, strict=True) if w != 0.0]
         return cls([n for n, _ in kept], [w for _, w in kept], float(clf.intercept_[0]))
+
+    @classmethod
+    def decision_only(cls) -> Binary:
+        """A property's thresholds and calibration over the shared classifier's scores."""
+        return cls([], [], 0.0)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -167,14 +201,27 @@ def fit_calibration(scored: Sequence[tuple[float, int]]) -> tuple[list[float], l
 
 @dataclass
 class RelationModel:
-    """Per-property classifiers of candidate facts."""
+    """Classifiers of candidate facts: one shared by all properties (``shared``), each
+    property's thresholds and calibration in ``properties``; or, without ``shared``, one
+    classifier per property."""
 
     properties: dict[str, Binary] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
+    shared: Binary | None = None
+
+    def raw_scores(self, predicate: str, rows: Sequence[dict[str, float]]) -> list[float]:
+        """The classifier's own probabilities, before the property's calibration."""
+        if self.shared is not None:
+            return self.shared.probabilities([for_property(r, predicate) for r in rows], raw=True)
+        model = self.properties.get(predicate)
+        return model.probabilities(rows, raw=True) if model else [0.0] * len(rows)
 
     def score(self, predicate: str, rows: Sequence[dict[str, float]]) -> list[float]:
+        """The calibrated probability that each candidate of ``predicate`` is stated."""
         model = self.properties.get(predicate)
-        return model.probabilities(rows) if model else [0.0] * len(rows)
+        if model is None or not rows:
+            return [0.0] * len(rows)
+        return model.calibrate(self.raw_scores(predicate, rows))
 
     def threshold(self, predicate: str, row: dict[str, float]) -> float:
         """The probability a candidate needs to be kept (above 1 for an unknown property)."""
@@ -186,14 +233,17 @@ class RelationModel:
             "format": FORMAT,
             "kind": "relations",
             "info": self.info,
+            "shared": self.shared.as_json() if self.shared else None,
             "properties": {p: m.as_json() for p, m in sorted(self.properties.items())},
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RelationModel:
+        shared = data.get("shared")
         return cls(
             {p: Binary.from_json(m) for p, m in data["properties"].items()},
             dict(data.get("info", {})),
+            Binary.from_json(shared) if shared else None,
         )
 
 
@@ -229,17 +279,11 @@ class ClassModel:
     def fit(
         cls, rows: Sequence[dict[str, float]], labels: Sequence[str], keep: set[str], c: float
     ) -> ClassModel:
-        from sklearn.feature_extraction import DictVectorizer
-        from sklearn.linear_model import LogisticRegression
-
-        vec = DictVectorizer()
-        x = vec.fit_transform([{k: v for k, v in r.items() if k in keep} for r in rows])
-        clf = LogisticRegression(C=c, max_iter=5000, class_weight=CLASS_WEIGHT)
-        clf.fit(x, list(labels))
+        clf, names = _fit_logreg(rows, labels, keep, c, CLASS_WEIGHT)
         coef = [[round(float(w), 6) for w in line] for line in clf.coef_]
         return cls(
             [str(c) for c in clf.classes_],
-            list(vec.feature_names_),
+            names,
             coef,
             [float(b) for b in clf.intercept_],
         )

@@ -13,6 +13,7 @@ from kg.extract.model import (
     ClassModel,
     Models,
     RelationModel,
+    for_property,
     frequent_features,
     load_models,
 )
@@ -52,6 +53,38 @@ def test_a_candidate_a_rule_stated_has_its_own_threshold() -> None:
     assert model.threshold("trainsWith", {"rule_any": 1.0}) == 0.2
     assert model.threshold("trainsWith", {"bias": 1.0}) == 0.7
     assert model.threshold("killed", {"bias": 1.0}) > 1.0  # no model: never kept
+
+
+def test_the_shared_classifier_sees_each_feature_plain_and_joined_to_the_property() -> None:
+    row = {"rule_any": 1.0, "btw:and": 1.0}
+    assert for_property(row, "trainsWith") == {
+        "rule_any": 1.0,
+        "btw:and": 1.0,
+        "trainsWith|rule_any": 1.0,
+        "trainsWith|btw:and": 1.0,
+        "property=trainsWith": 1.0,
+    }
+
+
+def test_a_shared_classifier_scores_every_property_and_round_trips(tmp_path: Path) -> None:
+    """What marks a stated fact for one property (here a rule that fired) carries over to a
+    property with no example of it, and each property keeps its own calibration."""
+    rows = [for_property(r, "trainsWith") for r in ROWS]
+    rows += [for_property(r, "meetsWith") for r in ROWS[3:]]
+    labels = LABELS + LABELS[3:]
+    shared = Binary.fit(rows, labels, {k for r in rows for k in r}, c=1.0)
+    meets = Binary.decision_only()
+    meets.calibration = ([0.0, 1.0], [0.0, 0.5])  # halves what the classifier says
+    model = RelationModel({"trainsWith": Binary.decision_only(), "meetsWith": meets}, shared=shared)
+    Models(model).save(tmp_path / "m.json")
+    loaded = load_models(tmp_path / "m.json").relations
+    assert loaded is not None and loaded.shared is not None
+    (ruled,) = loaded.score("meetsWith", [{"bias": 1.0, "rule_any": 1.0}])
+    (plain,) = loaded.score("meetsWith", [{"bias": 1.0, "btw:and": 1.0}])
+    assert ruled > plain
+    raw = loaded.raw_scores("meetsWith", [{"bias": 1.0, "rule_any": 1.0}])
+    assert ruled == pytest.approx(raw[0] / 2, abs=1e-6)
+    assert loaded.score("killed", [{"rule_any": 1.0}]) == [0.0]  # a property never seen
 
 
 def test_unknown_features_are_ignored_at_prediction() -> None:
