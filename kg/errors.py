@@ -285,6 +285,13 @@ def too_large(source: str, limit: int) -> InputError:
     )
 
 
+def record_too_large(size: int, limit: int) -> InputError:
+    return InputError(
+        f"the record has {size} bytes, more than the {limit} bytes allowed for one article: "
+        "not read. Split its text into several records."
+    )
+
+
 def file_too_large(path: str, limit: int) -> InputError:
     return InputError(
         f"{path} is larger than {limit} bytes: not read. Split it into articles, or give it as a "
@@ -422,6 +429,51 @@ def query_too_complex(source: str, detail: str) -> QueryError:
     return QueryError(
         f"{source} is too large or too deeply nested to run safely ({detail}). "
         "Split it into smaller queries."
+    )
+
+
+def expression_too_long(source: str, operators: int, limit: int) -> QueryError:
+    return QueryError(
+        f"{source} has a chain of {operators} operators in one expression or pattern "
+        f"(limit {limit}), more than the query engine can run without crashing. Write a long "
+        "list of alternatives as ?x IN (…) or a VALUES block, or split the query."
+    )
+
+
+def path_too_long(source: str, steps: int, limit: int) -> QueryError:
+    return QueryError(
+        f"{source} has a property path of {steps} steps (limit {limit}), more than the query "
+        "engine can run in reasonable time. Split the path with intermediate variables "
+        "(?a kg:p ?b . ?b kg:q ?c) or use a repeated step (kg:p+)."
+    )
+
+
+def document_too_slow(seconds: float) -> ExtractionError:
+    return ExtractionError(
+        f"extraction stopped after {seconds:g} s, the time allowed for this document: its text "
+        "may be machine output rather than an article. Check the file, or split it into smaller "
+        "articles."
+    )
+
+
+def document_out_of_memory() -> ExtractionError:
+    return ExtractionError(
+        "extraction ran out of memory on this document. Split it into smaller articles, or "
+        "build it with fewer --workers."
+    )
+
+
+def worker_stopped() -> ExtractionError:
+    return ExtractionError(
+        "the worker process extracting this document stopped (killed, or out of memory). "
+        "Build it again alone, or with fewer --workers."
+    )
+
+
+def query_timed_out(source: str, seconds: float) -> QueryError:
+    return QueryError(
+        f"{source} ran longer than {seconds:g} s and was stopped. Add a LIMIT or narrow its "
+        "patterns, or allow more time with --timeout SECONDS."
     )
 
 

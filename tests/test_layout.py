@@ -24,6 +24,7 @@ RANK = {
     "errors": 0,
     "records": 0,
     "resources": 1,
+    "lifeline": 1,
     "checks": 1,
     "rdf": 2,
     "nlp": 2,

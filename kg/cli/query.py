@@ -10,9 +10,10 @@ from typing import Any
 from kg.cli import options
 from kg.cli.options import open_source
 from kg.errors import shown
+from kg.views.bounded import run_bounded
 from kg.views.export import Filters, export
-from kg.views.query import WRAP, parse_params, read_query, run_query
-from kg.views.serve import serve
+from kg.views.query import WRAP, parse_params, read_query
+from kg.views.serve import Limits, serve
 from kg.views.validate import ENGINES, validate
 
 
@@ -54,18 +55,52 @@ def add_query(sub: Any) -> None:
         action="store_true",
         help="let the query also see the inferred graph (see kg reason)",
     )
+    _limits(p)
     p.set_defaults(handler=_run_query)
+
+
+def _limits(p: Any) -> None:
+    """``--timeout``, ``--max-rows``, ``--max-bytes``: what one query may cost (kg query and
+    kg serve, with the same defaults)."""
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="query timeout in seconds (default: 30)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=10000,
+        metavar="N",
+        help="result size limit in rows (default: 10000)",
+    )
+    p.add_argument(
+        "--max-bytes",
+        type=int,
+        default=32 << 20,
+        metavar="N",
+        help="result size limit in bytes (default: 33554432, 32 MiB)",
+    )
 
 
 def _run_query(args: argparse.Namespace) -> int:
     text, origin = read_query(args.query)
     params = parse_params(args.param)
-    with open_source(args) as source:
-        source.include_inferred = bool(getattr(args, "inferred", False))
-        wrap = None if args.wide else WRAP
-        sys.stdout.write(
-            run_query(source, text, fmt=args.format, params=params, origin=origin, wrap=wrap)
+    sys.stdout.write(
+        run_bounded(
+            args.graph,
+            args.store,
+            text,
+            fmt=args.format,
+            params=params,
+            origin=origin,
+            wrap=None if args.wide else WRAP,
+            inferred=bool(args.inferred),
+            limits=Limits(args.timeout, args.max_rows, args.max_bytes),
         )
+    )
     return 0
 
 
@@ -113,27 +148,7 @@ def add_serve(sub: Any) -> None:
     p.add_argument(
         "--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)"
     )
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=30.0,
-        metavar="S",
-        help="query timeout in seconds (default: 30)",
-    )
-    p.add_argument(
-        "--max-rows",
-        type=int,
-        default=10000,
-        metavar="N",
-        help="result size limit in rows (default: 10000)",
-    )
-    p.add_argument(
-        "--max-bytes",
-        type=int,
-        default=32 << 20,
-        metavar="N",
-        help="result size limit in bytes (default: 33554432, 32 MiB)",
-    )
+    _limits(p)
     p.add_argument(
         "--token",
         default=os.environ.get("KG_SERVE_TOKEN"),

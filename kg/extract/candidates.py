@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -411,8 +412,17 @@ def _sentence_features(idx: DocumentIndex, sent: int, feats: dict[str, float]) -
             feats[f"trigger_in_sentence:{frame}"] = 1.0
 
 
-def candidates(ctx: Context, rule_relations: list[Relation]) -> list[Candidate]:
-    """All candidate facts of one document with their features."""
+def candidates(
+    ctx: Context,
+    rule_relations: list[Relation],
+    wanted: Callable[[str, bool], bool] | None = None,
+) -> list[Candidate]:
+    """All candidate facts of one document with their features.
+
+    ``wanted(property, a_rule_stated_it)``, when given, says which candidates could be kept at
+    all (``RelationModel.may_keep``); the others are dropped before their features are read.
+    Training reads them all.
+    """
     idx = DocumentIndex(ctx)
     ents = ctx.entities
     cls = {k: e.cls for k, e in ents.items()}
@@ -483,6 +493,8 @@ def candidates(ctx: Context, rule_relations: list[Relation]) -> list[Candidate]:
     n_countries = len(countries)
     n_events = len(events)
     main = ctx.default_country
+    if wanted is not None:
+        out = {t: c for t, c in out.items() if wanted(t[1], t in rule_by_triple)}
     for t, cand in out.items():
         s, p, o = t
         f = cand.features

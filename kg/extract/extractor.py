@@ -145,7 +145,8 @@ def extract_document(sdoc: Doc, document: Document, models: Models | None = None
     apply_rules(ctx)
     if models.relations is None:
         return finish(ctx, ctx.relations)
-    return finish(ctx, decide(ctx, candidates(ctx, ctx.relations), models.relations))
+    cands = candidates(ctx, ctx.relations, models.relations.may_keep)
+    return finish(ctx, decide(ctx, cands, models.relations))
 
 
 def read_entities(sdoc: Doc, document: Document) -> Context:

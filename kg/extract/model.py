@@ -66,6 +66,44 @@ def _fit_logreg(
     return clf, list(vec.feature_names_)
 
 
+def _matrix(
+    rows: Sequence[dict[str, float]],
+    vocabulary: dict[str, int],
+    joined: dict[str, int] | None = None,
+    prior: int | None = None,
+) -> Any:
+    """The rows as a sparse matrix over ``vocabulary`` (unknown features dropped), as
+    ``DictVectorizer.transform`` gives it; with ``joined`` (the columns of the features joined
+    to a property) and ``prior`` (the property's own column), ``for_property``'s features.
+
+    Written with whole-array lookups because the vectorizer checks each value's type one by
+    one, which made it a third of a build's extraction time."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+
+    keys = [k for row in rows for k in row]
+    values = np.fromiter((v for row in rows for v in row.values()), float, len(keys))
+    at_row = np.repeat(np.arange(len(rows)), [len(row) for row in rows])
+    parts_r, parts_c, parts_v = [], [], []
+    for lookup in (vocabulary, joined):
+        if lookup is None:
+            continue
+        cols = np.array([lookup.get(k, -1) for k in keys], dtype=np.int64)
+        known = cols >= 0
+        parts_r.append(at_row[known])
+        parts_c.append(cols[known])
+        parts_v.append(values[known])
+    if prior is not None:
+        parts_r.append(np.arange(len(rows)))
+        parts_c.append(np.full(len(rows), prior, dtype=np.int64))
+        parts_v.append(np.ones(len(rows)))
+    matrix = coo_matrix(
+        (np.concatenate(parts_v), (np.concatenate(parts_r), np.concatenate(parts_c))),
+        shape=(len(rows), len(vocabulary)),
+    )
+    return matrix.tocsr()
+
+
 def for_property(row: dict[str, float], predicate: str) -> dict[str, float]:
     """A candidate's features for the shared classifier: each feature as it is and joined to
     the candidate's property, plus the property itself (its prior)."""
@@ -117,16 +155,35 @@ class Binary:
         return self.threshold if "rule_any" in row else self.threshold_new
 
     @functools.cached_property
-    def _estimators(self) -> tuple[Any, Any]:
-        return _vectorizer(self.features), _logreg([0, 1], [self.coef], [self.intercept])
+    def _estimators(self) -> tuple[dict[str, int], Any]:
+        vocabulary = {n: i for i, n in enumerate(self.features)}
+        return vocabulary, _logreg([0, 1], [self.coef], [self.intercept])
 
-    def probabilities(self, rows: Sequence[dict[str, float]], raw: bool = False) -> list[float]:
-        """The calibrated probability of each row (``raw``: the regression's own)."""
+    def probabilities(
+        self, rows: Sequence[dict[str, float]], raw: bool = False, predicate: str | None = None
+    ) -> list[float]:
+        """The calibrated probability of each row (``raw``: the regression's own).
+
+        With ``predicate``, each row is read as ``for_property(row, predicate)`` (the shared
+        classifier's features) without building those dictionaries.
+        """
         if not rows:
             return []
-        vec, clf = self._estimators
-        probs = clf.predict_proba(vec.transform(rows))[:, 1]
+        vocabulary, clf = self._estimators
+        joined = self._joined(predicate) if predicate else None
+        prior = vocabulary.get(f"property={predicate}") if predicate else None
+        probs = clf.predict_proba(_matrix(rows, vocabulary, joined, prior))[:, 1]
         return [float(p) for p in probs] if raw else self.calibrate(probs)
+
+    def _joined(self, predicate: str) -> dict[str, int]:
+        """Column of each feature joined to ``predicate``, keyed by the plain feature."""
+        cache: dict[str, dict[str, int]] = self.__dict__.setdefault("_joined_cache", {})
+        if predicate not in cache:
+            head = f"{predicate}|"
+            cache[predicate] = {
+                n[len(head) :]: i for i, n in enumerate(self.features) if n.startswith(head)
+            }
+        return cache[predicate]
 
     def calibrate(self, probs: Sequence[float]) -> list[float]:
         """Raw probabilities → calibrated ones (unchanged without a calibration)."""
@@ -212,7 +269,7 @@ class RelationModel:
     def raw_scores(self, predicate: str, rows: Sequence[dict[str, float]]) -> list[float]:
         """The classifier's own probabilities, before the property's calibration."""
         if self.shared is not None:
-            return self.shared.probabilities([for_property(r, predicate) for r in rows], raw=True)
+            return self.shared.probabilities(rows, raw=True, predicate=predicate)
         model = self.properties.get(predicate)
         return model.probabilities(rows, raw=True) if model else [0.0] * len(rows)
 
@@ -222,6 +279,14 @@ class RelationModel:
         if model is None or not rows:
             return [0.0] * len(rows)
         return model.calibrate(self.raw_scores(predicate, rows))
+
+    def may_keep(self, predicate: str, ruled: bool) -> bool:
+        """Whether any candidate of ``predicate`` (one a rule stated, or one none did) can
+        reach its threshold: a property whose model adds nothing keeps only the rules' facts."""
+        model = self.properties.get(predicate)
+        if model is None:
+            return False
+        return (model.threshold if ruled else model.threshold_new) <= 1.0
 
     def threshold(self, predicate: str, row: dict[str, float]) -> float:
         """The probability a candidate needs to be kept (above 1 for an unknown property)."""

@@ -1,11 +1,13 @@
 """JSON Lines archives → articles: one article per line (``{"id", "title", "text", "url",
 "published", "author"}``, field names configurable), read line by line, so an archive of a million
-articles streams."""
+articles streams. A line longer than the cap on an input (``IngestOptions.max_bytes``) is passed
+over without being held in memory, and reported (``bounded_lines``)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from typing import IO
 
 from kg import errors
 from kg.ingest.dates import to_iso
@@ -42,8 +44,36 @@ def parse_fields(specs: Iterable[str]) -> dict[str, str]:
     return out
 
 
+class LongLine(bytes):
+    """Stands for a line over the cap, which was read past, not kept; ``size``: its bytes."""
+
+    size = 0
+
+
+def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes]:
+    """The lines of a binary stream, each read into memory only up to ``limit`` bytes: a longer
+    line is read through in pieces and yields a ``LongLine`` (a JSON Lines archive has no cap of
+    its own, and one line of gigabytes would otherwise be read whole)."""
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit or line.endswith(b"\n") and len(line) == limit + 1:
+            yield line
+            continue
+        size = len(line)
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(1 << 20)
+            size += len(line)
+        long = LongLine()
+        long.size = size
+        yield long
+
+
 def read_jsonl(
-    lines: bytes | Iterable[bytes], *, source: str, fields: dict[str, str] | None = None, skip: Skip
+    lines: bytes | Iterable[bytes],
+    *,
+    source: str,
+    fields: dict[str, str] | None = None,
+    skip: Skip,
+    limit: int | None = None,
 ) -> Iterator[RawItem]:
     """Yield one article per line of a JSON Lines archive.
 
@@ -53,13 +83,18 @@ def read_jsonl(
         fields: Field names used by the archive for ``id``, ``title``, ``text``, ``url``,
             ``published``, ``author`` (defaults to those names).
         skip: Reports a line that is not JSON or has no text; the archive goes on.
+        limit: The most bytes a record may have, for the message on a ``LongLine`` (from
+            ``bounded_lines``; an archive given as bytes was capped whole).
     """
     names = {**JSONL_FIELDS, **(fields or {})}
     rows = lines.splitlines() if isinstance(lines, bytes) else lines
     for n, raw in enumerate(rows, start=1):
+        where = f"{source}:{n}"
+        if isinstance(raw, LongLine):
+            skip(where, "skipped", errors.record_too_large(raw.size, limit or 0).message)
+            continue
         if not raw.strip():
             continue
-        where = f"{source}:{n}"
         try:
             record = json.loads(decode_bytes(raw))
         except json.JSONDecodeError as err:

@@ -21,7 +21,7 @@ from kg import errors
 from kg.ingest.feeds import read_feed
 from kg.ingest.html import read_html
 from kg.ingest.items import IngestOptions, RawItem, Skip, is_url
-from kg.ingest.jsonl import read_jsonl
+from kg.ingest.jsonl import bounded_lines, read_jsonl
 from kg.ingest.text import decode_bytes, strip_markdown, text_item
 from kg.ingest.web import fetch
 
@@ -114,8 +114,11 @@ def _read_jsonl_file(
     """Stream an archive line by line: a million articles never sit in memory at once."""
     source = str(path.resolve())
     try:
-        with _open_input(path, explicit=explicit) as lines:
-            yield from read_jsonl(lines, source=source, fields=opts.jsonl_fields, skip=skip)
+        with _open_input(path, explicit=explicit) as stream:
+            lines = bounded_lines(stream, opts.max_bytes)  # the cap holds for each record
+            yield from read_jsonl(
+                lines, source=source, fields=opts.jsonl_fields, skip=skip, limit=opts.max_bytes
+            )
     except _NotAFile:
         skip(source, "skipped", errors.not_a_regular_file(str(path)).message)
     except OSError as err:

@@ -1,5 +1,11 @@
-"""Articles longer than spaCy's ``nlp.max_length``: cut at paragraph or sentence breaks, extract
-each piece, and merge the pieces back into one Extraction whose offsets point into the whole text.
+"""Long articles and pathological text, before spaCy sees them.
+
+- Articles longer than ``CHUNK_CHARS`` (or spaCy's ``nlp.max_length``) are cut at paragraph or
+  sentence breaks; each piece is parsed and extracted on its own, and the pieces are merged back
+  into one Extraction whose offsets point into the whole text. Memory then grows with a piece,
+  not with the article (about 3 GB per MB of article parsed whole: issue 15, item 6).
+- ``tame_runs`` breaks long runs of punctuation, on which spaCy's tokenizer is quadratic (10,000
+  ``[`` took 18 s, a 100 KB line of them over 600 s: issue 15, item 5).
 """
 
 from __future__ import annotations
@@ -9,6 +15,33 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from kg.records import Document, Entity, Extraction, Mention, Relation
+
+#: Longest piece of an article parsed at once (characters): about 3,000 words, longer than
+#: nearly every news article (those are parsed whole, as before), short enough that a piece's
+#: parse and extraction stay small and quick.
+CHUNK_CHARS = 20_000
+#: Longest run of punctuation (no letter, digit or space) given to the tokenizer unbroken: its
+#: cost grows as the square of a run (256 ``[``: 20 ms; 5,000: 7 s; 10,000: 18 to 44 s).
+MAX_PUNCTUATION_RUN = 64
+_PUNCTUATION_RUN = re.compile(rf"[^\w\s]{{{MAX_PUNCTUATION_RUN + 1},}}")
+
+
+def tame_runs(text: str) -> str:
+    """``text`` with every run of more than ``MAX_PUNCTUATION_RUN`` punctuation characters
+    broken by a space every ``MAX_PUNCTUATION_RUN`` characters, one character for one (offsets
+    into the text stay valid). Text without such a run is returned as it is."""
+    if _PUNCTUATION_RUN.search(text) is None:
+        return text
+    return _PUNCTUATION_RUN.sub(_break_run, text)
+
+
+def _break_run(match: re.Match[str]) -> str:
+    run = list(match.group())
+    run[MAX_PUNCTUATION_RUN :: MAX_PUNCTUATION_RUN + 1] = " " * len(
+        run[MAX_PUNCTUATION_RUN :: MAX_PUNCTUATION_RUN + 1]
+    )
+    return "".join(run)
+
 
 _BREAKS = (
     re.compile(r"\n\s*\n"),  # a paragraph break

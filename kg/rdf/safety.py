@@ -41,6 +41,16 @@ MAX_QUERY_NESTING = 20
 #: Most triple patterns accepted in one query: pyoxigraph's join planning grows about as n**4
 #: (64 patterns: 0.2 s; 100: 1.3 s; 200: 20 s on an almost empty store).
 MAX_TRIPLE_PATTERNS = 64
+#: Most operators in one chain of a query: the operators between two of ``. ; { }``, brackets
+#: included (``!!!…!true``, ``1+1+…``, ``a || b || …``, ``p1|p2|…``). pyoxigraph parses and
+#: evaluates such a chain recursively, one stack frame or more per operator: ~10,000 (8,000 in a
+#: thread) overflow its stack and kill the process (exit 139), and a 5,000-term sum takes 2 s.
+#: A bracket depth limit does not see them: the chain is flat. Long lists belong in ``IN (…)``
+#: or ``VALUES``.
+MAX_OPERATOR_CHAIN = 128
+#: Most steps (``/``) in one property path (or division chain): evaluation grows as the cube
+#: of the steps (100: 0.1 s, 200: 1.3 s, 500: 15 s on an empty store; 1,000 crash).
+MAX_PATH_STEPS = 32
 #: Deepest nesting accepted in RDF input (Turtle brackets, XML elements, JSON objects).
 MAX_NESTING = 64
 #: Graph IRIs a ``FROM`` / ``FROM NAMED`` clause may name: the store's own graphs.
@@ -65,6 +75,35 @@ _SKIP = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+# One token of SPARQL, for counting operators. What can hide an operator character is one token
+# (comments, strings, variables, language tags, numbers, the local part of a name, which may hold
+# - and .), read as pyoxigraph reads it, so that only real operators are counted; a keyword is
+# letters and digits only (``true-true`` is two operands and a minus, as for pyoxigraph). An IRI
+# is a token of its own, and counted as a chain of its own, for in an expression pyoxigraph may
+# also read ``<`` as "less than" and what follows as operators. Anything else is skipped.
+_NAME_CHAR = r"[\w\-:%\u00b7-\uffff]|\\."
+_TOKEN = re.compile(
+    rf"""
+    (?P<skip>
+        \#[^\r\n]*
+      | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\" | '\''(?:[^'\\]|\\.|'(?!''))*'\''
+      | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'
+      | [?$][\w\u00b7-\uffff]+
+      | @[A-Za-z]+(?:-[A-Za-z0-9]+)*
+      | [0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?
+      | [A-Za-z_\u00c0-\uffff][\w\u00b7-\uffff]*
+      | :(?:(?:[\w:%\u00b7-\uffff]|\\.)(?:{_NAME_CHAR}|\.+(?={_NAME_CHAR}))*)?
+      | \^\^
+    )
+  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+  | (?P<open>[(\[]) | (?P<close>[)\]])
+  | (?P<end>[;{{}}] | \.(?!{_NAME_CHAR}))
+  | (?P<op>\|\||&&|!=|<=|>=|[!=<>+\-*/|^?])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_OPERATOR = re.compile(r"\|\||&&|!=|<=|>=|[!=<>+\-*/|^?]")
 
 # Parse-tree node names that are updates (SPARQL 1.1 Update grammar, rdflib's CompValue names).
 _UPDATE_NODES = frozenset(
@@ -160,6 +199,46 @@ def _deepest(tokens: Iterable[str], opening: str, closing: str) -> int:
     return deepest
 
 
+def operator_chains(text: str) -> tuple[int, int]:
+    """Return the longest chain of operators in SPARQL ``text`` and the most ``/`` in one chain.
+
+    A chain ends at ``. ; { }`` outside brackets: inside ``( )`` or ``[ ]`` nothing ends one, so
+    ``(1+1)+(1+1)+…``, ``f(…;…) + f(…;…) + …`` and ``EXISTS {…} + EXISTS {…} + …`` are one chain
+    each (pyoxigraph holds the whole expression on its stack). Brackets are bounded on their own
+    (``MAX_QUERY_NESTING``). A token scan, linear in the text and without recursion: it runs
+    before any parser, since what it bounds is what crashes the parsers.
+    """
+    longest = steps = chain = slashes = depth = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "op":
+            chain += 1
+            slashes += match.group() == "/"
+            longest, steps = max(longest, chain), max(steps, slashes)
+        elif kind == "iri":
+            longest = max(longest, len(_OPERATOR.findall(match.group(), 1)))
+        elif kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "end" and depth == 0:
+            chain = slashes = 0
+    return longest, steps
+
+
+def check_operators(text: str, source: str) -> None:
+    """Refuse a query with a longer operator chain or property path than pyoxigraph survives.
+
+    Raises:
+        QueryError: ``expression_too_long`` or ``path_too_long``.
+    """
+    longest, steps = operator_chains(text)
+    if steps > MAX_PATH_STEPS:
+        raise errors.path_too_long(source, steps, MAX_PATH_STEPS)
+    if longest > MAX_OPERATOR_CHAIN:
+        raise errors.expression_too_long(source, longest, MAX_OPERATOR_CHAIN)
+
+
 def check_size(data: str | bytes, limit: int, source: str) -> None:
     """Raise ``InputError`` when ``data`` is longer than ``limit``."""
     if len(data) > limit:
@@ -211,6 +290,8 @@ def check_sparql(
     if len(query) > MAX_QUERY_CHARS:
         raise errors.query_too_complex(source, f"{len(query)} characters, limit {MAX_QUERY_CHARS}")
     views = screen_views(query)
+    for view in views:  # before any parser: these chains crash pyoxigraph and rdflib recurses
+        check_operators(view, source)
     depth = max(bracket_depth(view) for view in views)
     if depth > MAX_QUERY_NESTING:
         raise errors.query_too_complex(source, f"nesting depth {depth}, limit {MAX_QUERY_NESTING}")

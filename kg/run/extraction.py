@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from kg import extract
-from kg.nlp.chunking import merge_pieces, piece_documents
+from kg import errors, extract
+from kg.nlp.chunking import CHUNK_CHARS, merge_pieces, piece_documents, tame_runs
 from kg.nlp.model import load_base_model
 from kg.records import Document, Extraction
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+#: Seconds one piece of a document (``CHUNK_CHARS``; a short document is one piece) may take to
+#: parse and extract: a few seconds is usual, so only a pathological text reaches it.
+BUDGET_SECONDS = 120.0
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,14 +51,17 @@ def extract_documents(
     batch_size: int = 8,
     zone_size: int = 256,
     on_error: Callable[[Document, Exception], None] | None = None,
+    budget: float | None = BUDGET_SECONDS,
 ) -> Iterator[Extraction]:
     """Run spaCy and the extractor over ``documents``, yielding one Extraction each, in order.
 
     Streams: documents are pulled ``zone_size`` at a time and parsed inside spaCy's
     ``memory_zone``, so the strings a batch adds to the vocabulary are freed afterwards and memory
     stays flat over any number of documents (Extractions hold plain strings only). A document
-    longer than ``nlp.max_length`` is parsed in pieces cut at paragraph or sentence breaks, and
-    its offsets are shifted back into the whole text (see ``kg.nlp.chunking``).
+    longer than ``CHUNK_CHARS`` (or ``nlp.max_length``) is parsed alone, one piece after the
+    other, each piece cut at a paragraph or sentence break, and its offsets are shifted back
+    into the whole text (see ``kg.nlp.chunking``): memory grows with a piece, not the article.
+    Long runs of punctuation are broken before the tokenizer (``tame_runs``).
 
     Args:
         documents: The documents, consumed lazily.
@@ -60,44 +69,55 @@ def extract_documents(
         min_confidence: Statements below it are dropped.
         batch_size: spaCy's batch size.
         zone_size: Documents per memory zone (0: no memory zone).
-        on_error: Called with a document whose extraction raised, which is then left out and
-            the stream goes on; without it the error propagates.
+        on_error: Called with a document whose extraction raised (out of memory, over its time
+            budget, a bug), which is then left out and the stream goes on; without it the error
+            propagates.
+        budget: Seconds a document may take per piece (a short document is one piece), counted
+            by a timer that stops it; ``None`` or 0: no limit. Only where signals can be used
+            (the main thread: the CLI and the worker processes of ``--workers``).
     """
     nlp = nlp or load_nlp()
-    limit = nlp.max_length
+    limit = min(nlp.max_length, CHUNK_CHARS)
 
-    def read(sdoc: Any, d: Document) -> Extraction | None:
-        if on_error is None:
-            return extract.extract_document(sdoc, d)
+    def guarded(d: Document, pieces: int, work: Callable[[], Extraction]) -> Extraction | None:
         try:
-            return extract.extract_document(sdoc, d)
+            with time_budget(budget * pieces if budget else None):
+                return work()
         except Exception as err:  # noqa: BLE001 - one bad article must not stop the batch
-            on_error(d, err)
+            if on_error is None:
+                raise
+            on_error(d, err)  # MemoryError, DocumentTooSlow included: a status, not the end
             return None
 
+    def whole(block: list[Document]) -> Iterator[Extraction]:
+        texts = ((tame_runs(d.text), d) for d in block)
+        for sdoc, d in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+            if (
+                ex := guarded(d, 1, functools.partial(extract.extract_document, sdoc, d))
+            ) is not None:
+                yield ex
+
+    def in_pieces(d: Document) -> Extraction:
+        parts: list[tuple[int, Extraction]] = []
+        for offset, piece in piece_documents(d, limit):
+            sdoc = nlp(tame_runs(piece.text))  # one piece at a time: the memory of one piece
+            parts.append((offset, extract.extract_document(sdoc, piece)))
+            del sdoc
+        return merge_pieces(d, parts)
+
     def run(block: list[Document]) -> Iterator[Extraction]:
-        # (text, (document index, piece offset or -1 for a whole document, number of pieces))
-        units: list[tuple[str, tuple[int, int, int]]] = []
-        for i, d in enumerate(block):
+        # Short documents go through spaCy in batches, a long one alone, in input order.
+        short: list[Document] = []
+        for d in block:
             if len(d.text) <= limit:
-                units.append((d.text, (i, -1, 1)))
-            else:
-                parts = piece_documents(d, limit)
-                units.extend((p.text, (i, off, len(parts))) for off, p in parts)
-        pieces: list[tuple[int, Extraction | None]] = []
-        for sdoc, (i, off, n) in nlp.pipe(units, as_tuples=True, batch_size=batch_size):
-            d = block[i]
-            if off < 0:
-                if (ex := read(sdoc, d)) is not None:
-                    yield ex
+                short.append(d)
                 continue
-            # nlp.pipe keeps order, so a document's pieces arrive one after the other
-            piece = Document(d.id, sdoc.text, d.source, d.title, d.published)
-            pieces.append((off, read(sdoc, piece)))
-            if len(pieces) == n:
-                if all(ex is not None for _, ex in pieces):
-                    yield merge_pieces(d, pieces)  # type: ignore[arg-type]
-                pieces = []
+            yield from whole(short)
+            short = []
+            pieces = -(-len(d.text) // limit)
+            if (ex := guarded(d, pieces, functools.partial(in_pieces, d))) is not None:
+                yield ex
+        yield from whole(short)
 
     it = iter(documents)
     step = zone_size if zone_size > 0 else batch_size * 32
@@ -108,5 +128,46 @@ def extract_documents(
                 yield filter_confidence(ex, min_confidence)
 
 
-def crash_reason(err: Exception) -> str:
+@contextlib.contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise ``DocumentTooSlow`` in the block once it has run ``seconds``.
+
+    A timer signal (SIGALRM) interrupts the Python code at work, which a thread could not. Where
+    signals cannot be used (a thread other than the main one: a Dask worker, a web server) or
+    ``seconds`` is None, the block runs unbounded.
+    """
+    if (
+        not seconds
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise DocumentTooSlow(seconds)
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class DocumentTooSlow(Exception):
+    """A document ran past its time budget (``time_budget``)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def crash_reason(err: BaseException) -> str:
+    """The failed status's reason for an error raised while extracting a document."""
+    if isinstance(err, DocumentTooSlow):
+        return errors.document_too_slow(err.seconds).message
+    if isinstance(err, MemoryError):
+        return errors.document_out_of_memory().message
     return f"extraction failed ({type(err).__name__}: {err})"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import errors
+from kg.lifeline import die_with_parent
 from kg.rdf.quads import extraction_quads
 from kg.rdf.terms import ox_quad
 from kg.records import Document, Extraction
@@ -163,8 +165,10 @@ def shards_of(documents: Iterable[Document], size: int) -> Iterator[list[Documen
 # ---------------------------------------------------------------- local process pool
 
 
-def _init_worker() -> None:
-    # Load the model once per worker process, before the first shard arrives.
+def _init_worker(parent: int) -> None:
+    # Die with the build (kill -9 included) and leave its output alone (kg.lifeline), then
+    # load the model once per worker process, before the first shard arrives.
+    die_with_parent(parent)
     load_nlp()
 
 
@@ -178,6 +182,11 @@ def pool_shards(
 ) -> Iterator[Shard]:
     """Run ``run_shard`` over a document stream in ``workers`` processes, yielding in order.
 
+    A worker that dies (killed, out of memory) breaks the whole pool, and every shard in flight
+    with it. The pool is then started again and those shards' documents are run one at a time,
+    so that the one that stops a worker again is known: it becomes a failed status
+    (``worker_stopped``), the others are extracted, and the stream goes on in parallel.
+
     Args:
         documents: The stream (consumed lazily: at most ``max_in_flight`` shards are pending).
         workers: Number of worker processes.
@@ -185,25 +194,77 @@ def pool_shards(
         min_confidence: Passed to ``run_shard``.
         max_in_flight: Pending shards (default ``2 * workers``), which bounds memory.
     """
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
 
-    # "spawn" gives clean workers (no inherited threads or locks from the parent); each loads the
-    # model once in the initializer, which costs a second or two per worker, once per build.
-    ctx = multiprocessing.get_context("spawn")
     limit = max_in_flight or 2 * workers
     batches = shards_of(documents, shard_size)
     first = next(batches, None)
     if first is None:
         return  # nothing to do (everything unchanged): start no worker
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as pool:
-        pending: list[Future[Shard]] = []
+    pool = _process_pool(workers)
+    pending: deque[tuple[list[Document], Future[Shard]]] = deque()
+
+    def alone(document: Document) -> Shard:
+        nonlocal pool
+        try:
+            return pool.submit(run_shard, [document], min_confidence).result()
+        except BrokenProcessPool:
+            pool.shutdown(wait=True)
+            pool = _process_pool(workers)
+            failure = (document.source, document.id, errors.worker_stopped().message)
+            return Shard((), b"", (failure,))
+
+    def oldest() -> Iterator[Shard]:
+        nonlocal pool
+        batch, future = pending.popleft()
+        try:
+            yield future.result()
+            return
+        except BrokenProcessPool:
+            broken = [(batch, future), *pending]
+            pending.clear()
+        pool.shutdown(wait=True)
+        pool = _process_pool(workers)
+        for batch, future in broken:
+            if future.done() and future.exception() is None:  # finished before the break
+                yield future.result()
+                continue
+            for document in batch:
+                yield alone(document)
+
+    def submit(batch: list[Document]) -> Future[Shard]:
+        try:
+            return pool.submit(run_shard, batch, min_confidence)
+        except BrokenProcessPool as err:  # broke since the last result: handled with the rest
+            future: Future[Shard] = Future()
+            future.set_exception(err)
+            return future
+
+    try:
         for batch in chain([first], batches):
-            pending.append(pool.submit(run_shard, batch, min_confidence))
+            pending.append((batch, submit(batch)))
             if len(pending) >= limit:
-                yield pending.pop(0).result()
-        for fut in pending:
-            yield fut.result()
+                yield from oldest()
+        while pending:
+            yield from oldest()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _process_pool(workers: int) -> Any:
+    """A process pool whose workers load the model once and die with this process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # "spawn" gives clean workers (no inherited threads or locks from the parent); each loads the
+    # model once in the initializer, which costs a second or two per worker, once per build.
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
+    )
 
 
 # ---------------------------------------------------------------- Dask

@@ -27,6 +27,8 @@ from rdflib.namespace import DCTERMS
 from kg import errors
 from kg.rdf import safety
 from kg.rdf.quads import bind_prefixes
+from kg.rdf.safety import MAX_OPERATOR_CHAIN as _MAX_OPERATOR_CHAIN
+from kg.rdf.safety import MAX_PATH_STEPS as _MAX_PATH_STEPS
 from kg.rdf.safety import MAX_QUERY_CHARS as _MAX_QUERY_CHARS
 from kg.rdf.safety import MAX_QUERY_NESTING as _MAX_QUERY_NESTING
 from kg.rdf.safety import MAX_TRIPLE_PATTERNS as _MAX_TRIPLE_PATTERNS
@@ -399,6 +401,17 @@ def _screen(sparql: str) -> None:
         and _deeper_than_allowed(sparql)
     ):
         safety.check_sparql(sparql, source="the query")
+    # a long flat chain of operators or path steps crashes pyoxigraph (issue 15, item 4); the
+    # operator characters, counted at C speed, bound the longest chain (IRIs and names hold some)
+    elif (
+        sum(map(sparql.count, _OPERATOR_CHARS)) + (slashes := sparql.count("/"))
+        > (_MAX_OPERATOR_CHAIN)
+        or slashes > _MAX_PATH_STEPS
+    ):
+        safety.check_operators(sparql, "the query")
+
+
+_OPERATOR_CHARS = "!|&=<>+-*^?"
 
 
 def _deeper_than_allowed(sparql: str) -> bool:

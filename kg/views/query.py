@@ -20,9 +20,10 @@ from typing import Any
 
 from kg import errors
 from kg.errors import shown
-from kg.rdf.safety import is_blank_query
+from kg.rdf.safety import check_operators, is_blank_query
 from kg.rdf.sparql import PREFIXES, check_name, query_form, tokens
 from kg.resources import queries_dir
+from kg.views.limited import run_limited
 
 FORMATS = ("table", "csv", "tsv", "json")
 _SAVED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*\Z")
@@ -142,18 +143,16 @@ def run_query(
     params: dict[str, Any] | None = None,
     origin: str = "the query text",
     wrap: int | None = WRAP,
+    limits: tuple[int, int] | None = None,
 ) -> str:
     """Run ``text`` on ``source`` (a ``kg.store.Store``); the formatted results.
 
     ``wrap``: for ``table``, the width past which a cell wraps onto more lines (None: never).
+    ``limits``: ``(rows, bytes)`` past which the result is refused, as kg serve refuses it.
     """
-    if fmt not in FORMATS:
-        raise errors.unknown_choice("format", fmt, list(FORMATS))
-    if is_blank_query(text):
-        raise errors.empty_query(origin)
-    check_params(text, params or {}, origin)
+    check_query_text(text, fmt, params, origin)
     try:
-        result = source.raw(text, params or None)
+        result = _results(source, text, params, limits)
     except errors.QueryError as err:
         # checked only once the store refused the text: this path runs on every query
         if query_form(text) == "UPDATE":
@@ -172,6 +171,35 @@ def run_query(
         return format_table(result, wrap)
     out = result.serialize(format=_results_format(fmt)).decode("utf-8")
     return out if out.endswith("\n") else out + "\n"
+
+
+def check_query_text(
+    text: str, fmt: str, params: dict[str, Any] | None, origin: str = "the query text"
+) -> None:
+    """What needs no store: the format, an empty query, the parameters, operator chains."""
+    if fmt not in FORMATS:
+        raise errors.unknown_choice("format", fmt, list(FORMATS))
+    if is_blank_query(text):
+        raise errors.empty_query(origin)
+    check_params(text, params or {}, origin)
+    check_operators(text, origin)  # before a parser sees it: a long chain crashes pyoxigraph
+
+
+def _results(
+    source: Any, text: str, params: dict[str, Any] | None, limits: tuple[int, int] | None
+) -> Any:
+    """pyoxigraph's result of ``text``; within ``limits``, read whole through kg serve's
+    ``run_limited`` (which counts rows and bytes as they stream in) and parsed back."""
+    if limits is None:
+        return source.raw(text, params or None)
+    import pyoxigraph as ox
+
+    graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+    media = "application/n-triples" if graph else "application/sparql-results+json"
+    data = run_limited(source, text, media, limits[0], limits[1], params)
+    if graph:
+        return ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
 
 
 @functools.cache

@@ -49,7 +49,8 @@ from typing import Any
 
 from kg import errors
 from kg.errors import Refused
-from kg.rdf.sparql import PREFIXES, bind, from_graphs, keywords, query_form
+from kg.lifeline import die_with_parent
+from kg.rdf.sparql import bind, from_graphs, keywords, query_form
 from kg.store import open_graph, scheme
 from kg.store.lock import writer_waiting
 from kg.views.explorer import render
@@ -57,8 +58,10 @@ from kg.views.explorer.common import Indexing, document_id, entity_slug, fact_id
 from kg.views.explorer.data import Views
 from kg.views.explorer.pages import install
 from kg.views.explorer.saved import saved
-from kg.views.formats import GRAPH_MEDIA, RESULT_MEDIA, choose
+from kg.views.formats import choose
 from kg.views.httpd import HTTPServer
+from kg.views.limited import run_limited
+from kg.views.query import run_query
 from kg.views.webapp import Request, Response, WebApp, static_file
 from kg.views.webguard import Guard
 
@@ -94,103 +97,32 @@ def check_query(text: str, graphs: set[str], dataset: list[str]) -> str:
 # ---------------------------------------------------------------- worker processes
 
 
-def _json_term(term: Any) -> dict[str, str]:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
-def run_limited(source: Any, text: str, media: str, max_rows: int, max_bytes: int) -> bytes:
-    """Run ``text``; serialise at most ``max_rows`` results and ``max_bytes`` bytes as ``media``.
-
-    Over either limit the query is refused (``Refused``), never cut: a truncated answer would
-    look complete. The size is counted while the results stream in, so a query that builds a
-    huge value stops at the first row over the limit.
-    """
-    import pyoxigraph as ox
-
-    size = 0
-
-    def count(*terms: Any) -> None:
-        nonlocal size
-        size += sum(len(t.value) + 16 for t in terms if t is not None)
-        if size > max_bytes:
-            raise errors.result_too_large(max_bytes)
-
-    result = source.raw(text)
-    if isinstance(result, ox.QueryBoolean | bool):
-        data = json.dumps({"head": {}, "boolean": bool(result)}).encode()
-    elif hasattr(result, "variables"):
-        names = [v.value for v in result.variables]
-        rows = []
-        for i, sol in enumerate(result):
-            if i >= max_rows:
-                raise Refused(400, f"the result has more than {max_rows} rows: add a LIMIT")
-            count(*(sol[n] for n in names))
-            rows.append({n: _json_term(sol[n]) for n in names if sol[n] is not None})
-        data = json.dumps({"head": {"vars": names}, "results": {"bindings": rows}}).encode()
-    else:
-        triples = []
-        for i, t in enumerate(result):
-            if i >= max_rows:
-                raise Refused(400, f"the result has more than {max_rows} triples: add a LIMIT")
-            count(t.subject, t.predicate, t.object)
-            triples.append(
-                t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object)
-            )
-        kind = GRAPH_MEDIA[media]
-        fmt = {
-            "ttl": ox.RdfFormat.TURTLE,
-            "nt": ox.RdfFormat.N_TRIPLES,
-            "jsonld": ox.RdfFormat.JSON_LD,
-            "rdf": ox.RdfFormat.RDF_XML,
-            "nq": ox.RdfFormat.N_QUADS,
-            "trig": ox.RdfFormat.TRIG,
-        }[kind]
-        if kind in ("nq", "trig"):  # the constructed triples, in the default graph
-            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-            prefixes = PREFIXES if kind == "trig" else None
-            return _within(ox.serialize(quads, format=fmt, prefixes=prefixes) or b"", max_bytes)
-        if kind == "ttl":
-            return _within(ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b"", max_bytes)
-        return _within(ox.serialize(triples, format=fmt) or b"", max_bytes)
-    kind = RESULT_MEDIA[media]
-    if kind == "json":
-        return _within(data, max_bytes)
-    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    out = {
-        "xml": ox.QueryResultsFormat.XML,
-        "csv": ox.QueryResultsFormat.CSV,
-        "tsv": ox.QueryResultsFormat.TSV,
-    }[kind]
-    return _within(parsed.serialize(format=out) or b"", max_bytes)
-
-
-def _within(data: bytes, max_bytes: int) -> bytes:
-    """Return ``data`` if it fits (escaping and markup add to the counted values), else refuse."""
-    if len(data) > max_bytes:
-        raise errors.result_too_large(max_bytes)
-    return data
-
-
-def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
+def _worker(
+    conn: Any,
+    graph_file: str | None,
+    store: str | None,
+    wait: float | None = 0,
+    serving: bool = True,
+    kernel_lifeline: bool = True,
+) -> None:
     """Worker loop: open the source, answer requests.
 
-    A request is a query ``(text, media, max_rows, max_bytes, dataset)`` or a page of the
-    explorer ``("view", name, arguments)`` (``kg.views.explorer.data``).
+    A request is a query ``(text, media, max_rows, max_bytes, dataset)``, a page of the
+    explorer ``("view", name, arguments)`` (``kg.views.explorer.data``), or a ``kg query``
+    command's query ``("run", text, fmt, params, origin, wrap, inferred, max_rows, max_bytes)``,
+    answered with its printed output (``kg.views.query.run_query``).
+
+    ``wait``: seconds to wait for a busy store when opening it (0: open at a later request, as
+    kg serve does; else a busy store is an error). ``serving``: a kg serve worker, which lists the
+    store's graphs (for FROM checks) and indexes the explorer's labels when it opens the store;
+    a command's worker answers one query and needs neither.
 
     For an embedded store, close it whenever a writer waits and reopen it once the writer is
     done (see the module docstring).
     """
+    # a killed server or kg query takes its workers along (kg.lifeline); the kernel's part only
+    # for a worker started by the main thread (a replacement is started by a passing thread)
+    die_with_parent(kernel=kernel_lifeline)
     folder = Path(store) if store and not scheme(store) else None
     source: Any = None
     graphs: set[str] = set()
@@ -198,7 +130,9 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
 
     def open_source() -> None:
         nonlocal source, graphs, views
-        source = open_graph(graph_file=graph_file, store=store, wait=0)
+        source = open_graph(graph_file=graph_file, store=store, wait=0 if serving else wait)
+        if not serving:
+            return
         views = Views(source)  # starts reading the explorer's index in the background
         graphs = {
             str(r["g"]) for r in source.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -214,8 +148,11 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
 
     try:
         open_source()
-    except errors.StoreBusy:
-        pass  # a writer is at work: open at the first request after it is done
+    except errors.StoreBusy as err:
+        if not serving:  # a command waited as long as it may: say who holds the store
+            conn.send(("error", err.message))
+            return
+        # a writer is at work: open at the first request after it is done
     except errors.KGError as err:
         conn.send(("error", err.message))
         return
@@ -238,6 +175,12 @@ def _worker(conn: Any, graph_file: str | None, store: str | None) -> None:
                     conn.send(("ok", views.answer(request[1], request[2])))
                 except Indexing as wait:
                     conn.send(("busy", (503, str(wait))))
+                continue
+            if request[0] == "run":
+                text, fmt, params, origin, wrap, inferred, max_rows, max_bytes = request[1:]
+                source.include_inferred = inferred
+                limits = (max_rows, max_bytes)
+                conn.send(("ok", run_query(source, text, fmt, params, origin, wrap, limits)))
                 continue
             text, media, max_rows, max_bytes, dataset = request
             check_query(text, graphs, dataset)
@@ -265,16 +208,28 @@ class _Worker:
 class WorkerPool:
     """Worker processes that run queries; one that exceeds the timeout is killed and replaced."""
 
-    def __init__(self, graph_file: str | None, store: str | None, size: int = 2) -> None:
+    def __init__(
+        self,
+        graph_file: str | None,
+        store: str | None,
+        size: int = 2,
+        *,
+        wait: float | None = 0,
+        serving: bool = True,
+    ) -> None:
+        """``size`` workers over the graph file or store; ``wait`` and ``serving``: see
+        ``_worker`` (a command passes ``serving=False``: a stopped worker is not replaced)."""
         self._ctx = mp.get_context("spawn")  # no fork of a threaded server
-        self._args = (graph_file, store)
+        self._args = (graph_file, store, wait, serving)
+        self._serving = serving
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(size):
             self._idle.put(self._start())
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker, args=(child, *self._args), daemon=True)
+        main = threading.current_thread() is threading.main_thread()
+        proc = self._ctx.Process(target=_worker, args=(child, *self._args, main), daemon=True)
         proc.start()
         child.close()
         try:
@@ -301,10 +256,14 @@ class WorkerPool:
                 self._idle.put(worker)
                 return answer
         except (EOFError, OSError):
-            pass
+            worker.process.join(5)  # the worker died (a crash): let its exit code arrive
+        crashed = worker.process.exitcode  # None while it runs (over time, not crashed)
         worker.process.kill()
         worker.process.join(5)
-        threading.Thread(target=lambda: self._idle.put(self._start()), daemon=True).start()
+        if self._serving:
+            threading.Thread(target=lambda: self._idle.put(self._start()), daemon=True).start()
+        if crashed is not None:
+            return "refused", (503, f"the query stopped its worker process (exit code {crashed})")
         return "refused", (
             503,
             f"the query ran longer than the {timeout:g} s timeout and was stopped",

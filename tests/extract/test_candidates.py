@@ -71,3 +71,29 @@ def test_a_training_sentence_gives_a_trainswith_candidate_with_its_evidence(nlp)
     # a country the subject's name carries is an affiliatedWith candidate read from the name
     aff = [c for t, c in found.items() if t[1] == "affiliatedWith" and t[2] == "Peru"]
     assert aff and "nested" in aff[0].features
+
+
+@pytest.mark.slow
+def test_candidates_no_threshold_can_keep_are_dropped_without_changing_the_facts(nlp) -> None:
+    """A property whose model adds nothing keeps only the rules' facts: its other candidates
+    are not read at all (speed), and what the model decides stays the same."""
+    from pathlib import Path
+
+    from kg.extract.decide import decide, retype
+    from kg.extract.extractor import apply_rules, read_entities
+    from kg.extract.model import shipped_models
+
+    models = shipped_models()
+    rel = models.relations
+    assert rel is not None and models.classes is not None
+    path = Path(__file__).resolve().parents[2] / "data" / "articles"
+    path = sorted(path.glob("*.txt"))[0]
+    text = path.read_text(encoding="utf-8")
+    ctx = read_entities(nlp(text), Document("d", text, str(path)))
+    retype(ctx, models.classes)
+    apply_rules(ctx)
+    every = candidates(ctx, ctx.relations)
+    wanted = candidates(ctx, ctx.relations, rel.may_keep)
+    assert len(wanted) < len(every)
+    assert all(rel.may_keep(c.predicate, bool(c.rules)) for c in wanted)
+    assert set(decide(ctx, wanted, rel)) == set(decide(ctx, every, rel))

@@ -87,6 +87,23 @@ def test_a_shared_classifier_scores_every_property_and_round_trips(tmp_path: Pat
     assert loaded.score("killed", [{"rule_any": 1.0}]) == [0.0]  # a property never seen
 
 
+def test_the_shared_classifier_reads_rows_as_scikit_learn_reads_their_property_features() -> None:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [for_property(r, "trainsWith") for r in ROWS]
+    rows += [for_property(r, "meetsWith") for r in ROWS]
+    labels = LABELS + LABELS[::-1]
+    shared = Binary.fit(rows, labels, {k for r in rows for k in r}, c=1.0)
+    vec = DictVectorizer()
+    ref = LogisticRegression(C=1.0, max_iter=5000).fit(vec.fit_transform(rows), labels)
+    asked = [*ROWS, {"bias": 1.0, "never-seen": 1.0}]
+    for prop in ("trainsWith", "meetsWith"):
+        expected = ref.predict_proba(vec.transform([for_property(r, prop) for r in asked]))[:, 1]
+        got = shared.probabilities(asked, raw=True, predicate=prop)
+        assert got == pytest.approx(list(expected), abs=1e-5)
+
+
 def test_unknown_features_are_ignored_at_prediction() -> None:
     model = Binary.fit(ROWS, LABELS, {"rule_any", "btw:and", "bias"}, c=1.0)
     with_unknown = model.probabilities([{"rule_any": 1.0, "never-seen": 1.0}])
@@ -142,3 +159,13 @@ def test_the_shipped_model_loads_and_covers_the_main_properties() -> None:
         models.relations.properties
     )
     assert models.relations.info["articles"], "the model records what it was trained on"
+
+
+def test_a_property_that_adds_no_fact_keeps_only_what_a_rule_stated() -> None:
+    model = RelationModel(
+        {"trainsWith": Binary(["bias"], [0.0], 0.0, 0.0, 1.01), "leads": Binary([], [], 0.0)}
+    )
+    assert model.may_keep("trainsWith", ruled=True)
+    assert not model.may_keep("trainsWith", ruled=False)
+    assert model.may_keep("leads", ruled=False)  # thresholds of 0.5
+    assert not model.may_keep("killed", ruled=True)  # no model for it
