@@ -14,7 +14,7 @@ from kg.views.bounded import run_bounded
 from kg.views.export import Filters, export
 from kg.views.query import WRAP, parse_params, read_query
 from kg.views.serve import Limits, serve
-from kg.views.validate import validate
+from kg.views.validate import ENGINES, validate
 
 
 def add_query(sub: Any) -> None:
@@ -115,12 +115,20 @@ def add_validate(sub: Any) -> None:
     p.add_argument(
         "--shapes", metavar="FILE", help="SHACL shapes to use instead of kg/ontology/shapes.ttl"
     )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="sparql",
+        help="sparql (default): each constraint as a query on the store, fast on big stores "
+        "(shapes it cannot translate go to pyshacl); pyshacl: the reference implementation, "
+        "on a copy of the graph in memory. Both report the same findings.",
+    )
     p.set_defaults(handler=_run_validate)
 
 
 def _run_validate(args: argparse.Namespace) -> int:
     with open_source(args) as source:
-        result = validate(source, shapes=args.shapes)
+        result = validate(source, shapes=args.shapes, engine=args.engine)
     print(shown(result.report, lines=True))  # quotes values of the graph
     return 0 if result.conforms else 1
 

@@ -24,6 +24,7 @@ import contextlib
 import functools
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -409,6 +410,11 @@ def _decode_escape(match: re.Match[str]) -> str:
     return chr(code) if code <= 0x10FFFF else "\ufffd"
 
 
+#: rdflib's SPARQL grammar is not safe to run from two threads at once (``kg validate`` runs its
+#: queries from a thread pool, and the store screens some of them with this parser).
+_GRAMMAR = threading.Lock()
+
+
 @functools.lru_cache(maxsize=512)
 def _parse_sparql(query: str, source: str) -> tuple[str, tuple[tuple[str, Any], ...]]:
     """Parse with rdflib's grammar; return the request kind and every named parse-tree node.
@@ -423,7 +429,8 @@ def _parse_sparql(query: str, source: str) -> tuple[str, tuple[tuple[str, Any], 
     kind, tree, first_error = "query", None, ""
     for name, grammar in (("query", Query), ("update", UpdateUnit)):
         try:
-            tree = grammar.parse_string(query, parse_all=True)
+            with _GRAMMAR:  # pyparsing keeps parse state in the grammar: one parse at a time
+                tree = grammar.parse_string(query, parse_all=True)
             kind = name
             break
         except RecursionError:
