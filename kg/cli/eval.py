@@ -105,9 +105,12 @@ def _run_cross_validation(args: argparse.Namespace) -> int:
     items = find_annotated(args.articles)
     say = _progress_printer()
     parsed = parse_all(items, load_nlp(), progress=say)
-    result = cross_validate(
-        parsed, args.cv, seed=args.seed, progress=say, rules_only=args.rules_only
-    )
+    try:
+        result = cross_validate(
+            parsed, args.cv, seed=args.seed, progress=say, rules_only=args.rules_only
+        )
+    except errors.ArgumentError as err:  # the library names its parameter k
+        raise errors.InputError(err.naming("--cv")) from None
     say("")
     sys.stdout.write(format_cv(result, fmt=args.format, errors_shown=args.errors))
     return 0

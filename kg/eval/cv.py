@@ -45,8 +45,8 @@ def cross_validate(
 ) -> CrossValidation:
     """Article-level k-fold cross-validation of the whole extractor (or of the rules alone)."""
     if k < 2 or k > len(parsed):
-        raise errors.InputError(
-            f"--cv {k} needs between 2 and {len(parsed)} folds for {len(parsed)} articles."
+        raise errors.ArgumentError(
+            "k", "", f" must be between 2 and {len(parsed)} (the number of articles); got {k}."
         )
     fold = folds_of(len(parsed), k, seed)
     say = progress or (lambda _msg: None)

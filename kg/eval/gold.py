@@ -418,7 +418,9 @@ def evaluate_files(gold_paths: list[str], article_paths: list[str]) -> Report:
     golds = [load_gold(p) for p in expand_paths(gold_paths, ".json")]
     docs = [read_article(p) for p in expand_paths(article_paths, ".txt")]
     if not golds:
-        raise errors.InputError("no gold file found. Give --gold GOLD.json, a folder or a glob.")
+        raise errors.ArgumentError(
+            "gold_paths", "no gold file found: give ", " gold files (.json), folders or globs."
+        )
     pairs = pair_gold(golds, docs)
     return evaluate([g for g, _ in pairs], extract_documents([d for _, d in pairs]))
 

@@ -114,4 +114,24 @@ def test_kg_eval_cv_refuses_more_folds_than_articles(tmp_path: Path, nlp, capsys
 
     folder = _sample(tmp_path, NAMES[:2])
     assert main(["eval", "--cv", "5", str(folder)]) == 2
-    assert "--cv 5 needs between 2 and 2 folds for 2 articles." in capsys.readouterr().err
+    assert "--cv must be between 2 and 2 (the number of articles); got 5." in (
+        capsys.readouterr().err
+    )
+
+
+def test_cross_validation_names_its_parameter_in_the_library() -> None:
+    from kg.eval.cv import cross_validate
+
+    with pytest.raises(errors.ArgumentError) as err:
+        cross_validate([], k=3)
+    assert str(err.value) == "k must be between 2 and 0 (the number of articles); got 3."
+
+
+def test_scoring_without_gold_files_names_the_parameter() -> None:
+    from kg.eval.gold import evaluate_files
+
+    with pytest.raises(errors.ArgumentError) as err:
+        evaluate_files([], [])
+    assert str(err.value) == (
+        "no gold file found: give gold_paths gold files (.json), folders or globs."
+    )
