@@ -10,8 +10,8 @@ Training (``train_models``):
 1. the class model learns each entity's gold class from its features;
 2. the relation model's examples are the candidate facts of every article, read with that class
    model, labelled by the gold (a candidate is positive when both entities map to gold entities
-   and the gold states the fact);
-   (one classifier shared by all properties, ``kg.extract.model.for_property``);
+   and the gold states the fact); one classifier is shared by all properties
+   (``kg.extract.model.for_property``);
 3. each property's calibration, and its decision threshold, the one that maximises its F1, come
    from out-of-fold predictions of an inner cross-validation on the training articles.
 
@@ -258,12 +258,13 @@ def _property_rows(ex: RelationExamples) -> list[dict[str, float]]:
 def fit_shared(examples: Sequence[RelationExamples], c: float = RELATION_C) -> RelationModel:
     """One classifier over every property's candidates (``for_property`` features); each
     property that has a positive example gets an entry for its thresholds."""
-    rows = [r for ex in examples for r in _property_rows(ex)]
+    per_article = [_property_rows(ex) for ex in examples]
+    rows = [r for article in per_article for r in article]
     labels = [y for ex in examples for prop in sorted(ex.rows) for y in ex.labels[prop]]
     positives = Counter(p for ex in examples for p in ex.labels for y in ex.labels[p] if y)
     if sum(labels) < 2 or sum(labels) == len(labels):
         return RelationModel()
-    keep = frequent_features((_property_rows(ex) for ex in examples), _min_documents(len(examples)))
+    keep = frequent_features(per_article, _min_documents(len(examples)))
     if not keep:
         return RelationModel()
     props = {p: Binary.decision_only() for p in sorted(positives)}

@@ -27,7 +27,7 @@ from kg.rdf.vocab import EVENT_PROPERTIES
 from kg.records import Relation
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
     from kg.records import Entity
 
@@ -45,8 +45,8 @@ def announces_plan(verb: Token) -> bool:
     return not has_aux and announces_plan(verb.head)
 
 
-def _clause_chars(verb: Token) -> list[tuple[int, int]]:
-    """Character ranges of the verb's clause: its subtree without the clauses inside it, and
+def _clause_tokens(verb: Token) -> set[int]:
+    """Token indices of the verb's clause: its subtree without the clauses inside it, and
     without a finite verb coordinated with it (its own clause, its own tense)."""
     excluded: set[int] = set()
     for tok in verb.subtree:
@@ -54,34 +54,24 @@ def _clause_chars(verb: Token) -> list[tuple[int, int]]:
             tok.dep_ in OWN_CLAUSE or (tok.dep_ == "conj" and tok.tag_ in FINITE)
         ):
             excluded.update(t.i for t in tok.subtree)
-    return [(t.idx, t.idx + len(t)) for t in verb.subtree if t.i not in excluded]
+    return {t.i for t in verb.subtree} - excluded
 
 
-def planned_clauses(sent: Span) -> list[tuple[int, int]]:
-    """Character ranges of the sentence's words that belong to a planned clause."""
-    out: list[tuple[int, int]] = []
+def planned_clauses(sent: Span) -> set[int]:
+    """Token indices of the sentence's words that belong to a planned clause."""
+    out: set[int] = set()
     for tok in sent:
         if tok.pos_ in ("VERB", "AUX") and announces_plan(tok):
-            out.extend(_clause_chars(tok))
+            out |= _clause_tokens(tok)
     return out
 
 
-def _inside(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(a <= start and end <= b for a, b in ranges) or _spans_words(start, end, ranges)
-
-
-def _spans_words(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
-    """A multi-word mention is inside when each of its words is."""
-    words = [(a, b) for a, b in ranges if start <= a and b <= end]
-    return bool(words) and min(a for a, _ in words) == start and max(b for _, b in words) == end
-
-
 def harmonise_modality(
-    relations: list[Relation], sents: dict[tuple[int, int], Span], entities: dict[str, Entity]
+    relations: list[Relation], doc: Doc, entities: dict[str, Entity]
 ) -> list[Relation]:
     """``relations`` with the event facts of planned clauses made planned (see the module).
 
-    ``sents`` maps each evidence's ``(start, end)`` characters to its sentence span.
+    Only the sentences that hold a planned event fact are read again.
     """
     by_sent: dict[tuple[int, int], list[int]] = defaultdict(list)
     for n, r in enumerate(relations):
@@ -91,24 +81,24 @@ def harmonise_modality(
     for where, idx in by_sent.items():
         if all(relations[n].evidence.modality != "planned" for n in idx):
             continue
-        sent = sents.get(where)
-        if sent is None:
+        sent = doc.char_span(*where, alignment_mode="expand")
+        clause = planned_clauses(sent) if sent is not None else set()
+        if not clause:
             continue
-        clauses = planned_clauses(sent)
-        if not clauses:
-            continue
-        named: dict[int, list[tuple[int, int]]] = {}
+        named: dict[int, list[Span]] = {}
         for n in idx:
             r = relations[n]
             named[n] = [
-                (m.start, m.end)
+                span
                 for key in (r.subject, r.object)
                 for m in (entities[key].mentions if key in entities else ())
-                if where[0] <= m.start and m.end <= where[1]
+                if where[0] <= m.start
+                and m.end <= where[1]
+                and (span := doc.char_span(m.start, m.end, alignment_mode="expand")) is not None
             ]
         for n in idx:
             spans = named[n]
-            if spans and all(_inside(a, b, clauses) for a, b in spans):
+            if spans and all(t.i in clause for span in spans for t in span):
                 out[n] = _planned(out[n])
         with_names = [n for n in idx if named[n]]
         if with_names and all(out[n].evidence.modality == "planned" for n in with_names):

@@ -35,7 +35,7 @@ from kg.records import Document, Extraction, Relation
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
     from kg.extract.mentions.cand import Cand
 
@@ -184,7 +184,7 @@ def finish(ctx: Context, relations: list[Relation]) -> Extraction:
     """Titles pruned, event dates attached, entities kept when named or used."""
     sdoc, document = ctx.doc, ctx.document
     relations = _prune_titles(relations)
-    relations = harmonise_modality(relations, _sentences(sdoc, relations), ctx.entities)
+    relations = harmonise_modality(relations, sdoc, ctx.entities)
     # dates of events and event-like facts (kg.extract.eventdates): one pass, only when dates occur
     relations = attach_dates(sdoc, document, ctx.cands, ctx.keys, ctx.entities, relations)
     used = {r.subject for r in relations} | {r.object for r in relations if not r.literal}
@@ -197,18 +197,6 @@ def finish(ctx: Context, relations: list[Relation]) -> Extraction:
             else []
         )
     return Extraction(document, entities, relations)
-
-
-def _sentences(sdoc: Doc, relations: list[Relation]) -> dict[tuple[int, int], Span]:
-    """The sentence span of each evidence's character range."""
-    out: dict[tuple[int, int], Span] = {}
-    for r in relations:
-        where = (r.evidence.start, r.evidence.end)
-        if where not in out:
-            span = sdoc.char_span(*where, alignment_mode="expand")
-            if span is not None:
-                out[where] = span
-    return out
 
 
 def _prune_titles(relations: list[Relation]) -> list[Relation]:

@@ -175,15 +175,18 @@ class Binary:
         probs = clf.predict_proba(_matrix(rows, vocabulary, joined, prior))[:, 1]
         return [float(p) for p in probs] if raw else self.calibrate(probs)
 
+    @functools.cached_property
+    def _joined_columns(self) -> dict[str, dict[str, int]]:
+        return {}
+
     def _joined(self, predicate: str) -> dict[str, int]:
         """Column of each feature joined to ``predicate``, keyed by the plain feature."""
-        cache: dict[str, dict[str, int]] = self.__dict__.setdefault("_joined_cache", {})
-        if predicate not in cache:
+        if predicate not in self._joined_columns:
             head = f"{predicate}|"
-            cache[predicate] = {
+            self._joined_columns[predicate] = {
                 n[len(head) :]: i for i, n in enumerate(self.features) if n.startswith(head)
             }
-        return cache[predicate]
+        return self._joined_columns[predicate]
 
     def calibrate(self, probs: Sequence[float]) -> list[float]:
         """Raw probabilities → calibrated ones (unchanged without a calibration)."""
