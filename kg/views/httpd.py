@@ -114,7 +114,10 @@ class HTTPServer:
         server = self._server
         if self._thread is not None and self._thread.is_alive():
             # close the sockets in the loop's own thread; the loop ends when none is left
-            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+            try:
+                server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+            except OSError:  # the loop is already closing them, its trigger first
+                wasyncore.close_all(server._map)
             self._thread.join(10)
         else:
             wasyncore.close_all(server._map)
