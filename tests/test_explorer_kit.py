@@ -113,3 +113,47 @@ def drill_extractions() -> list[Extraction]:
             )
         )
     return out
+
+
+# A hub for the paging tests: "Hub" trains with 61 partners (a hostile label among them), is part
+# of a command and has a cell; the first ten partners are named in more documents (11 down to 2).
+HUB_PARTNERS = [f"Partner {i:02d}" for i in range(60)]
+HOSTILE_PARTNER = "<b>Sneaky</b><img src=x onerror=alert(1)>"
+
+
+def hub_extractions() -> list[Extraction]:
+    text, relations = "", []
+    partners = [(name, name) for name in HUB_PARTNERS] + [("Sneaky", HOSTILE_PARTNER)]
+    for i, (key, label) in enumerate(partners):
+        sentence = f"Hub trained with {label} (drill {i})."
+        ev = Evidence(
+            "hub-main",
+            sentence,
+            len(text),
+            len(text) + len(sentence),
+            "test.rule",
+            0.5 + i / 200,
+            event_date=f"2025-{1 + i // 28:02d}-{1 + i % 28:02d}",
+        )
+        relations.append(Relation("Hub", "trainsWith", key, ev))
+        text += sentence + " "
+    for s, o in (("Hub", "Command"), ("Cell", "Hub")):
+        sentence = f"{s} is part of {o}."
+        ev = Evidence("hub-main", sentence, len(text), len(text) + len(sentence), "test.rule", 0.7)
+        relations.append(Relation(s, "partOf", o, ev))
+        text += sentence + " "
+    entities = [Entity("Hub", "MilitaryUnit", "Hub")]
+    entities += [Entity(key, "MilitaryUnit", label) for key, label in partners]
+    entities += [Entity(n, "MilitaryUnit", n) for n in ("Command", "Cell")]
+    doc = Document("hub-main", text.strip(), "articles/hub-main.txt", title="Hub drills")
+    out = [Extraction(doc, entities, relations)]
+    for k in range(10):  # Partner 00 in ten more documents, Partner 01 in nine, ...
+        named = [Entity(name, "MilitaryUnit", name) for name in HUB_PARTNERS[: 10 - k]]
+        doc = Document(
+            f"hub-extra-{k}",
+            "Partners named.",
+            f"articles/hub-extra-{k}.txt",
+            published="2025-06-01",
+        )
+        out.append(Extraction(doc, [Entity("Hub", "MilitaryUnit", "Hub"), *named], []))
+    return out

@@ -34,6 +34,7 @@ from kg.rdf.vocab import KG
 from kg.store import open_graph, open_store
 from kg.store.oxigraph import MARKER
 from kg.views.explorer import article, data, facts
+from kg.views.explorer import entity as entity_module
 from kg.views.explorer.common import ENTITY_NS
 from kg.views.explorer.data import Views
 from kg.views.serve import Server
@@ -200,7 +201,7 @@ def test_entity_page_shows_three_sentences_and_links_the_fact_page(server: Serve
 
 
 def test_fact_page_pages_its_sentences(views: Views, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(facts, "PAGE_SIZE", 3)
+    monkeypatch.setattr(entity_module, "PAGE_SIZE", 3)
     entity = views.answer("entity", {"slug": "Alpha_Unit"})
     fact_id = entity["groups"][0]["facts"][0]["id"]
     second = views.answer("fact", {"id": fact_id, "page": 2})

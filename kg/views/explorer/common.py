@@ -20,8 +20,10 @@ ENTITY_NS = str(ENTITY)
 DOCUMENT_NS = str(DOCUMENT)
 FACT_NS = str(FACT)
 STATEMENT_NS = str(STATEMENT)
-PAGE_SIZE = 50  # facts on an entity page, results on a search page, sentences of a fact
+PAGE_SIZE = 50  # facts of one property, results on a search page, sentences of a fact
+FACTS_PER_PROPERTY = 10  # facts of each property on an entity's first page (the rest: paged)
 EVIDENCE_SHOWN = 3  # sentences shown per fact on an entity page (the rest: on the fact's page)
+EVIDENCE_DOCUMENTS = 5  # documents read per fact for them (a hub's fact may have thousands)
 
 
 class Indexing(Exception):
@@ -56,6 +58,31 @@ def fact_id(iri: str) -> str | None:
 def local(iri: str) -> str:
     """The local name of an ontology term (``trainsWith``), else the IRI."""
     return iri[len(KG_NS) :] if iri.startswith(KG_NS) else iri
+
+
+def pages(total: int, size: int = PAGE_SIZE) -> int:
+    """How many pages ``total`` items fill (at least one: an empty list is one empty page)."""
+    return max(1, -(-total // size))
+
+
+def paged(url: str, params: dict[str, Any], page: int, last: int) -> dict[str, Any]:
+    """The paging fields every paged answer carries, in JSON as in HTML: the page, the number
+    of pages, and the shareable URLs of the previous and next pages (None at the ends).
+
+    ``url`` is the page's path, ``params`` its other query parameters (``None`` left out).
+    """
+
+    def link(n: int) -> str:
+        query = {k: v for k, v in params.items() if v is not None}
+        query["page"] = n
+        return url + "?" + urllib.parse.urlencode(query)
+
+    return {
+        "page": page,
+        "pages": last,
+        "prev": link(min(page - 1, last)) if page > 1 else None,
+        "next": link(page + 1) if page < last else None,
+    }
 
 
 def fold(text: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from kg.views.explorer.article import document_page
 from kg.views.explorer.common import Indexing, stop_flag
-from kg.views.explorer.facts import entity_page, fact_page
+from kg.views.explorer.entity import entity_page, fact_page
 from kg.views.explorer.index import LabelIndex
 from kg.views.explorer.network import Filters, network
 from kg.views.explorer.timeline import timeline
@@ -70,7 +70,9 @@ class Views:
         if name == "search":
             return self.index.search(args["q"], page)
         if name == "entity":
-            return entity_page(self.source, self.index, args["slug"], page)
+            return entity_page(
+                self.source, self.index, args["slug"], page, args.get("property") or None
+            )
         if name == "fact":
             return fact_page(self.source, self.index, args["id"], page)
         if name == "document":

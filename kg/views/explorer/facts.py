@@ -20,17 +20,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.rdf.vocab import PROPERTIES, SYMMETRIC_PROPERTIES
+from kg.store.merged import fact_iri
+from kg.store.merged import fact_key as term_fact_key
 from kg.views.explorer.common import (
     DC,
     DOCUMENT_NS,
     ENTITY_NS,
-    EVIDENCE_SHOWN,
     FACT_NS,
     KG_NS,
-    PAGE_SIZE,
     RDF,
     document_id,
-    entity_iri,
     fact_id,
     has_fact_nodes,
     highlight,
@@ -119,6 +118,103 @@ def entity_facts(source: Any, iri: str) -> list[Fact]:
     return [Fact(sol[0].value, sol[1].value, sol[2], int(sol[3].value)) for sol in found]
 
 
+def fact_counts(source: Any, iri: str) -> dict[str, int]:
+    """How many facts ``iri`` has per property (local name), counted by the store.
+
+    From the merged graph's triples, not its fact nodes: a count over the entity's triples of
+    one property is an index range the store counts without reading a row (under 5 ms for an
+    entity with 5,000 facts of a property, where visiting its fact nodes took seconds).
+    """
+    if not has_fact_nodes(source):
+        counts: dict[str, int] = defaultdict(int)
+        for fact in entity_facts(source, iri):
+            counts[local(fact.predicate)] += 1
+        return dict(counts)
+    node = term(iri)
+    out: dict[str, int] = {}
+    for prop in PROPERTIES:
+        if prop in SYMMETRIC_PROPERTIES:  # one fact in either direction, or in both
+            text = (
+                f"SELECT (COUNT(DISTINCT ?x) AS ?c) WHERE {{ {{ {node} kg:{prop} ?x }} UNION "
+                f"{{ ?x kg:{prop} {node} }} }}"
+            )
+        else:  # a fact each way (a fact from the entity to itself once)
+            text = (
+                f"SELECT (COUNT(*) AS ?c) WHERE {{ {{ {node} kg:{prop} ?x }} UNION "
+                f"{{ ?x kg:{prop} {node} FILTER (?x != {node}) }} }}"
+            )
+        found = int(next(iter(solutions(source, text)))[0].value)
+        if found:
+            out[prop] = found
+    return out
+
+
+def property_facts(
+    source: Any, index: LabelIndex, iri: str, prop: str, limit: int, offset: int = 0
+) -> list[Fact]:
+    """A page of ``iri``'s facts of one property (local name), in ``partner_order``.
+
+    The facts' other ends come from the merged graph's triples (one index range, ~7 µs a fact:
+    ~40 ms for 5,600 facts on a 10,000-document store), the order from the label index, and
+    the corroboration of the page's facts only from their fact nodes (found by their IRI, a
+    hash of the triple), so a page does not visit every fact node of a hub.
+    """
+    if not has_fact_nodes(source):
+        mine = [f for f in entity_facts(source, iri) if f.predicate == KG_NS + prop]
+        mine.sort(key=lambda f: partner_order(index, iri, f))
+        return mine[offset : offset + limit]
+    import pyoxigraph as ox
+
+    node, predicate = term(iri), ox.NamedNode(KG_NS + prop)
+    me = ox.NamedNode(iri)
+    if prop in SYMMETRIC_PROPERTIES:  # one fact however many directions are stated
+        text = (
+            f"SELECT DISTINCT ?x WHERE {{ {{ {node} {predicate} ?x }} UNION "
+            f"{{ ?x {predicate} {node} }} }}"
+        )
+        ends = [(sol[0], True) for sol in solutions(source, text)]
+    else:
+        text = f"SELECT ?x WHERE {{ {node} {predicate} ?x }}"
+        ends = [(sol[0], True) for sol in solutions(source, text)]
+        text = f"SELECT ?x WHERE {{ ?x {predicate} {node} FILTER (?x != {node}) }}"
+        ends += [(sol[0], False) for sol in solutions(source, text)]
+    ends.sort(key=lambda end: _order(index, end[0], not end[1]))  # terms made for a page only
+    shown = []
+    for other, out in ends[offset : offset + limit]:
+        s, p, o = term_fact_key(*((me, predicate, other) if out else (other, predicate, me)))
+        shown.append(Fact(s.value, p.value, o, 0, fact_iri(s, p, o)[1:-1]))
+    counts: dict[str, int] = {}
+    if shown:
+        text = (
+            f"SELECT ?f ?n WHERE {{ {values(['f'], [(f.node,) for f in shown])} "
+            "?f kg:documentCount ?n }"
+        )
+        counts = {sol[0].value: int(sol[1].value) for sol in solutions(source, text)}
+    return [Fact(f.subject, f.predicate, f.obj, counts.get(str(f.node), 0), f.node) for f in shown]
+
+
+def partner_order(index: LabelIndex, iri: str, fact: Fact) -> tuple[Any, ...]:
+    """The order of an entity's facts of a property (``_order``) for a ``Fact``."""
+    if fact.subject == iri:
+        return _order(index, fact.obj, False)
+    return _order(index, term_node(fact.subject), True)
+
+
+def _order(index: LabelIndex, other: Any, incoming: bool) -> tuple[Any, ...]:
+    """The other end named in the most documents first (the label index knows it without a
+    query), then by its label; the fact from the entity before the one to it."""
+    value = other.value
+    if type(other).__name__ != "NamedNode":  # hasTitle's literal
+        return 0, value.casefold(), incoming, value
+    return -index.documents.get(value, 0), index.name(value).casefold(), incoming, value
+
+
+def term_node(iri: str) -> Any:
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
+
+
 def facts_among(source: Any, entities: list[str]) -> list[Fact]:
     """Every fact between two of ``entities`` (a network's edges)."""
     if not entities:
@@ -162,17 +258,25 @@ def _fact(sol: Any) -> Fact:
 Key = tuple[str, str, str]
 
 
-def statements(source: Any, facts: list[Fact]) -> dict[Key, list[tuple[float, str]]]:
+def statements(
+    source: Any, facts: list[Fact], documents: int | None = None
+) -> dict[Key, list[tuple[float, str]]]:
     """Each fact's statements as (confidence, statement IRI), most confident first.
 
     Found in the graphs of the documents that state the fact: on the embedded store straight
     from its indexes (a few lookups per document; the query below took ~15 ms a fact on a
     300-document store, as Oxigraph does not start from the bound graph), elsewhere by query.
+    With ``documents``, the embedded store reads only the first that many documents of each
+    direction of a fact (in the store's order): a hub's fact stated by a thousand documents
+    took ~0.7 s to read whole.
     """
     out: dict[Key, list[tuple[float, str]]] = defaultdict(list)
     rows = [triple for fact in facts for triple in fact.directions()]
     db = getattr(source, "_db", None)
-    found = _indexed(db, rows) if hasattr(db, "quads_for_pattern") else _queried(source, rows)
+    if hasattr(db, "quads_for_pattern"):
+        found = _indexed(db, rows, documents)
+    else:
+        found = _queried(source, rows)
     for s, p, o, st, conf in found:
         out[fact_key(s, p, o)].append((conf, st))
     for listed in out.values():
@@ -186,8 +290,9 @@ _OBJECT = RDF + "object"
 _CONFIDENCE = KG_NS + "confidence"
 
 
-def _indexed(db: Any, rows: list[tuple[Any, ...]]) -> Any:
-    """(s, p, o, statement, confidence) from a pyoxigraph store's indexes."""
+def _indexed(db: Any, rows: list[tuple[Any, ...]], documents: int | None = None) -> Any:
+    """(s, p, o, statement, confidence) from a pyoxigraph store's indexes (of the first
+    ``documents`` graphs holding each triple, or of all)."""
     import pyoxigraph as ox
 
     subject, predicate, obj = (
@@ -197,10 +302,14 @@ def _indexed(db: Any, rows: list[tuple[Any, ...]]) -> Any:
     )
     confidence = ox.NamedNode(_CONFIDENCE)
     for s, p, o in rows:
+        read = 0
         for quad in db.quads_for_pattern(s, p, o):
             graph = quad.graph_name
             if type(graph) is not ox.NamedNode:
                 continue  # the merged default graph
+            if documents is not None and read >= documents:
+                break
+            read += 1
             for candidate in db.quads_for_pattern(None, obj, o, graph):
                 st = candidate.subject
                 if any(True for _ in db.quads_for_pattern(st, subject, s, graph)) and any(
@@ -342,17 +451,23 @@ def fact_link(index: LabelIndex, fact: Fact) -> dict[str, Any]:
     }
 
 
-def _labels(index: LabelIndex, iri: str) -> list[str]:
+def labels_of(index: LabelIndex, iri: str) -> list[str]:
     """Every label and alias of an entity: the names to mark in its sentences."""
     pref, alt = index.label_sets.get(iri, (set(), set()))
     return sorted(pref | alt)
 
 
-def _with_evidence(
-    source: Any, index: LabelIndex, facts: list[Fact], shown: int, marks: list[str]
+def with_evidence(
+    source: Any,
+    index: LabelIndex,
+    facts: list[Fact],
+    shown: int,
+    marks: list[str],
+    documents: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The facts as template data, each with its ``shown`` most confident sentences."""
-    found = statements(source, facts)
+    """The facts as template data, each with its ``shown`` most confident sentences (of its
+    first ``documents`` documents: then ``statements`` is None for a fact stated by more)."""
+    found = statements(source, facts, documents)
     top = {fact.key: found.get(fact.key, [])[:shown] for fact in facts}
     described = describe(source, [st for picked in top.values() for _, st in picked])
     docs = documents_info(source, sorted({e["document"] for e in described.values()}))
@@ -360,11 +475,12 @@ def _with_evidence(
     for fact in facts:
         item = fact_link(index, fact)
         every = found.get(fact.key, [])
-        item["statements"] = len(every)
+        whole = documents is None or fact.documents <= documents
+        item["statements"] = len(every) if whole else None  # None: not all were read
         item["confidence"] = round(every[0][0], 3) if every else 0.0
-        names = [*marks, *_labels(index, fact.subject)]
+        names = [*marks, *labels_of(index, fact.subject)]
         if fact.object_iri:
-            names += _labels(index, fact.object_iri)
+            names += labels_of(index, fact.object_iri)
         item["evidence"] = []
         for _, st in top[fact.key]:
             ev = described.get(st)
@@ -375,86 +491,4 @@ def _with_evidence(
             del ev["triple"]
             item["evidence"].append(ev)
         out.append(item)
-    return out
-
-
-def entity_page(source: Any, index: LabelIndex, slug: str, page: int = 1) -> dict[str, Any] | None:
-    """An entity: classes, labels with merge evidence, and its facts (paged) with evidence."""
-    iri = entity_iri(slug)
-    if not index.knows(iri):
-        return None
-    node = term(iri)
-    out = index.entity(iri)
-    pref, alt = index.label_sets.get(iri, (set(), set()))
-    out["labels"] = sorted(pref)
-    out["aliases"] = sorted(alt - pref)
-    dated = solutions(source, f"SELECT DISTINCT ?v WHERE {{ {node} kg:eventDate ?v }}")
-    out["eventDates"] = sorted(sol[0].value for sol in dated)
-    out["merges"] = merges(source, iri)
-
-    def order(fact: Fact) -> tuple[Any, ...]:
-        other = fact.object_iri if fact.subject == iri else fact.subject
-        label = index.name(other) if other else fact.obj.value
-        return local(fact.predicate), -fact.documents, label.casefold(), fact.key
-
-    facts = sorted(entity_facts(source, iri), key=order)
-    out["factCount"] = len(facts)
-    out["page"] = page
-    out["pages"] = max(1, -(-len(facts) // PAGE_SIZE))
-    shown = facts[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    marks = out["labels"] + out["aliases"]
-    items = _with_evidence(source, index, shown, EVIDENCE_SHOWN, marks)
-    for fact, item in zip(shown, items, strict=True):
-        item["direction"] = "out" if fact.subject == iri else "in"
-        groups[item["property"]].append(item)
-    out["groups"] = [{"property": p, "facts": groups[p]} for p in sorted(groups)]
-    return out
-
-
-def merges(source: Any, iri: str) -> list[dict[str, Any]]:
-    """Why each alias was merged into the entity: the note, a document saying so, how many."""
-    text = (
-        "SELECT ?note (MIN(STR(?g)) AS ?doc) (COUNT(DISTINCT ?g) AS ?n) WHERE { "
-        f"GRAPH ?g {{ {term(iri)} kg:mergeEvidence ?note }} "
-        f'FILTER (STRSTARTS(STR(?g), "{DOCUMENT_NS}")) }} GROUP BY ?note ORDER BY ?note'
-    )
-    return [
-        {
-            "note": sol[0].value,
-            "document": sol[1].value,
-            "documentId": document_id(sol[1].value),
-            "documents": int(sol[2].value),
-        }
-        for sol in solutions(source, text)
-    ]
-
-
-def fact_page(source: Any, index: LabelIndex, hash_id: str, page: int = 1) -> dict[str, Any] | None:
-    """A fact and every sentence that states it (paged), most confident first."""
-    fact = fact_node(source, hash_id)
-    if fact is None:
-        return None
-    out = fact_link(index, fact)
-    every = statements(source, [fact]).get(fact.key, [])
-    out["statements"] = len(every)
-    out["confidence"] = round(every[0][0], 3) if every else 0.0
-    out["page"] = page
-    out["pages"] = max(1, -(-len(every) // PAGE_SIZE))
-    picked = [st for _, st in every[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
-    described = describe(source, picked)
-    docs = documents_info(source, sorted({e["document"] for e in described.values()}))
-    names = _labels(index, fact.subject) + (
-        _labels(index, fact.object_iri) if fact.object_iri else []
-    )
-    out["evidence"] = []
-    for st in picked:
-        ev = described.get(st)
-        if ev is None:
-            continue
-        ev["doc"] = docs.get(ev["document"], {"id": document_id(ev["document"])})
-        ev["segments"] = highlight(ev["sentence"], names)
-        s, p, o = ev.pop("triple")
-        ev["reversed"] = bool(s and s != fact.subject)  # the other direction of a symmetric fact
-        out["evidence"].append(ev)
     return out

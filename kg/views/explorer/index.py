@@ -23,6 +23,8 @@ from kg.views.explorer.common import (
     check_stop,
     entity_slug,
     fold,
+    paged,
+    pages,
     solutions,
 )
 
@@ -102,8 +104,7 @@ class LabelIndex:
         return {
             "query": query,
             "total": len(ordered),
-            "page": page,
-            "pages": max(1, -(-len(ordered) // PAGE_SIZE)),
+            **paged("/search", {"q": query}, page, pages(len(ordered))),
             "results": results,
         }
 

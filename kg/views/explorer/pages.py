@@ -2,7 +2,10 @@
 
     /                      search box (and the query page when ``?query=`` is given)
     /search?q=TEXT&page=N  entities by label or alias, accent- and case-insensitive
-    /entity/SLUG?page=N    an entity: classes, labels, merges, facts with their best evidence
+    /entity/SLUG           an entity: classes, labels, merges, and for each property its
+                           number of facts and the most corroborated ones, with their evidence
+    /entity/SLUG?property=NAME&page=N
+                           all the entity's facts of one property, a page at a time
     /fact/HASH?page=N      a fact (its node in the merged graph) and every sentence stating it
     /document/ID           a document: its text with each fact's sentence highlighted, its facts
     /network?entity=SLUG&depth=N | ?document=ID
@@ -25,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kg.errors import Refused
-from kg.rdf.vocab import MODALITIES
+from kg.rdf.vocab import MODALITIES, PROPERTIES
 from kg.views.explorer import render
 from kg.views.viz.render import vis_assets
 from kg.views.webapp import Request, Response, WebApp
@@ -119,7 +122,16 @@ class Explorer:
 
     def entity(self, request: Request) -> Response:
         slug = request.path[len("/entity/") :]
-        data = self.view("entity", slug=slug, page=_page_number(request))
+        page, prop = _page_number(request), request.param("property") or None
+        if prop is not None and prop not in PROPERTIES:
+            raise Refused(400, f"invalid property {prop!r}: give one of {', '.join(PROPERTIES)}")
+        if prop is None and page > 1:
+            raise Refused(
+                400,
+                f"invalid page {page} without a property: the entity's first page shows the "
+                "first facts of each property; give property=NAME to page through one property",
+            )
+        data = self.view("entity", slug=slug, page=page, property=prop)
         if data is None:
             return self.not_found(request, f"no entity {slug!r} in this graph")
         return self.respond(request, "entity.html", data)

@@ -13,6 +13,8 @@ from kg.views.explorer.common import (
     document_id,
     entity_iri,
     number,
+    paged,
+    pages,
     solutions,
     term,
 )
@@ -84,8 +86,7 @@ def timeline(
     return {
         "entity": index.entity(iri) if iri else None,
         "total": total,
-        "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        **paged("/timeline", {"entity": slug}, page, pages(total)),
         "items": items,
     }
 

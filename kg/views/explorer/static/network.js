@@ -113,7 +113,7 @@
         h.appendChild(a);
         parts.push(h, el("p", e.classes.join(", ") + " · " + e.documents + " documents · " + e.factCount + " facts", "meta"));
         for (const g of e.groups) {
-          parts.push(el("h3", g.property, "property"));
+          parts.push(el("h3", g.property + " (" + g.total + ")", "property"));
           for (const fact of g.facts.slice(0, 10)) {
             const item = el("div", "", "panel-fact");
             item.appendChild(el("div", fact.subject.label + " " + fact.property + " " + fact.object.label, "triple"));
@@ -122,6 +122,11 @@
               item.appendChild(el("div", (ev.doc.title || ev.doc.id || "") + " · " + ev.modality + " · " + ev.confidence.toFixed(2), "source"));
             }
             parts.push(item);
+          }
+          if (g.more) {  // the property's own pages on the entity page
+            const more = el("a", "all " + g.total + " " + g.property + " facts", "more");
+            more.href = g.more;
+            parts.push(more);
           }
         }
         target.replaceChildren(...parts);

@@ -1,0 +1,223 @@
+"""The explorer's lists page (issue 14): an entity's facts by property, search, the timeline.
+
+The graph is a hub (``test_explorer_kit.hub_extractions``): 61 trainsWith partners, a partOf
+each way, ten partners named in more documents than the rest. An entity's first page shows the
+first ``FACTS_PER_PROPERTY`` facts of each property with its total and a link to the property's
+pages (``?property=NAME&page=N``); JSON and HTML carry the same pages, totals and links.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_explorer_kit import HOSTILE_PARTNER, HUB_PARTNERS, hub_extractions
+
+from kg.rdf import quads as graph
+from kg.rdf.vocab import PROPERTIES
+from kg.store import open_graph, open_store
+from kg.views.explorer import entity as entity_module
+from kg.views.explorer import render
+from kg.views.explorer.common import FACTS_PER_PROPERTY, PAGE_SIZE
+from kg.views.explorer.data import Views
+from kg.views.serve import Server
+
+ALL_PARTNERS = [*HUB_PARTNERS, "Sneaky"]
+
+
+def _write(location: str) -> None:
+    with open_store(location) as s:
+        for ex in hub_extractions():
+            s.replace_document(graph.document_iri(ex.document.id), list(graph.extraction_quads(ex)))
+
+
+@pytest.fixture(scope="module")
+def location(tmp_path_factory: pytest.TempPathFactory) -> str:
+    location = str(tmp_path_factory.mktemp("explorer-paging") / "store")
+    _write(location)
+    return location
+
+
+@pytest.fixture(scope="module")
+def server(location: str) -> Iterator[Server]:
+    with Server(None, location, port=0, timeout=60, workers=1) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def views(location: str) -> Iterator[Views]:
+    source = open_graph(store=location)
+    found = Views(source)
+    try:
+        yield found
+    finally:
+        found.stop()
+        source.close()
+
+
+def _get(server: Server, path: str, accept: str = "text/html") -> tuple[int, str]:
+    request = urllib.request.Request(server.url + path, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as resp:
+            return resp.status, resp.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8")
+
+
+def _json(server: Server, path: str) -> Any:
+    status, body = _get(server, path, "application/json")
+    assert status == 200, body
+    return json.loads(body)
+
+
+def _partners(group: dict[str, Any]) -> list[str]:
+    return [f["object"]["slug"] for f in group["facts"]]
+
+
+def _group(data: dict[str, Any], prop: str) -> dict[str, Any]:
+    (found,) = [g for g in data["groups"] if g["property"] == prop]
+    return found
+
+
+# the partners named in the most documents first, then by label ("<b>Sneaky…" sorts first)
+EXPECTED_ORDER = HUB_PARTNERS[:10] + ["Sneaky"] + HUB_PARTNERS[10:]
+
+
+def test_the_first_page_shows_the_first_facts_of_each_property_with_totals(
+    server: Server,
+) -> None:
+    data = _json(server, "/entity/Hub")
+    assert data["factCount"] == len(ALL_PARTNERS) + 2
+    assert (data["property"], data["page"], data["pages"]) == (None, 1, 1)
+    assert data["prev"] is None and data["next"] is None
+    train = _group(data, "trainsWith")
+    assert train["total"] == len(ALL_PARTNERS)
+    expected = [p.replace(" ", "_") for p in EXPECTED_ORDER]
+    assert _partners(train) == expected[:FACTS_PER_PROPERTY]
+    assert train["more"] == "/entity/Hub?property=trainsWith"
+    part = _group(data, "partOf")  # one fact each way, both shown: no link
+    assert part["total"] == 2 and part["more"] is None
+    assert sorted(f["direction"] for f in part["facts"]) == ["in", "out"]
+    assert train["facts"][0]["documents"] == 1 and train["facts"][0]["id"]
+    # the HTML shows the same facts, the totals and the link to the property's pages
+    status, page = _get(server, "/entity/Hub")
+    assert status == 200
+    assert '<h3 class="property" id="p-trainsWith">trainsWith <span class="count">(61)' in page
+    assert 'href="/entity/Hub?property=trainsWith">all 61 trainsWith facts' in page
+    shown = re.findall(
+        r'<span class="prop">trainsWith</span> <a class="entity" href="/entity/([^"]+)"', page
+    )
+    assert shown == expected[:FACTS_PER_PROPERTY]
+
+
+def test_a_propertys_pages_have_every_fact_once_and_links_both_ways(server: Server) -> None:
+    first = _json(server, "/entity/Hub?property=trainsWith")
+    second = _json(server, "/entity/Hub?property=trainsWith&page=2")
+    assert (first["property"], first["page"], first["pages"]) == ("trainsWith", 1, 2)
+    assert [g["property"] for g in first["groups"]] == ["trainsWith"]
+    assert first["prev"] is None
+    assert first["next"] == "/entity/Hub?property=trainsWith&page=2"
+    assert (second["page"], second["prev"], second["next"]) == (
+        2,
+        "/entity/Hub?property=trainsWith&page=1",
+        None,
+    )
+    one, two = _partners(first["groups"][0]), _partners(second["groups"][0])
+    assert len(one) == PAGE_SIZE and len(two) == len(ALL_PARTNERS) - PAGE_SIZE
+    assert one + two == [p.replace(" ", "_") for p in EXPECTED_ORDER]
+    assert first["groups"][0]["total"] == second["groups"][0]["total"] == len(ALL_PARTNERS)
+    # the HTML pages: the same facts in the same order, the same links, a hostile label as text
+    status, page = _get(server, "/entity/Hub?property=trainsWith&page=2")
+    assert status == 200
+    assert (
+        re.findall(
+            r'<span class="prop">trainsWith</span> <a class="entity" href="/entity/([^"]+)"', page
+        )
+        == two
+    )
+    assert '<a rel="prev" href="/entity/Hub?property=trainsWith&amp;page=1">' in page
+    assert 'rel="next"' not in page and "page 2 of 2" in page
+    status, page = _get(server, "/entity/Hub?property=trainsWith")
+    assert HOSTILE_PARTNER not in page and "&lt;b&gt;Sneaky&lt;/b&gt;&lt;img" in page
+    assert '<a rel="next" href="/entity/Hub?property=trainsWith&amp;page=2">' in page
+    assert 'id="all-properties" href="/entity/Hub"' in page
+
+
+def test_a_property_without_facts_is_one_empty_page(server: Server) -> None:
+    data = _json(server, "/entity/Hub?property=meetsWith")
+    assert data["groups"] == [{"property": "meetsWith", "total": 0, "facts": [], "more": None}]
+    assert (data["page"], data["pages"], data["next"]) == (1, 1, None)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "page=2",
+            "invalid page 2 without a property: the entity's first page shows the first facts "
+            "of each property; give property=NAME to page through one property",
+        ),
+        ("property=likes", f"invalid property 'likes': give one of {', '.join(PROPERTIES)}"),
+    ],
+)
+def test_bad_paging_parameters_are_refused(server: Server, query: str, message: str) -> None:
+    status, body = _get(server, "/entity/Hub?format=json&" + query)
+    assert (status, body.strip()) == (400, message)
+
+
+def test_a_facts_evidence_is_read_from_its_first_documents(
+    views: Views, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Partner 00 is named in eleven documents but trains with the hub in one: all read
+    data = views.answer("entity", {"slug": "Hub"})
+    assert _group(data, "trainsWith")["facts"][0]["statements"] == 1
+    monkeypatch.setattr(entity_module, "EVIDENCE_DOCUMENTS", 0)  # as for a fact of many documents
+    data = views.answer("entity", {"slug": "Hub"})
+    fact = _group(data, "trainsWith")["facts"][0]
+    assert fact["statements"] is None and fact["evidence"] == []
+    page = render("entity.html", data=data)
+    assert f'href="/fact/{fact["id"]}">every sentence of the 1 documents</a>' in page
+
+
+def test_search_and_timeline_pages_carry_their_links(server: Server) -> None:
+    found = _json(server, "/search?q=partner")
+    assert (found["total"], found["pages"], found["prev"]) == (60, 2, None)
+    assert found["next"] == "/search?q=partner&page=2"
+    last = _json(server, "/search?q=partner&page=2")
+    assert last["prev"] == "/search?q=partner&page=1" and last["next"] is None
+    assert len(found["results"]) + len(last["results"]) == 60
+    status, page = _get(server, "/search?q=partner")
+    assert '<a rel="next" href="/search?q=partner&amp;page=2">' in page
+    timeline = _json(server, "/timeline?entity=Hub")
+    assert timeline["total"] == len(ALL_PARTNERS) + 10  # its events, the dated documents naming it
+    assert timeline["next"] == "/timeline?entity=Hub&page=2"
+    status, page = _get(server, "/timeline?entity=Hub")
+    assert '<a rel="next" href="/timeline?entity=Hub&amp;page=2">' in page
+
+
+def test_a_store_without_fact_nodes_pages_the_same(views: Views, tmp_path: Path) -> None:
+    from test_explorer_pages import _strip_ids, _without_fact_nodes
+
+    folder = tmp_path / "old"
+    _write(str(folder))
+    _without_fact_nodes(folder)
+    source = open_graph(store=str(folder))
+    old = Views(source)
+    try:
+        for args in (
+            {"slug": "Hub"},
+            {"slug": "Hub", "property": "trainsWith", "page": 2},
+            {"slug": "Hub", "property": "partOf"},
+            {"slug": "Partner_00"},
+        ):
+            new = views.answer("entity", args)
+            assert _strip_ids(old.answer("entity", args)) == _strip_ids(new), args
+    finally:
+        old.stop()
+        source.close()
