@@ -409,3 +409,26 @@ def test_a_page_asked_for_while_the_index_is_read_is_a_503_with_retry_after(
         release.set()
         parent.close()
         worker.join(60)
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        {"modalities": ["planned"]},
+        {"confidence": 0.85},
+        {"confidence": 0.95},
+        {"date_from": "2025-05-02", "modalities": ["asserted"]},
+        {"date_to": "2024-12-31"},
+        {"document": "drill-4", "confidence": 0.5},
+        {"document": "peru-1"},
+    ],
+)
+def test_the_filters_read_from_the_indexes_pass_what_a_query_passes(
+    views: Views, asked: dict[str, Any]
+) -> None:
+    from kg.views.explorer.filters import Filters, passing
+
+    found = _facts_of(views, "Alpha_Unit", "FOES", "Chilean_Navy", "Peruvian_Navy")
+    indexed = passing(views.source, found, Filters(**asked))
+    assert indexed == passing(_ByQuery(views.source), found, Filters(**asked))
+    assert any(True for _ in indexed) or asked.get("confidence") == 0.95

@@ -221,3 +221,37 @@ def test_a_store_without_fact_nodes_pages_the_same(views: Views, tmp_path: Path)
     finally:
         old.stop()
         source.close()
+
+
+# ---------------------------------------------------------------- the network's budgets
+
+
+def test_the_network_keeps_its_budgets_and_says_when_it_cut(
+    views: Views, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.views.explorer import network
+
+    monkeypatch.setattr(network, "NODE_BUDGET", 5)
+    monkeypatch.setattr(network, "EDGE_BUDGET", 3)
+    net = views.answer("network", {"slug": "Hub", "depth": 1})
+    # the four neighbours named in the most documents, of 63; three facts, all the hub's
+    assert (net["budget"], net["edgeBudget"], net["cut"], net["left"]) == (5, 3, True, 59)
+    assert len(net["edges"]) == 3 and all(e["from"] == "Hub" for e in net["edges"])
+    assert {e["to"] for e in net["edges"]} < {
+        "Partner_00",
+        "Partner_01",
+        "Partner_02",
+        "Partner_03",
+    }
+    page = render("network.html", data=net, json_url="/network?entity=Hub&format=json")
+    assert '<p class="note" id="cut">' in page and "the\n3 drawn (those of Hub first)" in page
+    assert '<span id="left">more neighbours (at least 59) not drawn</span>' in page
+    # two steps from a partner: the hub, then a share of the hub's neighbours, within the budget
+    net = views.answer("network", {"slug": "Partner_30", "depth": 2})
+    assert len(net["nodes"]) <= 5 and net["left"] > 0
+    monkeypatch.setattr(network, "NODE_BUDGET", 150)
+    monkeypatch.setattr(network, "EDGE_BUDGET", 400)
+    net = views.answer("network", {"slug": "Hub", "depth": 1})
+    assert (len(net["nodes"]), len(net["edges"]), net["cut"], net["left"]) == (64, 63, False, 0)
+    page = render("network.html", data=net, json_url="/network?entity=Hub&format=json")
+    assert 'id="cut"' not in page and 'id="left"' not in page

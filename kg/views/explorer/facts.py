@@ -179,18 +179,24 @@ def property_facts(
         text = f"SELECT ?x WHERE {{ ?x {predicate} {node} FILTER (?x != {node}) }}"
         ends += [(sol[0], False) for sol in solutions(source, text)]
     ends.sort(key=lambda end: _order(index, end[0], not end[1]))  # terms made for a page only
-    shown = []
-    for other, out in ends[offset : offset + limit]:
-        s, p, o = term_fact_key(*((me, predicate, other) if out else (other, predicate, me)))
-        shown.append(Fact(s.value, p.value, o, 0, fact_iri(s, p, o)[1:-1]))
+    shown = ends[offset : offset + limit]
+    return counted(source, [(me, predicate, o) if out else (o, predicate, me) for o, out in shown])
+
+
+def counted(source: Any, triples: list[tuple[Any, Any, Any]]) -> list[Fact]:
+    """The facts of ``triples`` (pyoxigraph terms; one per fact), with their fact node and
+    document count: the node's IRI is a hash of the fact (``kg.store.merged.fact_iri``), so
+    the counts are one lookup a fact."""
+    facts = []
+    for triple in triples:
+        s, p, o = term_fact_key(*triple)
+        facts.append(Fact(s.value, p.value, o, 0, fact_iri(s, p, o)[1:-1]))
     counts: dict[str, int] = {}
-    if shown:
-        text = (
-            f"SELECT ?f ?n WHERE {{ {values(['f'], [(f.node,) for f in shown])} "
-            "?f kg:documentCount ?n }"
-        )
-        counts = {sol[0].value: int(sol[1].value) for sol in solutions(source, text)}
-    return [Fact(f.subject, f.predicate, f.obj, counts.get(str(f.node), 0), f.node) for f in shown]
+    for start in range(0, len(facts), 200):
+        chunk = [(f.node,) for f in facts[start : start + 200]]
+        text = f"SELECT ?f ?n WHERE {{ {values(['f'], chunk)} ?f kg:documentCount ?n }}"
+        counts.update((sol[0].value, int(sol[1].value)) for sol in solutions(source, text))
+    return [Fact(f.subject, f.predicate, f.obj, counts.get(str(f.node), 0), f.node) for f in facts]
 
 
 def partner_order(index: LabelIndex, iri: str, fact: Fact) -> tuple[Any, ...]:
