@@ -7,6 +7,8 @@ no request leaving the origin, hostile labels and sentences shown as text (issue
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 import viz_sample as sample
@@ -171,6 +173,77 @@ def test_saved_query_with_a_parameter_and_the_timeline(server: Server) -> None:
         assert [m for m in rec.console if m[0] in ("error", "warning")] == []
 
 
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server on the bundled sample (``data/articles``), as the README's screenshots show."""
+    require_browser()
+    import kg
+
+    store = str(tmp_path_factory.mktemp("explorer-bundled") / "store")
+    kg.build([str(Path(__file__).resolve().parents[2] / "data" / "articles")], store=store)
+    with Server(None, store, port=0, timeout=60, workers=1) as srv:
+        yield srv
+
+
+def first_id(server: Server) -> str:
+    """The id of the bundled sample's first article (its name and a hash of its text)."""
+    import json
+    import urllib.request
+
+    url = server.url + "/search?q=colombian+marines&format=json"
+    with urllib.request.urlopen(url, timeout=60) as resp:
+        slug = json.loads(resp.read())["results"][0]["slug"]
+    with urllib.request.urlopen(f"{server.url}/entity/{slug}?format=json", timeout=60) as resp:
+        entity = json.loads(resp.read())
+    ids = {ev["doc"]["id"] for g in entity["groups"] for f in g["facts"] for ev in f["evidence"]}
+    return min(i for i in ids if i.startswith("01-colombia-us-riverine-drills"))
+
+
+def overlapping(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The pairs of entities whose boxes (dot and name, as drawn) overlap."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            wide = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            high = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if wide > 0 and high > 0:
+                found.append((a["label"], b["label"]))
+    return found
+
+
+def test_overlapping_finds_boxes_that_share_an_area() -> None:
+    box = {"left": 0, "right": 10, "top": 0, "bottom": 10}
+    assert overlapping([{**box, "label": "a"}, {**box, "left": 9, "right": 20, "label": "b"}]) == [
+        ("a", "b")
+    ]
+    assert (
+        overlapping([{**box, "label": "a"}, {**box, "left": 10, "right": 20, "label": "b"}]) == []
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/network?entity=Colombian_Marines&depth=2",  # the README's screenshot
+        "/network?entity=Colombian_Marines&depth=3",
+        "/network?document=01-colombia-us-riverine-drills",  # its id: with a hash (below)
+    ],
+)
+def test_names_do_not_overlap_at_the_default_zoom_on_the_bundled_sample(
+    bundled: Server, path: str
+) -> None:
+    with browser((bundled.url,), viewport=(1280, 900)) as (context, rec):
+        page = rec.watch(context.new_page())
+        page.goto(bundled.url + path.replace("01-colombia-us-riverine-drills", first_id(bundled)))
+        page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        boxes = page.evaluate("kgBoxes()")
+        assert len(boxes) >= 5
+        assert all(b["bottom"] - b["top"] > 20 for b in boxes)  # a dot and a name below it
+        assert overlapping(boxes) == []
+        assert rec.errors == [] and rec.foreign == []
+        assert [m for m in rec.console if m[0] in ("error", "warning")] == []
+
+
 def screenshots(out: str) -> None:
     """Save PNGs of the search, entity and document pages on the bundled sample's graph.
 
@@ -194,7 +267,7 @@ def screenshots(out: str) -> None:
             for name, path in [
                 ("explorer-search", "/search?q=marines"),
                 ("explorer-entity", "/entity/Colombian_Marines"),
-                ("explorer-document", "/document/01-colombia-us-riverine-drills"),
+                ("explorer-document", f"/document/{first_id(srv)}"),
                 ("explorer-network", "/network?entity=Colombian_Marines&depth=2"),
                 ("explorer-query", "/query?name=units-training-with&run=1&p.force=marines"),
                 ("explorer-timeline", "/timeline"),

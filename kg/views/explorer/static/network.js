@@ -133,6 +133,50 @@
       }).catch(() => target.replaceChildren(el("p", "could not load the entity", "error")));
   }
 
+  // a long name is cut on the canvas (the whole name is in the tooltip and the side panel)
+  function short(label) { return label.length > 28 ? label.slice(0, 27) + "…" : label; }
+
+  // Each entity's box (its dot and its name) as drawn, relative to its position.
+  function boxes(ids, pos) {
+    const rel = {};
+    for (const id of ids) {
+      const b = net.getBoundingBox(id);
+      rel[id] = {l: b.left - pos[id].x, r: b.right - pos[id].x, t: b.top - pos[id].y, b: b.bottom - pos[id].y};
+    }
+    return rel;
+  }
+
+  // Move entities apart until no two boxes overlap (the physics keeps dots apart, not names):
+  // each overlapping pair is pushed apart along the axis where it overlaps least.
+  function spread() {
+    const pos = net.getPositions();
+    const ids = Object.keys(pos).filter(id => !nodes.get(id).hidden);
+    const rel = boxes(ids, pos);
+    const GAP = 8;  // pixels between two boxes at scale 1
+    for (let round = 0; round < 500; round++) {
+      let moved = false;
+      for (let i = 0; i < ids.length; i++) {
+        for (let j = i + 1; j < ids.length; j++) {
+          const a = pos[ids[i]], c = pos[ids[j]], ra = rel[ids[i]], rc = rel[ids[j]];
+          const ox = Math.min(a.x + ra.r, c.x + rc.r) - Math.max(a.x + ra.l, c.x + rc.l) + GAP;
+          const oy = Math.min(a.y + ra.b, c.y + rc.b) - Math.max(a.y + ra.t, c.y + rc.t) + GAP;
+          if (ox <= 0 || oy <= 0) continue;
+          moved = true;
+          const [axis, d] = oy <= ox ? ["y", oy / 2 + 0.5] : ["x", ox / 2 + 0.5];
+          const sign = a[axis] < c[axis] || (a[axis] === c[axis] && i < j) ? 1 : -1;
+          a[axis] -= sign * d;
+          c[axis] += sign * d;
+        }
+      }
+      if (!moved) break;
+    }
+    for (const id of ids) net.moveNode(id, pos[id].x, pos[id].y);
+  }
+
+  // For tests and scripts: each shown entity's box (dot and name) in the network's coordinates.
+  window.kgBoxes = () => nodes.get({filter: n => !n.hidden}).map(n =>
+    Object.assign({id: n.id, label: n.label}, net.getBoundingBox(n.id)));
+
   let byId = {};
   function draw(d) {
     data = d;
@@ -154,7 +198,7 @@
       document.getElementById(id).addEventListener("input", refilter);
       document.getElementById(id).addEventListener("change", refilter);
     }
-    nodes = new vis.DataSet(d.nodes.map(n => ({id: n.id, label: n.label, title: n.label + " (" + n.cls + ")",
+    nodes = new vis.DataSet(d.nodes.map(n => ({id: n.id, label: short(n.label), title: n.label + " (" + n.cls + ")",
       color: COLORS[n.cls] || COLORS.Entity, value: Math.max(1, n.documents),
       borderWidth: n.id === d.entity ? 4 : 1})));
     edges = new vis.DataSet(d.edges.map((e, i) => ({id: i, from: e.from, to: e.to, label: e.property,
@@ -162,15 +206,24 @@
       arrows: "to", width: Math.min(6, e.documents)})));
     net = new vis.Network(box, {nodes, edges}, {
       nodes: {shape: "dot", scaling: {min: 8, max: 30}, font: {size: 14, face: "system-ui", strokeWidth: 3, strokeColor: "#ffffff"}},
-      edges: {font: {size: 10, align: "middle", color: "#555", strokeWidth: 3, strokeColor: "#ffffff"},
+      // a property's name is drawn on the edges of the selected or hovered entity only: on
+      // every edge they covered each other and the entities' names (the legend lists them)
+      edges: {font: {size: 10, align: "middle", color: "rgba(0,0,0,0)", strokeWidth: 0},
+        chosen: {label: (v) => { v.color = "#555"; v.strokeWidth = 3; v.strokeColor = "#ffffff"; }},
         color: {color: "#9aa5b1", highlight: "#0b5cad"}, smooth: {type: "continuous"}},
-      physics: {solver: "forceAtlas2Based", forceAtlas2Based: {gravitationalConstant: -120,
-        springLength: 150, avoidOverlap: 0.8}, stabilization: {iterations: 400}},
-      interaction: {hover: true, tooltipDelay: 150}
+      physics: {solver: "forceAtlas2Based", forceAtlas2Based: {gravitationalConstant: -60,
+        springLength: 90, avoidOverlap: 1}, stabilization: {iterations: 400}},
+      interaction: {hover: true, tooltipDelay: 150},
+      layout: {randomSeed: 7}  // the same drawing each time (screenshots, tests)
     });
     net.once("stabilizationIterationsDone", () => {
       net.setOptions({physics: false});
-      document.body.dataset.ready = "1";
+      net.once("afterDrawing", () => {  // the labels' sizes are known once drawn
+        spread();
+        net.once("afterDrawing", () => { document.body.dataset.ready = "1"; });
+        net.fit();
+      });
+      net.redraw();
     });
     net.on("selectNode", p => {
       selected = p.nodes[0];
