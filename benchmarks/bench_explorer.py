@@ -10,7 +10,8 @@ most units in a handful), and states about 25 facts with a sentence, offsets, co
 modality and, for events, a date. Then a ``kg serve`` is started on it and each page is requested
 ``--repeat`` times (after one warm-up request per URL; the label index is read first): the
 median and the slowest time per page kind are printed, with the URLs used (the entity, fact,
-document, network, filtered network and timeline pages).
+document, network, filtered network and timeline pages; a hub's property page 2, its network
+and its timeline).
 """
 
 from __future__ import annotations
@@ -135,9 +136,16 @@ def measure(folder: Path, repeat: int, documents: int) -> None:
             "entity (country)": "/entity/Country_0",
             "document": f"/document/gen-{min(4321, documents - 1):06d}",
             "entity JSON (hub)": "/entity/Unit_0?format=json",
+            "entity (hub, one property, p. 2)": "/entity/Unit_0?property=trainsWith&page=2",
+            "entity (country, property, p. 2)": "/entity/Country_0?property=affiliatedWith&page=2",
             "network (hub, depth 1)": "/network?entity=Unit_0&depth=1&format=json",
             "network (hub, filtered)": "/network?entity=Unit_0&modality=planned&format=json",
+            "network (hub, page)": "/network?entity=Unit_0&depth=1",
+            "network (typical, depth 2)": "/network?entity=Unit_250&depth=2&format=json",
+            "network (document)": f"/network?document=gen-{min(4321, documents - 1):06d}"
+            + "&format=json",
             "timeline": "/timeline",
+            "timeline (hub)": "/timeline?entity=Unit_0",
         }
         t = time.perf_counter()
         while True:  # the index is read in the background: 503 + Retry-After until it is ready

@@ -255,3 +255,29 @@ def test_the_network_keeps_its_budgets_and_says_when_it_cut(
     assert (len(net["nodes"]), len(net["edges"]), net["cut"], net["left"]) == (64, 63, False, 0)
     page = render("network.html", data=net, json_url="/network?entity=Hub&format=json")
     assert 'id="cut"' not in page and 'id="left"' not in page
+
+
+def test_the_timelines_pages_follow_one_order_across_days_of_many_items(
+    views: Views, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.views.explorer import timeline
+
+    def key(item: dict[str, Any]) -> tuple[str, ...]:
+        if item["kind"] == "published":
+            return item["date"], item["kind"], item["doc"]["id"]
+        return item["date"], item["kind"], item["subject"]["slug"], item["object"]["slug"]
+
+    for slug in ("Hub", None):
+        monkeypatch.setattr(timeline, "PAGE_SIZE", 1000)
+        whole = [key(i) for i in views.answer("timeline", {"slug": slug})["items"]]
+        # ten documents of one day: pages of 4 cut through it twice
+        monkeypatch.setattr(timeline, "PAGE_SIZE", 4)
+        first = views.answer("timeline", {"slug": slug})
+        paged = []
+        for page in range(1, first["pages"] + 1):
+            paged += [
+                key(i) for i in views.answer("timeline", {"slug": slug, "page": page})["items"]
+            ]
+        assert paged == whole and len(set(paged)) == len(whole) >= 71
+        assert whole[:10] == sorted(whole[:10], reverse=True)  # the day's items, last id first
+        assert {k[0] for k in whole[:10]} == {"2025-06-01"}

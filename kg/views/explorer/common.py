@@ -21,7 +21,7 @@ DOCUMENT_NS = str(DOCUMENT)
 FACT_NS = str(FACT)
 STATEMENT_NS = str(STATEMENT)
 PAGE_SIZE = 50  # facts of one property, results on a search page, sentences of a fact
-FACTS_PER_PROPERTY = 10  # facts of each property on an entity's first page (the rest: paged)
+FACTS_PER_PROPERTY = 5  # facts of each property on an entity's first page (the rest: paged)
 EVIDENCE_SHOWN = 3  # sentences shown per fact on an entity page (the rest: on the fact's page)
 EVIDENCE_DOCUMENTS = 5  # documents read per fact for them (a hub's fact may have thousands)
 
