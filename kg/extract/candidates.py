@@ -233,6 +233,10 @@ def _span_head(doc: Doc, start: int, end: int) -> int:
 _EDGE_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "to", "with", "&", "-", "–"})
 
 
+#: A candidate's features that depend on its two entities only (``candidates``).
+_Block = tuple[dict[str, float], dict[str, float], tuple[int, int] | None, int | None]
+
+
 def _fits(p: str, cls_s: str, cls_o: str) -> bool:
     """Whether entities of these classes may be the subject and object of ``p``."""
     dom, rng = SIGNATURES[p]
@@ -395,25 +399,14 @@ def candidates(
     main = ctx.default_country
     if wanted is not None:
         out = {t: c for t, c in out.items() if wanted(t[1], t in rule_by_triple)}
-    blocks: dict[tuple[str, str], tuple[dict[str, float], tuple[int, int] | None, int | None]] = {}
-    for t, cand in out.items():
-        s, p, o = t
-        f = cand.features
-        f["bias"] = 1.0
-        f[f"cls:{cls[s]}>{cls[o]}"] = 1.0
-        f[f"cls_s:{cls[s]}"] = 1.0
-        f[f"cls_o:{cls[o]}"] = 1.0
-        for r in sorted(rule_by_triple.get(t, ()), key=lambda r: -r.evidence.confidence):
-            cand.rules.append(r)
-            f[f"rule:{r.evidence.rule}"] = 1.0
-            f[f"rule_family:{r.evidence.rule.split('.')[0]}"] = 1.0
-            f[f"rule_modality:{r.evidence.modality}"] = 1.0
-        if cand.rules:
-            f["rule_any"] = 1.0
-            f["rule_conf"] = max(r.evidence.confidence for r in cand.rules)
-        for other in rule_by_pair.get((s, o), set()) | rule_by_pair.get((o, s), set()):
-            if not other.startswith(p + ":"):
-                f[f"rule_other:{other}"] = 1.0
+
+    def entity_pair(s: str, o: str) -> _Block:
+        """What only the two entities decide, the same for every property of the pair: the
+        features set before the rules' (``head``) and after them (``tail``), in the order
+        they are set, and the evidence sentence and trigger."""
+        head = {"bias": 1.0, f"cls:{cls[s]}>{cls[o]}": 1.0, f"cls_s:{cls[s]}": 1.0}
+        head[f"cls_o:{cls[o]}"] = 1.0
+        f: dict[str, float] = {}
         for q in idx.quality.get(s, ()):
             f[f"s_{q}"] = 1.0
         for q in idx.quality.get(o, ()):
@@ -431,11 +424,31 @@ def candidates(
             f[f"n_countries:{bin_label(n_countries, (1, 2, 3, 5, 8))}"] = 1.0
         if cls[o] == "Event":
             f[f"n_events:{bin_label(n_events, (1, 2, 3, 5))}"] = 1.0
-        # what only the two entities decide (their mentions, sentences, contexts) is the same
-        # for every property of the pair: read once per pair, added in the same order
+        pair_feats, sentence, trigger = _pair_block(
+            idx, s, o, cls[o] == "Event" and main_event == o
+        )
+        f.update(pair_feats)
+        return head, f, sentence, trigger
+
+    blocks: dict[tuple[str, str], _Block] = {}
+    for t, cand in out.items():
+        s, p, o = t
         block = blocks.get((s, o))
         if block is None:
-            block = blocks[(s, o)] = _pair_block(idx, s, o, cls[o] == "Event" and main_event == o)
-        pair_feats, cand.sentence, cand.trigger = block
-        f.update(pair_feats)
+            block = blocks[(s, o)] = entity_pair(s, o)
+        head, tail, cand.sentence, cand.trigger = block
+        f = cand.features
+        f.update(head)
+        for r in sorted(rule_by_triple.get(t, ()), key=lambda r: -r.evidence.confidence):
+            cand.rules.append(r)
+            f[f"rule:{r.evidence.rule}"] = 1.0
+            f[f"rule_family:{r.evidence.rule.split('.')[0]}"] = 1.0
+            f[f"rule_modality:{r.evidence.modality}"] = 1.0
+        if cand.rules:
+            f["rule_any"] = 1.0
+            f["rule_conf"] = max(r.evidence.confidence for r in cand.rules)
+        for other in rule_by_pair.get((s, o), set()) | rule_by_pair.get((o, s), set()):
+            if not other.startswith(p + ":"):
+                f[f"rule_other:{other}"] = 1.0
+        f.update(tail)
     return list(out.values())
