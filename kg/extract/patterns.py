@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import errors
+from kg.extract.depmatch import rooted_matcher_class
 from kg.extract.relations import Context, ents_of
 from kg.rdf.vocab import PROPERTIES
 from kg.resources import patterns_dir
@@ -162,49 +163,6 @@ class PatternRunner:
             for s, o in itertools.product(subjects, objects):
                 ctx.emit(s, pat.property, o, sent, pat.id, trigger)
         return len(matches)
-
-
-@functools.cache
-def rooted_matcher_class() -> type[DependencyMatcher]:
-    """spaCy's ``DependencyMatcher`` with the root of each matched token found by following
-    head indices read once per document.
-
-    The matcher groups the tokens each node's pattern matches by the root of their tree; spaCy
-    finds that root as ``([token] + list(token.ancestors))[-1]``, a new ``Token`` object per
-    step for every token match (about a tenth of the extraction's time). The override gives
-    the same groups in the same order (``tests/extract/test_patterns_matcher.py`` compares
-    the matches with spaCy's matcher on real parses)."""
-    import warnings
-    from collections import defaultdict
-
-    from spacy.errors import Warnings
-    from spacy.matcher import DependencyMatcher
-
-    class RootedDependencyMatcher(DependencyMatcher):
-        def _get_keys_to_position_maps(self, doc: Any) -> Any:
-            heads = [t.head.i for t in doc]
-            roots: dict[int, int] = {}
-            keys_to_position_maps: Any = defaultdict(lambda: defaultdict(list))
-            for match_id, start, end in self._matcher(doc):
-                if start + 1 != end:
-                    warnings.warn(  # as spaCy warns
-                        Warnings.W110.format(
-                            tokens=[t.text for t in doc[start:end]],
-                            pattern=self._matcher.get(match_id)[1][0][0],
-                        ),
-                        stacklevel=2,
-                    )
-                root = roots.get(start)
-                if root is None:
-                    # Token.ancestors: up while the head is another token, at most len(doc) steps
-                    root, steps = start, 0
-                    while heads[root] != root and steps < len(heads):
-                        root, steps = heads[root], steps + 1
-                    roots[start] = root
-                keys_to_position_maps[root][match_id].append(start)
-            return keys_to_position_maps
-
-    return RootedDependencyMatcher
 
 
 def _keys(ctx: Context, found: list[str], allowed: frozenset[str] | None) -> list[str]:

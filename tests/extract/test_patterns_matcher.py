@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from kg.extract.patterns import load_patterns, rooted_matcher_class
+from kg.extract.depmatch import node_matches, rooted_matcher_class
+from kg.extract.patterns import load_patterns
 
 ARTICLES = Path(__file__).resolve().parents[2] / "data" / "articles"
 
@@ -27,9 +28,13 @@ def test_the_rooted_matcher_matches_as_spacys_dependency_matcher(nlp: Any) -> No
     for p in patterns:
         ours.add(p.id, [p.pattern])
         theirs.add(p.id, [p.pattern])
+    assert ours._kg_nodes and all(checks for _, checks in ours._kg_nodes)  # none left to spaCy
     matched = grouped = 0
     for path in sorted(ARTICLES.glob("*.txt")):
         doc = nlp(path.read_text(encoding="utf-8"))
+        # the token step: every node's tokens, in the order spaCy's token Matcher gives them
+        spacy_tokens = [(key, start) for key, start, _end in ours._matcher(doc)]
+        assert node_matches(doc, ours._kg_nodes) == spacy_tokens
         maps = _plain(ours._get_keys_to_position_maps(doc))
         assert list(maps.items()) == list(_plain(theirs._get_keys_to_position_maps(doc)).items())
         grouped += sum(len(at) for by_key in maps.values() for at in by_key.values())
@@ -63,3 +68,18 @@ def test_the_tokens_of_one_tree_are_grouped_under_its_root_as_spacy_groups_them(
     }
     assert maps == _plain(theirs._get_keys_to_position_maps(doc))
     assert ours(doc) == theirs(doc) and {k for k, _ in ours(doc)} == {key}
+
+
+def test_a_node_with_a_test_not_read_here_leaves_the_token_step_to_spacy(nlp: Any) -> None:
+    from spacy.matcher import DependencyMatcher
+
+    pattern = [
+        {"RIGHT_ID": "v", "RIGHT_ATTRS": {"POS": "VERB"}},
+        {"LEFT_ID": "v", "REL_OP": ">", "RIGHT_ID": "s", "RIGHT_ATTRS": {"LOWER": {"REGEX": "^n"}}},
+    ]
+    ours, theirs = rooted_matcher_class()(nlp.vocab), DependencyMatcher(nlp.vocab)
+    ours.add("regex", [pattern])
+    theirs.add("regex", [pattern])
+    assert any(checks is None for _, checks in ours._kg_nodes)
+    doc = nlp("The navy trained near the coast. Nobody knew.")
+    assert ours(doc) == theirs(doc) and ours(doc)
