@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kg.extract.classes import event_nouns
+from kg.extract.pairs import TokenArrays, bin_label, pair_features
 from kg.extract.relations import Context
 from kg.rdf.vocab import SYMMETRIC_PROPERTIES
 from kg.records import Relation
@@ -59,10 +60,6 @@ SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 DOCUMENT_LEVEL = frozenset({"affiliatedWith", "participatesIn"})
 #: How many sentences apart two mentions may be and still make a candidate.
 WINDOW = 1
-#: Path features are kept only for paths up to this many dependency arcs.
-MAX_PATH = 6
-#: Between-words features only when the mentions are this close (tokens).
-MAX_BETWEEN = 12
 
 
 @dataclass
@@ -101,13 +98,6 @@ class Candidate:
     @property
     def triple(self) -> tuple[str, str, str]:
         return (self.subject, self.predicate, self.object)
-
-
-def _bin(value: float, edges: tuple[float, ...]) -> str:
-    for edge in edges:
-        if value <= edge:
-            return str(edge)
-    return f">{edges[-1]}"
 
 
 class DocumentIndex:
@@ -154,6 +144,8 @@ class DocumentIndex:
         self.triggers: dict[str, set[str]] = defaultdict(set)
         for (lemma, _pos), lemma_frames in ctx.lex.triggers.items():
             self.triggers[lemma] |= lemma_frames
+        self.arrays = TokenArrays(doc, self.lemmas, self.triggers, ctx.lex.titles)
+        self.sentence_triggers: dict[int, list[str]] = {}
         self._event_anaphora(ctx)
         # how each entity was found, and whether its name looks damaged
         self.quality: dict[str, list[str]] = {}
@@ -164,7 +156,7 @@ class DocumentIndex:
         for key, ent in ctx.entities.items():
             words = ent.label.split()
             q = [f"src:{x}" for x in sorted(sources.get(key, {"rule"}))]
-            q.append(f"words:{_bin(len(words), (1, 2, 3, 5))}")
+            q.append(f"words:{bin_label(len(words), (1, 2, 3, 5))}")
             if words and (words[0].lower() in _EDGE_WORDS or words[-1].lower() in _EDGE_WORDS):
                 q.append("damaged_edge")
             if any(w.lower().rstrip(".") in ctx.lex.ranks for w in words[1:]):
@@ -237,179 +229,88 @@ def _span_head(doc: Doc, start: int, end: int) -> int:
     return start
 
 
-def _ancestors(tok: Token) -> list[Token]:
-    chain = [tok]
-    while chain[-1].head.i != chain[-1].i and len(chain) < 50:
-        chain.append(chain[-1].head)
-    return chain
-
-
-def dependency_path(a: Token, b: Token) -> tuple[list[str], list[str], Token | None]:
-    """The path from ``a`` up to the lowest common ancestor and down to ``b``.
-
-    Returns the arc labels (``"nsubj<"`` going up, ``">dobj"`` going down), the lemmas of the
-    tokens strictly between the ends, and the common ancestor (``None`` across sentences).
-    """
-    up = _ancestors(a)
-    down = _ancestors(b)
-    pos_down = {t.i: n for n, t in enumerate(down)}
-    for n, t in enumerate(up):
-        if t.i in pos_down:
-            m = pos_down[t.i]
-            arcs = [f"{x.dep_}<" for x in up[:n]] + [f">{x.dep_}" for x in reversed(down[:m])]
-            middle = (
-                [x.lemma_.lower() for x in up[1:n]]
-                + [t.lemma_.lower()] * (t.i not in (a.i, b.i))
-                + [x.lemma_.lower() for x in reversed(down[1:m])]
-            )
-            return arcs, middle, t
-    return [], [], None
-
-
 #: Words a well-cut name does not start or end with.
 _EDGE_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "to", "with", "&", "-", "–"})
-#: Arcs that do not change what a path means: coordination and apposition chains.
-_TRANSPARENT = frozenset({"conj", "appos", "cc", "compound", "flat"})
-#: Function words kept as "between" features (content words go through the trigger frames).
-_FUNCTION_WORDS = frozenset(
-    {
-        "with",
-        "and",
-        "of",
-        "in",
-        "at",
-        "to",
-        "from",
-        "for",
-        "by",
-        "on",
-        "between",
-        "among",
-        "alongside",
-        "including",
-        "under",
-        "into",
-        ",",
-        "(",
-        ")",
-        "'s",
-        "’s",
-        "-",
-        "–",
-        "—",
-        ":",
-        "as",
-        "the",
-        "a",
-        "an",
-        "its",
-        "their",
-        "his",
-        "her",
-        "both",
-    }
-)
 
 
-def _frame(idx: DocumentIndex, tok: Token) -> str:
-    frames = idx.triggers.get(idx.lemmas[tok.i])
-    if frames:
-        return "|".join(sorted(frames))
-    if idx.ctx.lex.titles.get(tok.lower_):
-        return "TITLE"
-    return tok.pos_
+#: A candidate's features that depend on its two entities only (``candidates``).
+_Block = tuple[dict[str, float], dict[str, float], tuple[int, int] | None, int | None]
 
 
-def _governor(tok: Token) -> Token:
-    """The word a mention's whole coordination hangs from ("X and Y trained": trained)."""
-    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
-        tok = tok.head
-    return tok.head if tok.head.i != tok.i else tok
+def _fits(p: str, cls_s: str, cls_o: str) -> bool:
+    """Whether entities of these classes may be the subject and object of ``p``."""
+    dom, rng = SIGNATURES[p]
+    if cls_s in dom and cls_o in rng:
+        return True
+    return p in SYMMETRIC_PROPERTIES and cls_o in dom and cls_s in rng
 
 
-def _pair_features(
-    idx: DocumentIndex, ma: MentionAt, mb: MentionAt, feats: dict[str, float], tag: str
-) -> None:
-    """Features of one mention pair in one sentence (or two neighbouring ones).
-
-    Paths are described by dependency labels and by the *frame* of the words on them (the
-    trigger lexicon's frame, "TITLE" for an office word, else the part of speech), so that
-    "trained with", "drilled alongside" and "exercised with" look alike to the model.
-    """
-    doc = idx.ctx.doc
-    lemmas = idx.lemmas
-    if ma.start < mb.end and mb.start < ma.end:  # one inside the other ("Peruvian Navy")
-        feats[f"{tag}nested"] = 1.0
-        return
-    if ma.start in idx.anaphora or mb.start in idx.anaphora:
-        feats[f"{tag}anaphor"] = 1.0
-    first, second = (ma, mb) if ma.start < mb.start else (mb, ma)
-    sub_first = first is ma
-    feats[f"{tag}order:{'sub_first' if sub_first else 'obj_first'}"] = 1.0
-    gap = second.start - first.end
-    feats[f"{tag}gap:{_bin(gap, (0, 1, 2, 4, 8, 16))}"] = 1.0
-    if ma.sent != mb.sent:
-        feats[f"{tag}other_sentence"] = 1.0
-        return
-    if gap <= MAX_BETWEEN:
-        words = [lemmas[i] for i in range(first.end, second.start) if not doc[i].is_space]
-        shape = [
-            w if w in _FUNCTION_WORDS else _frame(idx, doc[first.end + n])
-            for n, w in enumerate(words)
+def _sentence_features(idx: DocumentIndex, sent: int) -> list[str]:
+    """The trigger frames of a sentence's words, as feature names (in reading order)."""
+    names = idx.sentence_triggers.get(sent)
+    if names is None:
+        span = idx.sents[sent]
+        names = idx.sentence_triggers[sent] = [
+            f"trigger_in_sentence:{frame}"
+            for i in range(span.start, span.end)
+            for frame in idx.triggers.get(idx.lemmas[i], ())
         ]
-        for w in set(shape):
-            feats[f"{tag}btw:{w}"] = 1.0
-        if len(shape) <= 3:
-            feats[f"{tag}btw_seq:{' '.join(shape)}|{'sf' if sub_first else 'of'}"] = 1.0
-    else:
-        feats[f"{tag}btw:<far>"] = 1.0
-    ha, hb = doc[ma.head], doc[mb.head]
-    arcs, _middle, lca = dependency_path(ha, hb)
-    if lca is None:
-        return
-    core = [a for a in arcs if a.strip("<>") not in _TRANSPARENT]
-    lca_frame = _frame(idx, lca)
-    feats[f"{tag}pathlen:{_bin(len(core), (0, 1, 2, 3, 4, 6))}"] = 1.0
-    if len(core) <= MAX_PATH:
-        feats[f"{tag}path:{' '.join(core)}"] = 1.0
-        feats[f"{tag}fpath:{' '.join(core)}|{lca_frame}"] = 1.0
-    feats[f"{tag}lca_frame:{lca_frame}"] = 1.0
-    if not core:  # coordinated or in apposition: what the group does is what its verb says
-        kind = "appos" if any(a.strip("<>") == "appos" for a in arcs) else "coord"
-        gov = _governor(ha if ha.i < hb.i else hb)
-        feats[f"{tag}{kind}"] = 1.0
-        feats[f"{tag}{kind}_gov:{_frame(idx, gov)}"] = 1.0
-    # the words on the path, as frames
-    on_path = set()
-    for t in _path_tokens(ha, hb, lca):
-        on_path.add(_frame(idx, t))
-    for fr in on_path:
-        feats[f"{tag}on_path:{fr}"] = 1.0
-    # how each argument attaches, with the frame of the word it attaches to
-    for role, h in (("s", ha), ("o", hb)):
-        dep = h.dep_
-        if dep in ("pobj", "pcomp"):
-            dep = f"pobj_{h.head.lower_}"
-            feats[f"{tag}{role}_prep:{h.head.lower_}|{_frame(idx, h.head.head)}"] = 1.0
-        feats[f"{tag}{role}_dep:{dep}"] = 1.0
-    feats[f"{tag}roles:{ha.dep_}|{hb.dep_}|{lca_frame}"] = 1.0
+    return names
 
 
-def _path_tokens(a: Token, b: Token, lca: Token) -> list[Token]:
-    out = []
-    for end in (a, b):
-        t = end
-        while t.i != lca.i and t.head.i != t.i:
-            t = t.head
-            out.append(t)
-    return out
-
-
-def _sentence_features(idx: DocumentIndex, sent: int, feats: dict[str, float]) -> None:
-    span = idx.sents[sent]
-    for i in range(span.start, span.end):
-        for frame in idx.triggers.get(idx.lemmas[i], ()):
-            feats[f"trigger_in_sentence:{frame}"] = 1.0
+def _pair_block(
+    idx: DocumentIndex, s: str, o: str, main_event: bool
+) -> tuple[dict[str, float], tuple[int, int] | None, int | None]:
+    """The features of a candidate that depend on its two entities only (not on the
+    property), in the order they are set, with the evidence sentence and trigger token."""
+    f: dict[str, float] = {}
+    ms, mo = idx.mentions.get(s, []), idx.mentions.get(o, [])
+    sentence: tuple[int, int] | None = None
+    trigger: int | None = None
+    # mention pairs: same sentence, then neighbouring sentences
+    best: tuple[int, MentionAt, MentionAt] | None = None
+    co_sents: set[int] = set()
+    for ma in ms:
+        for mb in mo:
+            dist = abs(ma.sent - mb.sent)
+            if dist > WINDOW:
+                continue
+            tag = "" if dist == 0 else "near_"
+            for name in pair_features(idx.arrays, idx.anaphora, ma, mb, tag):
+                f[name] = 1.0
+            if dist == 0:
+                co_sents.add(ma.sent)
+                gap = abs(ma.head - mb.head)
+                if best is None or gap < best[0]:
+                    best = (gap, ma, mb)
+    f[f"co_sentences:{bin_label(len(co_sents), (0, 1, 2, 4))}"] = 1.0
+    if co_sents:
+        f["co_sentences_log"] = math.log1p(len(co_sents))
+    for si in co_sents:
+        for name in _sentence_features(idx, si):
+            f[name] = 1.0
+    if best is not None:
+        span = idx.sents[best[1].sent]
+        sentence = (span.start, span.end)
+        trigger = idx.arrays.path(best[1].head, best[2].head)[1]
+    elif ms:
+        span = idx.sents[min(m.sent for m in ms)]
+        sentence = (span.start, span.end)
+    # nearest sentence distance for document-level pairs
+    if ms and mo and not co_sents:
+        d = min(abs(a.sent - b.sent) for a in ms for b in mo)
+        f[f"sent_dist:{bin_label(d, (1, 2, 4, 8))}"] = 1.0
+    if s in idx.first_sent:
+        f[f"s_first_sent:{bin_label(idx.first_sent[s], (0, 1, 3, 6))}"] = 1.0
+    for frame in idx.context.get(s, ()):
+        f[f"s_context:{frame}"] = 1.0
+    for frame in idx.context.get(o, ()):
+        f[f"o_context:{frame}"] = 1.0
+    f[f"s_list:{bin_label(idx.list_size.get(s, 1), (1, 2, 4))}"] = 1.0
+    f[f"o_list:{bin_label(idx.list_size.get(o, 1), (1, 2, 4))}"] = 1.0
+    if main_event:
+        f["o_main_event"] = 1.0
+    return f, sentence, trigger
 
 
 def candidates(
@@ -436,9 +337,7 @@ def candidates(
     def get(s: str, p: str, o: str) -> Candidate | None:
         if s == o or s not in ents or o not in ents:
             return None
-        dom, rng = SIGNATURES[p]
-        fits = cls[s] in dom and cls[o] in rng
-        if not fits and not (p in SYMMETRIC_PROPERTIES and cls[o] in dom and cls[s] in rng):
+        if not _fits(p, cls[s], cls[o]):
             return None
         key = norm(s, p, o)
         cand = out.get(key)
@@ -462,11 +361,17 @@ def candidates(
                 if a != b:
                     near.add((a, b))
                     near.add((b, a))
+    fitting: dict[tuple[str, str], list[str]] = {}  # properties two classes may join
     for a, b in near:
-        for p in SIGNATURES:
-            if p in ("affiliatedWith", "participatesIn"):
-                continue
-            get(a, p, b)
+        props = fitting.get((cls[a], cls[b]))
+        if props is None:
+            props = fitting[(cls[a], cls[b])] = [
+                p for p in SIGNATURES if p not in DOCUMENT_LEVEL and _fits(p, cls[a], cls[b])
+            ]
+        for p in props:  # what ``get`` does, its checks already made
+            key = norm(a, p, b)
+            if key not in out:
+                out[key] = Candidate(*key)
     # 2. document-level pairs
     countries = [k for k in keys if cls[k] == "Country"]
     events = [k for k in keys if cls[k] == "Event"]
@@ -488,20 +393,52 @@ def candidates(
         if r.predicate in SIGNATURES:
             get(r.subject, r.predicate, r.object)
 
-    doc = ctx.doc
     main_event = max(events, key=lambda e: len(idx.mentions[e]), default=None)
     n_countries = len(countries)
     n_events = len(events)
     main = ctx.default_country
     if wanted is not None:
         out = {t: c for t, c in out.items() if wanted(t[1], t in rule_by_triple)}
+
+    def entity_pair(s: str, o: str) -> _Block:
+        """What only the two entities decide, the same for every property of the pair: the
+        features set before the rules' (``head``) and after them (``tail``), in the order
+        they are set, and the evidence sentence and trigger."""
+        head = {"bias": 1.0, f"cls:{cls[s]}>{cls[o]}": 1.0, f"cls_s:{cls[s]}": 1.0}
+        head[f"cls_o:{cls[o]}"] = 1.0
+        f: dict[str, float] = {}
+        for q in idx.quality.get(s, ()):
+            f[f"s_{q}"] = 1.0
+        for q in idx.quality.get(o, ()):
+            f[f"o_{q}"] = 1.0
+        ms, mo = idx.mentions.get(s, []), idx.mentions.get(o, [])
+        f[f"n_mentions_s:{bin_label(len(ms), (1, 2, 4, 8))}"] = 1.0
+        f[f"n_mentions_o:{bin_label(len(mo), (1, 2, 4, 8))}"] = 1.0
+        info = ctx.info.get(s)
+        if info is not None and info.country:
+            f["s_country_is_o" if info.country == o else "s_has_other_country"] = 1.0
+            if info.country == o:
+                f[f"s_country_rule:{info.country_rule}"] = 1.0
+        if cls[o] == "Country":
+            f["o_main_country" if o == main else "o_not_main_country"] = 1.0
+            f[f"n_countries:{bin_label(n_countries, (1, 2, 3, 5, 8))}"] = 1.0
+        if cls[o] == "Event":
+            f[f"n_events:{bin_label(n_events, (1, 2, 3, 5))}"] = 1.0
+        pair_feats, sentence, trigger = _pair_block(
+            idx, s, o, cls[o] == "Event" and main_event == o
+        )
+        f.update(pair_feats)
+        return head, f, sentence, trigger
+
+    blocks: dict[tuple[str, str], _Block] = {}
     for t, cand in out.items():
         s, p, o = t
+        block = blocks.get((s, o))
+        if block is None:
+            block = blocks[(s, o)] = entity_pair(s, o)
+        head, tail, cand.sentence, cand.trigger = block
         f = cand.features
-        f["bias"] = 1.0
-        f[f"cls:{cls[s]}>{cls[o]}"] = 1.0
-        f[f"cls_s:{cls[s]}"] = 1.0
-        f[f"cls_o:{cls[o]}"] = 1.0
+        f.update(head)
         for r in sorted(rule_by_triple.get(t, ()), key=lambda r: -r.evidence.confidence):
             cand.rules.append(r)
             f[f"rule:{r.evidence.rule}"] = 1.0
@@ -513,63 +450,5 @@ def candidates(
         for other in rule_by_pair.get((s, o), set()) | rule_by_pair.get((o, s), set()):
             if not other.startswith(p + ":"):
                 f[f"rule_other:{other}"] = 1.0
-        for q in idx.quality.get(s, ()):
-            f[f"s_{q}"] = 1.0
-        for q in idx.quality.get(o, ()):
-            f[f"o_{q}"] = 1.0
-        ms, mo = idx.mentions.get(s, []), idx.mentions.get(o, [])
-        f[f"n_mentions_s:{_bin(len(ms), (1, 2, 4, 8))}"] = 1.0
-        f[f"n_mentions_o:{_bin(len(mo), (1, 2, 4, 8))}"] = 1.0
-        info = ctx.info.get(s)
-        if info is not None and info.country:
-            f["s_country_is_o" if info.country == o else "s_has_other_country"] = 1.0
-            if info.country == o:
-                f[f"s_country_rule:{info.country_rule}"] = 1.0
-        if cls[o] == "Country":
-            f["o_main_country" if o == main else "o_not_main_country"] = 1.0
-            f[f"n_countries:{_bin(n_countries, (1, 2, 3, 5, 8))}"] = 1.0
-        if cls[o] == "Event":
-            f[f"n_events:{_bin(n_events, (1, 2, 3, 5))}"] = 1.0
-        # mention pairs: same sentence, then neighbouring sentences
-        best: tuple[int, MentionAt, MentionAt] | None = None
-        co_sents: set[int] = set()
-        for ma in ms:
-            for mb in mo:
-                dist = abs(ma.sent - mb.sent)
-                if dist > WINDOW:
-                    continue
-                tag = "" if dist == 0 else "near_"
-                _pair_features(idx, ma, mb, f, tag)
-                if dist == 0:
-                    co_sents.add(ma.sent)
-                    gap = abs(ma.head - mb.head)
-                    if best is None or gap < best[0]:
-                        best = (gap, ma, mb)
-        f[f"co_sentences:{_bin(len(co_sents), (0, 1, 2, 4))}"] = 1.0
-        if co_sents:
-            f["co_sentences_log"] = math.log1p(len(co_sents))
-        for si in co_sents:
-            _sentence_features(idx, si, f)
-        if best is not None:
-            span = idx.sents[best[1].sent]
-            cand.sentence = (span.start, span.end)
-            _arcs, _mid, lca = dependency_path(doc[best[1].head], doc[best[2].head])
-            cand.trigger = lca.i if lca is not None else None
-        elif ms:
-            span = idx.sents[min(m.sent for m in ms)]
-            cand.sentence = (span.start, span.end)
-        # nearest sentence distance for document-level pairs
-        if ms and mo and not co_sents:
-            d = min(abs(a.sent - b.sent) for a in ms for b in mo)
-            f[f"sent_dist:{_bin(d, (1, 2, 4, 8))}"] = 1.0
-        if s in idx.first_sent:
-            f[f"s_first_sent:{_bin(idx.first_sent[s], (0, 1, 3, 6))}"] = 1.0
-        for frame in idx.context.get(s, ()):
-            f[f"s_context:{frame}"] = 1.0
-        for frame in idx.context.get(o, ()):
-            f[f"o_context:{frame}"] = 1.0
-        f[f"s_list:{_bin(idx.list_size.get(s, 1), (1, 2, 4))}"] = 1.0
-        f[f"o_list:{_bin(idx.list_size.get(o, 1), (1, 2, 4))}"] = 1.0
-        if cls[o] == "Event" and main_event == o:
-            f["o_main_event"] = 1.0
+        f.update(tail)
     return list(out.values())

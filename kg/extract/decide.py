@@ -69,8 +69,9 @@ def decide(ctx: Context, cands: list[Candidate], model: RelationModel) -> list[R
     by_prop: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
         by_prop[c.predicate].append(c)
+    scores = model.score_by_property({p: [c.features for c in g] for p, g in by_prop.items()})
     for prop, group in by_prop.items():
-        for cand, prob in zip(group, model.score(prop, [c.features for c in group]), strict=True):
+        for cand, prob in zip(group, scores[prop], strict=True):
             if prob >= model.threshold(prop, cand.features):
                 rel = _relation(ctx, cand, prob)
                 if rel is not None:

@@ -25,6 +25,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -78,30 +79,54 @@ def _matrix(
 
     Written with whole-array lookups because the vectorizer checks each value's type one by
     one, which made it a third of a build's extraction time."""
+    return _stacked([(rows, joined, prior)], vocabulary)
+
+
+def _stacked(
+    groups: Sequence[tuple[Sequence[dict[str, float]], dict[str, int] | None, int | None]],
+    vocabulary: dict[str, int],
+) -> Any:
+    """``_matrix`` of each group (rows, joined columns, prior column), one group's rows after
+    the other's, in one matrix: a document's candidates of every property are scored at once.
+    Each row holds the same entries as in its own group's matrix, so its score is the same."""
     import numpy as np
     from scipy.sparse import coo_matrix
 
-    keys = [k for row in rows for k in row]
-    values = np.fromiter((v for row in rows for v in row.values()), float, len(keys))
-    at_row = np.repeat(np.arange(len(rows)), [len(row) for row in rows])
     parts_r, parts_c, parts_v = [], [], []
-    for lookup in (vocabulary, joined):
-        if lookup is None:
-            continue
-        cols = np.array([lookup.get(k, -1) for k in keys], dtype=np.int64)
-        known = cols >= 0
-        parts_r.append(at_row[known])
-        parts_c.append(cols[known])
-        parts_v.append(values[known])
-    if prior is not None:
-        parts_r.append(np.arange(len(rows)))
-        parts_c.append(np.full(len(rows), prior, dtype=np.int64))
-        parts_v.append(np.ones(len(rows)))
+    first = 0
+    for rows, joined, prior in groups:
+        keys = list(chain.from_iterable(rows))
+        values = np.fromiter(chain.from_iterable(map(dict.values, rows)), float, len(keys))
+        at_row = np.repeat(np.arange(first, first + len(rows)), list(map(len, rows)))
+        for lookup in (vocabulary, joined):
+            if lookup is None:
+                continue
+            cols = np.fromiter(map(lookup.get, keys, repeat(-1)), np.int64, len(keys))
+            known = cols >= 0
+            parts_r.append(at_row[known])
+            parts_c.append(cols[known])
+            parts_v.append(values[known])
+        if prior is not None:
+            parts_r.append(np.arange(first, first + len(rows)))
+            parts_c.append(np.full(len(rows), prior, dtype=np.int64))
+            parts_v.append(np.ones(len(rows)))
+        first += len(rows)
     matrix = coo_matrix(
         (np.concatenate(parts_v), (np.concatenate(parts_r), np.concatenate(parts_c))),
-        shape=(len(rows), len(vocabulary)),
+        shape=(first, len(vocabulary)),
     )
     return matrix.tocsr()
+
+
+def _positive(clf: Any, x: Any) -> Any:
+    """``clf.predict_proba(x)[:, 1]`` of a binary logistic regression, computed as
+    scikit-learn does (``x @ coef.T + intercept``, then the logistic function) without its
+    input checks, which cost more than the product on a document's few hundred rows: ``x`` is
+    the float CSR matrix built just above."""
+    from scipy.special import expit
+
+    scores = (x @ clf.coef_.T + clf.intercept_).reshape(-1)
+    return expit(scores, out=scores)
 
 
 def for_property(row: dict[str, float], predicate: str) -> dict[str, float]:
@@ -172,8 +197,26 @@ class Binary:
         vocabulary, clf = self._estimators
         joined = self._joined(predicate) if predicate else None
         prior = vocabulary.get(f"property={predicate}") if predicate else None
-        probs = clf.predict_proba(_matrix(rows, vocabulary, joined, prior))[:, 1]
+        probs = _positive(clf, _matrix(rows, vocabulary, joined, prior))
         return [float(p) for p in probs] if raw else self.calibrate(probs)
+
+    def raw_by_property(
+        self, groups: Sequence[tuple[str, Sequence[dict[str, float]]]]
+    ) -> list[list[float]]:
+        """``probabilities(rows, raw=True, predicate=p)`` of each ``(p, rows)``, from one
+        matrix and one product for all of them."""
+        vocabulary, clf = self._estimators
+        stacked = [
+            (rows, self._joined(p), vocabulary.get(f"property={p}")) for p, rows in groups if rows
+        ]
+        if not stacked:
+            return [[] for _ in groups]
+        probs = [float(p) for p in _positive(clf, _stacked(stacked, vocabulary))]
+        out, first = [], 0
+        for _p, rows in groups:
+            out.append(probs[first : first + len(rows)])
+            first += len(rows)
+        return out
 
     @functools.cached_property
     def _joined_columns(self) -> dict[str, dict[str, int]]:
@@ -282,6 +325,19 @@ class RelationModel:
         if model is None or not rows:
             return [0.0] * len(rows)
         return model.calibrate(self.raw_scores(predicate, rows))
+
+    def score_by_property(
+        self, groups: dict[str, Sequence[dict[str, float]]]
+    ) -> dict[str, list[float]]:
+        """``score(p, rows)`` of each property's rows; with a shared classifier, all of a
+        document's candidates go through it at once (one matrix, one product)."""
+        if self.shared is None:
+            return {p: self.score(p, rows) for p, rows in groups.items()}
+        out = {p: [0.0] * len(rows) for p, rows in groups.items()}
+        known = [(p, rows) for p, rows in groups.items() if p in self.properties and rows]
+        for (p, _rows), raw in zip(known, self.shared.raw_by_property(known), strict=True):
+            out[p] = self.properties[p].calibrate(raw)
+        return out
 
     def may_keep(self, predicate: str, ruled: bool) -> bool:
         """Whether any candidate of ``predicate`` (one a rule stated, or one none did) can

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import errors
+from kg.extract.depmatch import rooted_matcher_class
 from kg.extract.relations import Context, ents_of
 from kg.rdf.vocab import PROPERTIES
 from kg.resources import patterns_dir
@@ -127,13 +128,11 @@ class PatternRunner:
     """The patterns compiled into one ``DependencyMatcher`` for a vocabulary."""
 
     def __init__(self, vocab: Vocab, patterns: list[Pattern]) -> None:
-        from spacy.matcher import DependencyMatcher
-
         self.patterns = {p.id: p for p in patterns}
         # match ids are hashes of the pattern ids: map them here, so that a match never needs
         # the StringStore (whose strings spaCy's memory zones free between batches)
         self.ids = {vocab.strings.add(p.id): p.id for p in patterns}
-        self.matcher: DependencyMatcher = DependencyMatcher(vocab)
+        self.matcher: DependencyMatcher = rooted_matcher_class()(vocab)
         for p in patterns:
             try:
                 self.matcher.add(p.id, [p.pattern])

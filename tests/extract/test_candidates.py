@@ -7,7 +7,8 @@ import pytest
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from kg.extract.candidates import _coordination_size, candidates, dependency_path
+from kg.extract.candidates import _coordination_size, candidates
+from kg.extract.pairs import TokenArrays
 from kg.records import Document
 
 
@@ -22,6 +23,10 @@ def _doc(words, heads, deps, lemmas=None, pos=None) -> Doc:
     )
 
 
+def _arrays(doc: Doc) -> TokenArrays:
+    return TokenArrays(doc, [t.lemma_ for t in doc], {}, {})
+
+
 def test_the_path_goes_up_to_the_common_ancestor_and_down() -> None:
     #        0        1         2      3
     doc = _doc(
@@ -31,16 +36,16 @@ def test_the_path_goes_up_to_the_common_ancestor_and_down() -> None:
         ["marine", "train", "with", "navy"],
         ["PROPN", "VERB", "ADP", "PROPN"],
     )
-    arcs, middle, lca = dependency_path(doc[0], doc[3])
+    arcs, lca = _arrays(doc).path(0, 3)
     assert arcs == ["nsubj<", ">prep", ">pobj"]
-    assert middle == ["train", "with"]
-    assert lca is not None and lca.i == 1
+    assert lca == 1
+    assert _arrays(doc).path_tokens(0, 3, 1) == [1, 2, 1]  # "trained", "with", "trained"
 
 
-def test_a_token_and_its_ancestor_share_a_path_without_middle_words() -> None:
+def test_a_token_and_its_ancestor_share_a_path_that_goes_down_only() -> None:
     doc = _doc(["Navy", "of", "Peru"], [0, 0, 1], ["ROOT", "prep", "pobj"])
-    arcs, middle, lca = dependency_path(doc[0], doc[2])
-    assert arcs == [">prep", ">pobj"] and middle == ["of"] and lca is not None and lca.i == 0
+    arcs, lca = _arrays(doc).path(0, 2)
+    assert arcs == [">prep", ">pobj"] and lca == 0
 
 
 def test_the_coordination_size_counts_every_conjunct() -> None:
