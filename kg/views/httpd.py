@@ -88,7 +88,9 @@ class HTTPServer:
             # buffer a whole answer: a client that does not read it then holds no thread
             outbuf_high_watermark=max_response + (1 << 20),
             asyncore_use_poll=True,
-            asyncore_loop_timeout=0.5,
+            # whole seconds: waitress reads it as an int (0.5 was 0: a loop that never slept
+            # and took a core of the machine from the query workers)
+            asyncore_loop_timeout=1,
             expose_tracebacks=False,
             log_socket_errors=False,
         )

@@ -43,3 +43,35 @@ def test_closing_when_the_loop_has_already_closed_its_trigger_does_not_fail() ->
     os.close(server._server.trigger.trigger)  # what the closing loop does to its trigger
     server.close()  # raised OSError: [Errno 9] Bad file descriptor
     assert server._thread is not None and not server._thread.is_alive()
+
+
+def test_the_loop_waits_for_its_sockets_instead_of_spinning() -> None:
+    """waitress reads ``asyncore_loop_timeout`` as a whole number of seconds: the 0.5 it was
+    given became 0, each poll returned at once and the idle server used a whole core."""
+    import select
+
+    server = _server()
+    asked: list[float] = []
+    real = select.poll
+
+    class Poll:
+        def __init__(self) -> None:
+            self.poll_object = real()
+
+        def register(self, fd: int, flags: int) -> None:
+            self.poll_object.register(fd, flags)
+
+        def poll(self, timeout: float) -> list[tuple[int, int]]:
+            asked.append(timeout)
+            return self.poll_object.poll(min(timeout, 50))  # the test need not wait long
+
+    select.poll = Poll  # type: ignore[assignment,misc]
+    try:
+        server.start()
+        host, port = server.address
+        with urllib.request.urlopen(f"http://{host}:{port}/", timeout=5) as answer:
+            assert answer.read() == b"ok"
+    finally:
+        select.poll = real  # type: ignore[misc]
+        server.close()
+    assert asked and min(asked) >= 1000  # milliseconds: the loop sleeps until a socket stirs
