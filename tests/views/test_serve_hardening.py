@@ -7,6 +7,7 @@ chunked bodies on a kept-alive connection, idle and dripping connections, huge r
 
 from __future__ import annotations
 
+import errno
 import socket
 import time
 import urllib.error
@@ -72,10 +73,12 @@ def _raw(server: Server, data: bytes, read_timeout: float = 20.0, half_close: bo
             sock.sendall(data)
             if half_close:
                 sock.shutdown(socket.SHUT_WR)
-        except (ConnectionResetError, BrokenPipeError):
+        except OSError as err:
             # the server answered early (e.g. 413 on the headers) and closed while the rest
-            # of the body was on its way: its answer is still in our receive buffer
-            pass
+            # of the body was on its way: its answer is still in our receive buffer (the
+            # half-close then finds the connection gone: ENOTCONN)
+            if err.errno not in (errno.ECONNRESET, errno.EPIPE, errno.ENOTCONN):
+                raise
         chunks = []
         while True:
             try:
