@@ -334,16 +334,30 @@ def candidates(
             s, o = sorted((s, o))
         return (s, p, o)
 
-    def get(s: str, p: str, o: str) -> Candidate | None:
+    # what the rules said, first: whether a rule stated a candidate decides if it is wanted
+    rule_by_triple: dict[tuple[str, str, str], list[Relation]] = defaultdict(list)
+    rule_by_pair: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rule_relations:
+        if r.literal:
+            continue
+        t = norm(r.subject, r.predicate, r.object)
+        rule_by_triple[t].append(r)
+        rule_by_pair[(r.subject, r.object)].add(f"{r.predicate}:fwd")
+        rule_by_pair[(r.object, r.subject)].add(f"{r.predicate}:rev")
+
+    def add(key: tuple[str, str, str]) -> None:
+        """A new candidate, unless ``wanted`` says it could never be kept."""
+        if wanted is None or wanted(key[1], key in rule_by_triple):
+            out[key] = Candidate(*key)
+
+    def get(s: str, p: str, o: str) -> None:
         if s == o or s not in ents or o not in ents:
-            return None
+            return
         if not _fits(p, cls[s], cls[o]):
-            return None
+            return
         key = norm(s, p, o)
-        cand = out.get(key)
-        if cand is None:
-            cand = out[key] = Candidate(*key)
-        return cand
+        if key not in out:
+            add(key)
 
     # 1. pairs named close together
     keys = [k for k in idx.mentions if k in ents]
@@ -371,7 +385,7 @@ def candidates(
         for p in props:  # what ``get`` does, its checks already made
             key = norm(a, p, b)
             if key not in out:
-                out[key] = Candidate(*key)
+                add(key)
     # 2. document-level pairs
     countries = [k for k in keys if cls[k] == "Country"]
     events = [k for k in keys if cls[k] == "Event"]
@@ -381,24 +395,14 @@ def candidates(
         for e in events:
             get(a, "participatesIn", e)
     # 3. what the rules said (a rule may join entities never named together)
-    rule_by_triple: dict[tuple[str, str, str], list[Relation]] = defaultdict(list)
-    rule_by_pair: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in rule_relations:
-        if r.literal:
-            continue
-        t = norm(r.subject, r.predicate, r.object)
-        rule_by_triple[t].append(r)
-        rule_by_pair[(r.subject, r.object)].add(f"{r.predicate}:fwd")
-        rule_by_pair[(r.object, r.subject)].add(f"{r.predicate}:rev")
-        if r.predicate in SIGNATURES:
+        if not r.literal and r.predicate in SIGNATURES:
             get(r.subject, r.predicate, r.object)
 
     main_event = max(events, key=lambda e: len(idx.mentions[e]), default=None)
     n_countries = len(countries)
     n_events = len(events)
     main = ctx.default_country
-    if wanted is not None:
-        out = {t: c for t, c in out.items() if wanted(t[1], t in rule_by_triple)}
 
     def entity_pair(s: str, o: str) -> _Block:
         """What only the two entities decide, the same for every property of the pair: the
