@@ -421,8 +421,9 @@ def candidates(
         """What only the two entities decide, the same for every property of the pair: the
         features set before the rules' (``head``) and after them (``tail``), in the order
         they are set, and the evidence sentence and trigger."""
-        head = {"bias": 1.0, f"cls:{cls[s]}>{cls[o]}": 1.0, f"cls_s:{cls[s]}": 1.0}
-        head[f"cls_o:{cls[o]}"] = 1.0
+        head = dict.fromkeys(
+            ("bias", f"cls:{cls[s]}>{cls[o]}", f"cls_s:{cls[s]}", f"cls_o:{cls[o]}"), 1.0
+        )
         f: dict[str, float] = {}
         for q in idx.quality.get(s, ()):
             f[f"s_{q}"] = 1.0
