@@ -70,6 +70,10 @@ SHARED = True
 #: properties together (its own F1 curve is too noisy to choose from).
 MIN_POSITIVES_OWN_THRESHOLD = 15
 INNER_FOLDS = 4
+#: The highest threshold a fact some rule stated may be given (1.01: any, so the model may drop
+#: a rule's fact; 0.0: never). Kept at 1.01: capping it changed the cross-validated macro F1 by
+#: less than runs of equal merit differ (docs/RESULTS.md).
+MAX_RULED_THRESHOLD = 1.01
 #: Thresholds are chosen for the best F1 among those where the facts the model adds (that no
 #: rule stated) are right at least this often, out of fold: what the model adds must be worth
 #: an analyst's time.
@@ -339,7 +343,7 @@ def choose_thresholds(
 ) -> dict[str, tuple[float, float]]:
     """Each property's F1-best pair of thresholds (for candidates a rule stated, and for the
     others) over out-of-fold (calibrated) probabilities."""
-    pairs = [(a, b) for a in THRESHOLDS for b in THRESHOLDS if b >= a]
+    pairs = [(a, b) for a in THRESHOLDS for b in THRESHOLDS if b >= a and a <= MAX_RULED_THRESHOLD]
 
     def f1(prop: str, pair: tuple[float, float]) -> float:
         """F1 at these thresholds; 0 when the facts no rule stated fall below the precision

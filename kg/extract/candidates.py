@@ -145,7 +145,8 @@ class DocumentIndex:
         for (lemma, _pos), lemma_frames in ctx.lex.triggers.items():
             self.triggers[lemma] |= lemma_frames
         self.arrays = TokenArrays(doc, self.lemmas, self.triggers, ctx.lex.titles)
-        self.sentence_triggers: dict[int, list[str]] = {}
+        self.sentence_triggers: dict[int, dict[str, float]] = {}
+        self.sentences_of: dict[str, set[int]] = {}
         self._event_anaphora(ctx)
         # how each entity was found, and whether its name looks damaged
         self.quality: dict[str, list[str]] = {}
@@ -245,17 +246,28 @@ def _fits(p: str, cls_s: str, cls_o: str) -> bool:
     return p in SYMMETRIC_PROPERTIES and cls_o in dom and cls_s in rng
 
 
-def _sentence_features(idx: DocumentIndex, sent: int) -> list[str]:
-    """The trigger frames of a sentence's words, as feature names (in reading order)."""
-    names = idx.sentence_triggers.get(sent)
-    if names is None:
+def _sentence_features(idx: DocumentIndex, sent: int) -> dict[str, float]:
+    """The trigger frames of a sentence's words, as features (in reading order)."""
+    feats = idx.sentence_triggers.get(sent)
+    if feats is None:
         span = idx.sents[sent]
-        names = idx.sentence_triggers[sent] = [
-            f"trigger_in_sentence:{frame}"
-            for i in range(span.start, span.end)
-            for frame in idx.triggers.get(idx.lemmas[i], ())
-        ]
-    return names
+        feats = idx.sentence_triggers[sent] = dict.fromkeys(
+            (
+                f"trigger_in_sentence:{frame}"
+                for i in range(span.start, span.end)
+                for frame in idx.triggers.get(idx.lemmas[i], ())
+            ),
+            1.0,
+        )
+    return feats
+
+
+def _sentences(idx: DocumentIndex, key: str) -> set[int]:
+    """The sentences that name ``key``."""
+    sents = idx.sentences_of.get(key)
+    if sents is None:
+        sents = idx.sentences_of[key] = {m.sent for m in idx.mentions.get(key, ())}
+    return sents
 
 
 def _pair_block(
@@ -270,14 +282,16 @@ def _pair_block(
     # mention pairs: same sentence, then neighbouring sentences
     best: tuple[int, MentionAt, MentionAt] | None = None
     co_sents: set[int] = set()
-    for ma in ms:
+    ss, so = _sentences(idx, s), _sentences(idx, o)
+    # the pairs of mentions are read only when some are close (most document-level pairs are not)
+    close = any(x + d in so for x in ss for d in range(-WINDOW, WINDOW + 1))
+    for ma in ms if close else ():
         for mb in mo:
             dist = abs(ma.sent - mb.sent)
             if dist > WINDOW:
                 continue
             tag = "" if dist == 0 else "near_"
-            for name in pair_features(idx.arrays, idx.anaphora, ma, mb, tag):
-                f[name] = 1.0
+            f.update(dict.fromkeys(pair_features(idx.arrays, idx.anaphora, ma, mb, tag), 1.0))
             if dist == 0:
                 co_sents.add(ma.sent)
                 gap = abs(ma.head - mb.head)
@@ -287,8 +301,7 @@ def _pair_block(
     if co_sents:
         f["co_sentences_log"] = math.log1p(len(co_sents))
     for si in co_sents:
-        for name in _sentence_features(idx, si):
-            f[name] = 1.0
+        f.update(_sentence_features(idx, si))
     if best is not None:
         span = idx.sents[best[1].sent]
         sentence = (span.start, span.end)
@@ -298,7 +311,7 @@ def _pair_block(
         sentence = (span.start, span.end)
     # nearest sentence distance for document-level pairs
     if ms and mo and not co_sents:
-        d = min(abs(a.sent - b.sent) for a in ms for b in mo)
+        d = min(abs(a - b) for a in ss for b in so)  # the same over sentences as over mentions
         f[f"sent_dist:{bin_label(d, (1, 2, 4, 8))}"] = 1.0
     if s in idx.first_sent:
         f[f"s_first_sent:{bin_label(idx.first_sent[s], (0, 1, 3, 6))}"] = 1.0
@@ -334,16 +347,30 @@ def candidates(
             s, o = sorted((s, o))
         return (s, p, o)
 
-    def get(s: str, p: str, o: str) -> Candidate | None:
+    # what the rules said, first: whether a rule stated a candidate decides if it is wanted
+    rule_by_triple: dict[tuple[str, str, str], list[Relation]] = defaultdict(list)
+    rule_by_pair: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rule_relations:
+        if r.literal:
+            continue
+        t = norm(r.subject, r.predicate, r.object)
+        rule_by_triple[t].append(r)
+        rule_by_pair[(r.subject, r.object)].add(f"{r.predicate}:fwd")
+        rule_by_pair[(r.object, r.subject)].add(f"{r.predicate}:rev")
+
+    def add(key: tuple[str, str, str]) -> None:
+        """A new candidate, unless ``wanted`` says it could never be kept."""
+        if wanted is None or wanted(key[1], key in rule_by_triple):
+            out[key] = Candidate(*key)
+
+    def get(s: str, p: str, o: str) -> None:
         if s == o or s not in ents or o not in ents:
-            return None
+            return
         if not _fits(p, cls[s], cls[o]):
-            return None
+            return
         key = norm(s, p, o)
-        cand = out.get(key)
-        if cand is None:
-            cand = out[key] = Candidate(*key)
-        return cand
+        if key not in out:
+            add(key)
 
     # 1. pairs named close together
     keys = [k for k in idx.mentions if k in ents]
@@ -371,7 +398,7 @@ def candidates(
         for p in props:  # what ``get`` does, its checks already made
             key = norm(a, p, b)
             if key not in out:
-                out[key] = Candidate(*key)
+                add(key)
     # 2. document-level pairs
     countries = [k for k in keys if cls[k] == "Country"]
     events = [k for k in keys if cls[k] == "Event"]
@@ -381,31 +408,22 @@ def candidates(
         for e in events:
             get(a, "participatesIn", e)
     # 3. what the rules said (a rule may join entities never named together)
-    rule_by_triple: dict[tuple[str, str, str], list[Relation]] = defaultdict(list)
-    rule_by_pair: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in rule_relations:
-        if r.literal:
-            continue
-        t = norm(r.subject, r.predicate, r.object)
-        rule_by_triple[t].append(r)
-        rule_by_pair[(r.subject, r.object)].add(f"{r.predicate}:fwd")
-        rule_by_pair[(r.object, r.subject)].add(f"{r.predicate}:rev")
-        if r.predicate in SIGNATURES:
+        if not r.literal and r.predicate in SIGNATURES:
             get(r.subject, r.predicate, r.object)
 
     main_event = max(events, key=lambda e: len(idx.mentions[e]), default=None)
     n_countries = len(countries)
     n_events = len(events)
     main = ctx.default_country
-    if wanted is not None:
-        out = {t: c for t, c in out.items() if wanted(t[1], t in rule_by_triple)}
 
     def entity_pair(s: str, o: str) -> _Block:
         """What only the two entities decide, the same for every property of the pair: the
         features set before the rules' (``head``) and after them (``tail``), in the order
         they are set, and the evidence sentence and trigger."""
-        head = {"bias": 1.0, f"cls:{cls[s]}>{cls[o]}": 1.0, f"cls_s:{cls[s]}": 1.0}
-        head[f"cls_o:{cls[o]}"] = 1.0
+        head = dict.fromkeys(
+            ("bias", f"cls:{cls[s]}>{cls[o]}", f"cls_s:{cls[s]}", f"cls_o:{cls[o]}"), 1.0
+        )
         f: dict[str, float] = {}
         for q in idx.quality.get(s, ()):
             f[f"s_{q}"] = 1.0

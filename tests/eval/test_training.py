@@ -135,3 +135,26 @@ def test_scoring_without_gold_files_names_the_parameter() -> None:
     assert str(err.value) == (
         "no gold file found: give gold_paths gold files (.json), folders or globs."
     )
+
+
+def test_thresholds_keep_a_rules_fact_below_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out of fold, the rules' facts of this property are wrong more often than right: the F1-best
+    choice drops them (a threshold above the rules' scores), unless ``MAX_RULED_THRESHOLD`` caps
+    the threshold a rule's fact may be given."""
+    from collections import Counter
+
+    from kg.eval import training
+
+    # (probability, right?, a rule stated it): two right rule facts scored high, three wrong
+    # ones scored low, one right fact no rule stated
+    scored = {
+        "trainsWith": [(0.9, 1, True), (0.8, 1, True), (0.2, 0, True), (0.15, 0, True)]
+        + [(0.1, 0, True), (0.7, 1, False)]
+    }
+    gold = Counter({"trainsWith": 3})
+    monkeypatch.setattr(training, "MIN_POSITIVES_OWN_THRESHOLD", 1)
+    ruled, new = training.choose_thresholds(scored, gold)["trainsWith"]
+    assert 0.2 < ruled <= 0.8 and new <= 0.7
+    monkeypatch.setattr(training, "MAX_RULED_THRESHOLD", 0.0)
+    ruled, new = training.choose_thresholds(scored, gold)["trainsWith"]
+    assert ruled == 0.0 and new <= 0.7

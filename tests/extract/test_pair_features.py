@@ -306,3 +306,25 @@ def test_the_array_path_on_a_hand_built_parse() -> None:
     assert arr.path(0, 3) == (["nsubj<", ">prep", ">pobj"], 1)
     assert arr.path_tokens(0, 3, 1) == [1, 2, 1]
     assert [arr.frame(i) for i in range(4)] == ["PROPN", "train", "ADP", "PROPN"]
+
+
+@pytest.mark.slow
+def test_unwanted_candidates_are_never_made_and_the_others_are_as_without_the_filter(
+    indexes: list[DocumentIndex],
+) -> None:
+    from kg.extract.candidates import candidates
+    from kg.extract.model import shipped_models
+
+    rel = shipped_models().relations
+    assert rel is not None
+    dropped = 0
+    for idx in indexes:
+        ctx = idx.ctx
+        every = candidates(ctx, ctx.relations)
+        wanted = candidates(ctx, ctx.relations, rel.may_keep)
+        kept = [c for c in every if rel.may_keep(c.predicate, bool(c.rules))]
+        assert [(c.triple, list(c.features.items()), c.sentence, c.trigger) for c in wanted] == [
+            (c.triple, list(c.features.items()), c.sentence, c.trigger) for c in kept
+        ]
+        dropped += len(every) - len(kept)
+    assert dropped > 0
