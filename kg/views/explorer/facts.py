@@ -131,22 +131,21 @@ def fact_counts(source: Any, iri: str) -> dict[str, int]:
             counts[local(fact.predicate)] += 1
         return dict(counts)
     node = term(iri)
-    out: dict[str, int] = {}
-    for prop in PROPERTIES:
+    parts = []
+    for prop in PROPERTIES:  # one query: a count each, side by side
         if prop in SYMMETRIC_PROPERTIES:  # one fact in either direction, or in both
-            text = (
-                f"SELECT (COUNT(DISTINCT ?x) AS ?c) WHERE {{ {{ {node} kg:{prop} ?x }} UNION "
-                f"{{ ?x kg:{prop} {node} }} }}"
+            parts.append(
+                f'{{ SELECT ("{prop}" AS ?p) (COUNT(DISTINCT ?x) AS ?c) WHERE {{ '
+                f"{{ {node} kg:{prop} ?x }} UNION {{ ?x kg:{prop} {node} }} }} }}"
             )
         else:  # a fact each way (a fact from the entity to itself once)
-            text = (
-                f"SELECT (COUNT(*) AS ?c) WHERE {{ {{ {node} kg:{prop} ?x }} UNION "
-                f"{{ ?x kg:{prop} {node} FILTER (?x != {node}) }} }}"
+            parts.append(
+                f'{{ SELECT ("{prop}" AS ?p) (COUNT(*) AS ?c) WHERE {{ {{ {node} kg:{prop} ?x }} '
+                f"UNION {{ ?x kg:{prop} {node} FILTER (?x != {node}) }} }} }}"
             )
-        found = int(next(iter(solutions(source, text)))[0].value)
-        if found:
-            out[prop] = found
-    return out
+    text = f"SELECT ?p ?c WHERE {{ {' UNION '.join(parts)} }}"
+    found = {sol[0].value: int(sol[1].value) for sol in solutions(source, text)}
+    return {prop: found[prop] for prop in PROPERTIES if found.get(prop)}
 
 
 def property_facts(
