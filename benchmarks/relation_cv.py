@@ -10,9 +10,10 @@ fold (5-8 minutes). Most design choices only change how the relation model is tr
 its thresholds are chosen, so ``rows`` reads each fold's labelled candidate facts once (the
 fold's class model, trained on the other folds, reads every article, as ``train_models`` and
 the extraction of the held-out articles do) and writes them to a local pickle (entity keys and
-features, no article text); ``score`` then runs ``kg.eval.training``'s own procedure on them
-(inner cross-validation, calibration, thresholds, final fit) with the same folds and seed as
-``kg eval --cv 5`` and scores the held-out candidates.
+features, no article text); ``score`` then fits each fold's relation model with
+``kg.eval.training.fit_decided``, as ``train_models`` does (inner cross-validation, calibration,
+thresholds, final fit), with the same folds and seed as ``kg eval --cv 5``, and scores the
+held-out candidates.
 
 It prints each property's P/R/F1 (hasTitle, read by rules only, is left out), the macro F1 over
 those properties and over the ones with at least 10 gold triples, and two figures that do not
@@ -55,26 +56,6 @@ def make_rows(out: Path, class_c: float, folders: list[str]) -> None:
     print(f"wrote {out} ({len(parsed)} articles)")
 
 
-def _fold_model(train: list[T.RelationExamples]) -> T.RelationModel:
-    """What ``train_models`` does with the relation examples of the training articles."""
-    scored = T.out_of_fold(train, seed=SEED)
-    calib = T.calibrations(scored)
-    for prop, rows in scored.items():
-        if prop in calib:
-            xs, ys = calib[prop]
-            cal = np.interp([q for q, _, _ in rows], xs, ys)
-            scored[prop] = [(float(c), y, r) for c, (_, y, r) in zip(cal, rows, strict=True)]
-    gold: Counter[str] = Counter()
-    for ex in train:
-        gold.update(ex.gold_counts)
-    thresholds = T.choose_thresholds(scored, gold)
-    model = T.fit_relation_model(train)
-    for prop, m in model.properties.items():
-        m.threshold, m.threshold_new = thresholds.get(prop, (0.5, 0.5))
-        m.calibration = calib.get(prop)
-    return model
-
-
 def _ceiling(rows: list[tuple[float, int, bool]], gold: int) -> float:
     """F1 at the best (rule-stated, other) pair of thresholds on these held-out scores."""
     grid = [round(0.02 * i, 2) for i in range(51)] + [1.01]
@@ -105,7 +86,7 @@ def score(path: Path, rules_only: bool) -> None:
     held: dict[str, list[tuple[float, int, bool]]] = defaultdict(list)
     for f in range(K):
         examples = per_fold[f]
-        model = _fold_model([examples[i] for i in range(n) if fold[i] != f])
+        model = T.fit_decided([examples[i] for i in range(n) if fold[i] != f], SEED)
         for i in (i for i in range(n) if fold[i] == f):
             for prop, rows in examples[i].rows.items():
                 if prop not in model.properties:

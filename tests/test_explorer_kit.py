@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
+from typing import TYPE_CHECKING, Any
+
 from kg.records import Document, Entity, Evidence, Extraction, Relation
+
+if TYPE_CHECKING:
+    from kg.views.serve import Server
 
 DATED_SENTENCE = "The FOES trained with U.S. Special Forces on 3 March 2026."
 
@@ -157,3 +165,20 @@ def hub_extractions() -> list[Extraction]:
         )
         out.append(Extraction(doc, [Entity("Hub", "MilitaryUnit", "Hub"), *named], []))
     return out
+
+
+def get_page(server: Server, path: str, accept: str = "text/html") -> tuple[int, str]:
+    """Status and body of ``path`` on a running ``kg serve`` (an error status is an answer)."""
+    request = urllib.request.Request(server.url + path, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as resp:
+            return resp.status, resp.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8")
+
+
+def get_json(server: Server, path: str) -> Any:
+    """``path``'s JSON answer, which must be a 200."""
+    status, body = get_page(server, path, "application/json")
+    assert status == 200, body
+    return json.loads(body)

@@ -374,22 +374,13 @@ def choose_thresholds(
     return out
 
 
-def train_models(
-    parsed: Sequence[Parsed], progress: Progress | None = None, seed: int = 0
-) -> Models:
-    """Train the class model and the relation model on ``parsed`` articles."""
-    say = progress or (lambda _msg: None)
-    say(f"class model: {len(parsed)} articles")
-    classes = fit_classes(parsed)
-    examples = []
-    for n, p in enumerate(parsed, 1):
-        examples.append(relation_examples(p, classes))
-        say(f"candidates: {n}/{len(parsed)} articles")
-    say("relation model: calibration and thresholds by inner cross-validation")
-    scored = out_of_fold(examples, seed=seed)
-    calib = calibrations(scored)
+def fit_decided(examples: Sequence[RelationExamples], seed: int = 0) -> RelationModel:
+    """The relation model fitted on ``examples``, each property with the calibration and the
+    thresholds an inner cross-validation on those articles gives it."""
     import numpy as np
 
+    scored = out_of_fold(examples, seed=seed)
+    calib = calibrations(scored)
     for prop, rows in scored.items():
         if prop in calib:
             xs, ys = calib[prop]
@@ -403,6 +394,22 @@ def train_models(
     for prop, model in relations.properties.items():
         model.threshold, model.threshold_new = thresholds.get(prop, (0.5, 0.5))
         model.calibration = calib.get(prop)
+    return relations
+
+
+def train_models(
+    parsed: Sequence[Parsed], progress: Progress | None = None, seed: int = 0
+) -> Models:
+    """Train the class model and the relation model on ``parsed`` articles."""
+    say = progress or (lambda _msg: None)
+    say(f"class model: {len(parsed)} articles")
+    classes = fit_classes(parsed)
+    examples = []
+    for n, p in enumerate(parsed, 1):
+        examples.append(relation_examples(p, classes))
+        say(f"candidates: {n}/{len(parsed)} articles")
+    say("relation model: calibration and thresholds by inner cross-validation")
+    relations = fit_decided(examples, seed)
     relations.info = {
         "articles": [p.item.document.source for p in parsed],
         "shared": relations.shared is not None,

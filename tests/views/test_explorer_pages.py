@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +24,8 @@ from test_explorer_kit import (
     article_extraction,
     dated_extraction,
     drill_extractions,
+    get_json,
+    get_page,
 )
 
 from kg.rdf import quads as graph
@@ -80,34 +79,19 @@ def server(location: str) -> Iterator[Server]:
         yield srv
 
 
-def _get(server: Server, path: str, accept: str = "text/html") -> tuple[int, str]:
-    request = urllib.request.Request(server.url + path, headers={"Accept": accept})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as resp:
-            return resp.status, resp.read().decode("utf-8")
-    except urllib.error.HTTPError as err:
-        return err.code, err.read().decode("utf-8")
-
-
-def _json(server: Server, path: str) -> Any:
-    status, body = _get(server, path, "application/json")
-    assert status == 200, body
-    return json.loads(body)
-
-
 # ---------------------------------------------------------------- the document page
 
 
 def test_document_page_shows_the_text_with_each_facts_sentence_highlighted(
     server: Server,
 ) -> None:
-    doc = _json(server, "/document/coast-1")
+    doc = get_json(server, "/document/coast-1")
     assert doc["text"] == ARTICLE_TEXT
     placed = {s["text"]: s["at"] for s in doc["sentences"]}
     start = ARTICLE_TEXT.index(TRAIN)
     assert placed[TRAIN] == [start, start + len(TRAIN)]
     assert "article" not in doc  # the text cut for the page is not repeated in JSON
-    status, page = _get(server, "/document/coast-1")
+    status, page = get_page(server, "/document/coast-1")
     assert status == 200
     text = page.split('<div id="article" class="article">')[1].split("</div>")[0]
     anchor = f"s{start}-{start + len(TRAIN)}"
@@ -138,9 +122,9 @@ def test_a_sentence_off_its_offsets_is_found_by_its_words_one_not_in_the_text_li
 
 
 def test_a_document_stored_without_its_text_lists_its_sentences(server: Server) -> None:
-    doc = _json(server, "/document/undated")
+    doc = get_json(server, "/document/undated")
     assert doc["text"] is None and doc["unplaced"] == [1]
-    status, page = _get(server, "/document/undated")
+    status, page = get_page(server, "/document/undated")
     assert status == 200 and 'id="no-text"' in page and 'id="article"' not in page
     assert "<mark>Lima</mark>, the capital of <mark>Peru</mark>." in page
 
@@ -177,13 +161,13 @@ def test_place_and_overlapping_sentences() -> None:
 
 
 def test_entity_page_shows_three_sentences_and_links_the_fact_page(server: Server) -> None:
-    entity = _json(server, "/entity/Alpha_Unit")
+    entity = get_json(server, "/entity/Alpha_Unit")
     (fact,) = entity["groups"][0]["facts"]
     assert (fact["documents"], fact["statements"], fact["confidence"]) == (4, 4, 0.9)
     assert [e["confidence"] for e in fact["evidence"]] == [0.9, 0.8, 0.7]
-    status, page = _get(server, "/entity/Alpha_Unit")
+    status, page = get_page(server, "/entity/Alpha_Unit")
     assert f'<a class="all-evidence" href="/fact/{fact["id"]}">1 more sentence</a>' in page
-    every = _json(server, f"/fact/{fact['id']}")
+    every = get_json(server, f"/fact/{fact['id']}")
     assert (every["subject"]["label"], every["property"], every["object"]["label"]) == (
         "Alpha Unit",
         "trainsWith",
@@ -196,7 +180,7 @@ def test_entity_page_shows_three_sentences_and_links_the_fact_page(server: Serve
         "drill-4",
     ]
     assert every["evidence"][3]["modality"] == "planned"
-    status, page = _get(server, f"/fact/{fact['id']}")
+    status, page = get_page(server, f"/fact/{fact['id']}")
     assert status == 200 and page.count("<blockquote>") == 4
 
 
@@ -211,7 +195,7 @@ def test_fact_page_pages_its_sentences(views: Views, monkeypatch: pytest.MonkeyP
 
 def test_unknown_or_malformed_fact_is_a_404(server: Server) -> None:
     for path in ("/fact/" + "0" * 24, "/fact/nothex", "/fact/" + "a" * 25):
-        status, page = _get(server, path)
+        status, page = get_page(server, path)
         assert status == 404 and "no fact" in page
 
 
@@ -267,13 +251,13 @@ def _edge(net: dict[str, Any]) -> dict[str, Any]:
     ],
 )
 def test_network_filters_look_at_every_statement(server: Server, query: str, shown: bool) -> None:
-    net = _json(server, "/network?entity=Alpha_Unit&" + query)
+    net = get_json(server, "/network?entity=Alpha_Unit&" + query)
     assert net["filtered"] is True
     assert _edge(net)["shown"] is shown
 
 
 def test_network_lists_documents_and_modalities_for_its_filters(server: Server) -> None:
-    net = _json(server, "/network?entity=Alpha_Unit")
+    net = get_json(server, "/network?entity=Alpha_Unit")
     assert net["filtered"] is False and "shown" not in _edge(net)
     assert sorted(d["id"] for d in net["documents"]) == ["drill-1", "drill-2", "drill-3", "drill-4"]
     assert net["modalities"] == ["asserted", "reported", "planned", "hypothetical"]
@@ -292,7 +276,7 @@ def test_network_lists_documents_and_modalities_for_its_filters(server: Server) 
     ],
 )
 def test_network_filter_values_are_checked(server: Server, query: str, message: str) -> None:
-    status, body = _get(server, "/network?entity=Alpha_Unit&format=json&" + query)
+    status, body = get_page(server, "/network?entity=Alpha_Unit&format=json&" + query)
     assert (status, body.strip()) == (400, message)
 
 

@@ -8,16 +8,13 @@ pages (``?property=NAME&page=N``); JSON and HTML carry the same pages, totals an
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_explorer_kit import HOSTILE_PARTNER, HUB_PARTNERS, hub_extractions
+from test_explorer_kit import HOSTILE_PARTNER, HUB_PARTNERS, get_json, get_page, hub_extractions
 
 from kg.rdf import quads as graph
 from kg.rdf.vocab import PROPERTIES
@@ -61,21 +58,6 @@ def views(location: str) -> Iterator[Views]:
         source.close()
 
 
-def _get(server: Server, path: str, accept: str = "text/html") -> tuple[int, str]:
-    request = urllib.request.Request(server.url + path, headers={"Accept": accept})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as resp:
-            return resp.status, resp.read().decode("utf-8")
-    except urllib.error.HTTPError as err:
-        return err.code, err.read().decode("utf-8")
-
-
-def _json(server: Server, path: str) -> Any:
-    status, body = _get(server, path, "application/json")
-    assert status == 200, body
-    return json.loads(body)
-
-
 def _partners(group: dict[str, Any]) -> list[str]:
     return [f["object"]["slug"] for f in group["facts"]]
 
@@ -92,7 +74,7 @@ EXPECTED_ORDER = HUB_PARTNERS[:10] + ["Sneaky"] + HUB_PARTNERS[10:]
 def test_the_first_page_shows_the_first_facts_of_each_property_with_totals(
     server: Server,
 ) -> None:
-    data = _json(server, "/entity/Hub")
+    data = get_json(server, "/entity/Hub")
     assert data["factCount"] == len(ALL_PARTNERS) + 2
     assert (data["property"], data["page"], data["pages"]) == (None, 1, 1)
     assert data["prev"] is None and data["next"] is None
@@ -106,7 +88,7 @@ def test_the_first_page_shows_the_first_facts_of_each_property_with_totals(
     assert sorted(f["direction"] for f in part["facts"]) == ["in", "out"]
     assert train["facts"][0]["documents"] == 1 and train["facts"][0]["id"]
     # the HTML shows the same facts, the totals and the link to the property's pages
-    status, page = _get(server, "/entity/Hub")
+    status, page = get_page(server, "/entity/Hub")
     assert status == 200
     assert '<h3 class="property" id="p-trainsWith">trainsWith <span class="count">(61)' in page
     assert 'href="/entity/Hub?property=trainsWith">all 61 trainsWith facts' in page
@@ -117,8 +99,8 @@ def test_the_first_page_shows_the_first_facts_of_each_property_with_totals(
 
 
 def test_a_propertys_pages_have_every_fact_once_and_links_both_ways(server: Server) -> None:
-    first = _json(server, "/entity/Hub?property=trainsWith")
-    second = _json(server, "/entity/Hub?property=trainsWith&page=2")
+    first = get_json(server, "/entity/Hub?property=trainsWith")
+    second = get_json(server, "/entity/Hub?property=trainsWith&page=2")
     assert (first["property"], first["page"], first["pages"]) == ("trainsWith", 1, 2)
     assert [g["property"] for g in first["groups"]] == ["trainsWith"]
     assert first["prev"] is None
@@ -133,7 +115,7 @@ def test_a_propertys_pages_have_every_fact_once_and_links_both_ways(server: Serv
     assert one + two == [p.replace(" ", "_") for p in EXPECTED_ORDER]
     assert first["groups"][0]["total"] == second["groups"][0]["total"] == len(ALL_PARTNERS)
     # the HTML pages: the same facts in the same order, the same links, a hostile label as text
-    status, page = _get(server, "/entity/Hub?property=trainsWith&page=2")
+    status, page = get_page(server, "/entity/Hub?property=trainsWith&page=2")
     assert status == 200
     assert (
         re.findall(
@@ -143,14 +125,14 @@ def test_a_propertys_pages_have_every_fact_once_and_links_both_ways(server: Serv
     )
     assert '<a rel="prev" href="/entity/Hub?property=trainsWith&amp;page=1">' in page
     assert 'rel="next"' not in page and "page 2 of 2" in page
-    status, page = _get(server, "/entity/Hub?property=trainsWith")
+    status, page = get_page(server, "/entity/Hub?property=trainsWith")
     assert HOSTILE_PARTNER not in page and "&lt;b&gt;Sneaky&lt;/b&gt;&lt;img" in page
     assert '<a rel="next" href="/entity/Hub?property=trainsWith&amp;page=2">' in page
     assert 'id="all-properties" href="/entity/Hub"' in page
 
 
 def test_a_property_without_facts_is_one_empty_page(server: Server) -> None:
-    data = _json(server, "/entity/Hub?property=meetsWith")
+    data = get_json(server, "/entity/Hub?property=meetsWith")
     assert data["groups"] == [{"property": "meetsWith", "total": 0, "facts": [], "more": None}]
     assert (data["page"], data["pages"], data["next"]) == (1, 1, None)
 
@@ -167,7 +149,7 @@ def test_a_property_without_facts_is_one_empty_page(server: Server) -> None:
     ],
 )
 def test_bad_paging_parameters_are_refused(server: Server, query: str, message: str) -> None:
-    status, body = _get(server, "/entity/Hub?format=json&" + query)
+    status, body = get_page(server, "/entity/Hub?format=json&" + query)
     assert (status, body.strip()) == (400, message)
 
 
@@ -186,18 +168,18 @@ def test_a_facts_evidence_is_read_from_its_first_documents(
 
 
 def test_search_and_timeline_pages_carry_their_links(server: Server) -> None:
-    found = _json(server, "/search?q=partner")
+    found = get_json(server, "/search?q=partner")
     assert (found["total"], found["pages"], found["prev"]) == (60, 2, None)
     assert found["next"] == "/search?q=partner&page=2"
-    last = _json(server, "/search?q=partner&page=2")
+    last = get_json(server, "/search?q=partner&page=2")
     assert last["prev"] == "/search?q=partner&page=1" and last["next"] is None
     assert len(found["results"]) + len(last["results"]) == 60
-    status, page = _get(server, "/search?q=partner")
+    status, page = get_page(server, "/search?q=partner")
     assert '<a rel="next" href="/search?q=partner&amp;page=2">' in page
-    timeline = _json(server, "/timeline?entity=Hub")
+    timeline = get_json(server, "/timeline?entity=Hub")
     assert timeline["total"] == len(ALL_PARTNERS) + 10  # its events, the dated documents naming it
     assert timeline["next"] == "/timeline?entity=Hub&page=2"
-    status, page = _get(server, "/timeline?entity=Hub")
+    status, page = get_page(server, "/timeline?entity=Hub")
     assert '<a rel="next" href="/timeline?entity=Hub&amp;page=2">' in page
 
 
