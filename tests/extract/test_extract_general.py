@@ -294,3 +294,14 @@ def test_the_commander_of_a_body_before_a_name_leads_it(nlp) -> None:
     assert ("Rosa Vidal", "hasTitle", "Commander") in f
     assert ("Rosa Vidal", "leads", "Tenth Jungle Brigade") in f
     assert ("Rosa Vidal", "worksFor", "Tenth Jungle Brigade") in f
+
+
+def test_an_office_right_after_a_name_without_a_comma(nlp) -> None:
+    ex = run(
+        nlp,
+        "The first to jump was General Rosa Vidal Commander of the Tenth Jungle Brigade, "
+        "followed by her staff.",
+    )
+    f = facts(ex)
+    assert ("Rosa Vidal", "hasTitle", "Commander") in f
+    assert ("Rosa Vidal", "leads", "Tenth Jungle Brigade") in f

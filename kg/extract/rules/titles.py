@@ -278,9 +278,19 @@ def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> N
     """ "Marvin Dames, Minister of National Security"; "X, assistant director of the Y"."""
     doc = ctx.doc
     k = c.end
-    if k >= sent.end or doc[k].text != ",":
+    if k >= sent.end:
         return
-    k += 1
+    if doc[k].text == ",":
+        k += 1
+    elif not (
+        # "General Eduardo Zapateiro Commander of Colombia's Military": no comma, but a
+        # capitalised office word and "of" right after the name
+        doc[k].text[:1].isupper()
+        and _title_role(doc[k].text, lex) in ("head", "leader")
+        and k + 1 < sent.end
+        and doc[k + 1].lower_ == "of"
+    ):
+        return
     words: list[Token] = []
     org_before = None
     country = None
