@@ -109,11 +109,14 @@ def event_core(name: str) -> tuple[str, str]:
     words = _words(normalize_key(name))
     while words and words[0] in _EVENT_WORDS:
         words = words[1:]
-    while words and words[-1] in _EVENT_WORDS:
+    while len(words) > 1 and words[-1] in _EVENT_WORDS:
         words = words[:-1]
     year = ""
     if len(words) > 1 and _EVENT_YEAR.match(words[-1]):
         year = words[-1][-2:]
+        words = words[:-1]
+    # "Baltic Operations 24" and "Baltic Operations": the same core either way
+    while len(words) > 1 and words[-1] in _EVENT_WORDS:
         words = words[:-1]
     return " ".join(words), year
 

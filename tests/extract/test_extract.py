@@ -76,6 +76,16 @@ def test_acronym_first_then_the_name_in_parentheses(nlp) -> None:
     assert "DIRAN" in labels(ex)["Anti-Narcotics Directorate"]
 
 
+def test_acronym_set_off_by_or(nlp) -> None:
+    ex = run(nlp, "Chile has taken part in Southern Seas Operations, or SOUSOPS, since 2001.")
+    assert "SOUSOPS" in labels(ex)["Southern Seas Operations"]
+
+
+def test_or_between_two_bodies_is_no_acronym(nlp) -> None:
+    ex = run(nlp, "The cargo was seized by the Peruvian Navy, or PNP, officers said.")
+    assert "PNP" not in labels(ex).get("Peruvian Navy", set())
+
+
 def test_alias_introduced_by_known_as(nlp) -> None:
     ex = run(nlp, "Officers of the Anti-Drug Directorate, known as Dirandro, seized the cargo.")
     assert "Dirandro" in labels(ex)["Anti-Drug Directorate"]

@@ -204,3 +204,9 @@ def test_a_name_with_a_year_read_as_a_body_is_one_event_with_its_bare_name() -> 
     ]
     keys = _keys(cands)
     assert keys[0] == keys[1]
+
+
+def test_an_event_whose_name_ends_with_operations_keeps_one_core() -> None:
+    # "Baltic Operations 24 ... has taken part in Baltic Operations"
+    keys = _keys([_c("Baltic Operations 24", "Event", 0), _c("Baltic Operations", "Event", 10)])
+    assert keys[0] == keys[1]

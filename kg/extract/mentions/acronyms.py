@@ -45,6 +45,19 @@ def _abbreviates(acr: str, words: list[str]) -> bool:
     return go(0, 0)
 
 
+def _abbreviates_plural(acr: str, words: list[str]) -> bool:
+    """``_abbreviates``, or so with a plural's "s" at the end ("BALTOPS": Baltic Operations)."""
+    if _abbreviates(acr, words):
+        return True
+    return (
+        len(acr) > 2
+        and acr[-1] in "sS"
+        and bool(words)
+        and words[-1].lower().endswith("s")
+        and _abbreviates(acr[:-1], words)
+    )
+
+
 class AcronymReader(NameTyper):
     """Reads the acronyms and other names the text defines."""
 
@@ -137,6 +150,21 @@ class AcronymReader(NameTyper):
                     other = by_start.get(j)
                     if other is not None:
                         drop.add(id(other))
+            elif (
+                k + 2 < len(doc)
+                and doc[k].text == ","
+                and doc[k + 1].lower_ == "or"
+                and _ACRONYM.match(doc[k + 2].text)
+                and _abbreviates_plural(doc[k + 2].text, c.name.split())
+                and (k + 3 == len(doc) or doc[k + 3].text in (",", ".", ")", ";"))
+                and c.cls not in ("Person", "Country")
+            ):
+                # "Baltic Operations, or BALTOPS,": the short name set off like a bracket (not
+                # a choice between two bodies: the acronym is made of the name's word starts)
+                c.acronyms.append(doc[k + 2].text)
+                other = by_start.get(k + 2)
+                if other is not None:
+                    drop.add(id(other))
         del by_end
         out = sorted(
             [c for c in cands if id(c) not in drop] + added, key=lambda c: (c.start, c.end)
