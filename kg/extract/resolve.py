@@ -73,6 +73,51 @@ def _person_words(name: str) -> list[str]:
     return words
 
 
+#: A nickname in quotes inside a person's name: Enrique “Kiki” Camarena.
+_NICKNAME = re.compile(
+    r"^(?P<first>[^\s\"“”‘’']+(?:\s[^\s\"“”‘’']+)*)\s+[\"“‘'](?P<nick>[^\"“”‘’']+)[\"”’']\s+(?P<rest>\S.*)$"
+)
+
+
+def nickname_forms(name: str) -> list[str]:
+    """The other names a person's name with a quoted nickname stands for: "Enrique “Kiki”
+    Camarena" is also "Enrique Camarena" and "Kiki Camarena" (how the text names him later)."""
+    m = _NICKNAME.match(name.strip())
+    if m is None:
+        return []
+    return [f"{m['first']} {m['rest']}", f"{m['nick']} {m['rest']}"]
+
+
+#: The name of a state's own police force, not of a unit or a region's police.
+_NATIONAL_POLICE = re.compile(
+    r"\b(?:national|royal|federal)\b.*\bpolice\b|\bpolice (?:service|force)\b",
+    re.IGNORECASE,
+)
+
+#: An ordinal number as the first word of a unit's name ("82nd", "1st", "4th").
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+
+#: Words around an event's own name: "Exercise Justified Accord", "Talisman Sabre 2019 exercise".
+_EVENT_WORDS = frozenset({"exercise", "exercises", "operation", "operations", "drill", "drills"})
+_EVENT_YEAR = re.compile(r"^(?:19|20)?\d\d$")
+
+
+def event_core(name: str) -> tuple[str, str]:
+    """An event's name without the word "exercise" (or "operation") and a year, and that year
+    as written: ("talisman sabre", "2019") for "Exercise Talisman Sabre 2019"; ("balikatan",
+    "24") for "Balikatan 24". The core is empty when nothing else is left."""
+    words = _words(normalize_key(name))
+    while words and words[0] in _EVENT_WORDS:
+        words = words[1:]
+    while words and words[-1] in _EVENT_WORDS:
+        words = words[:-1]
+    year = ""
+    if len(words) > 1 and _EVENT_YEAR.match(words[-1]):
+        year = words[-1][-2:]
+        words = words[:-1]
+    return " ".join(words), year
+
+
 def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[\s\-–]+", text.lower().replace("’s", "").replace("'s", "")) if w]
 
@@ -150,6 +195,11 @@ def resolve(
             by_norm.setdefault(_norm(acr), key)
             inf.merges.append(f"{acr!r} -> {key!r}: acronym defined in the text for {c.name!r}")
         inf.names.append(c.name)
+        if ent.cls == "Person":
+            for form in nickname_forms(c.name):
+                ent.aliases.add(form)
+                inf.names.append(form)
+                by_norm.setdefault(_norm(form), key)
         if c.country and not inf.country and c.cls != "Country":
             inf.country, inf.country_rule = c.country, c.evidence or "name"
         if c.sent_country and c.cls != "Country":
@@ -466,16 +516,30 @@ def _match(
         ):
             c.cls = "Person"
             return starts[0], "first names of a person named in full"
+    if c.cls == "Event" or (c.source in ("ner", "name") and not c.key and c.cls != "Country"):
+        # "Talisman Sabre" after "Talisman Sabre 2019", "Justified Accord" after "Exercise
+        # Justified Accord": the event's own name, which a tagger may read as a body or a person
+        event = _same_event(c, entities, info)
+        if event is not None:
+            c.cls = "Event"
+            return event, "same event, with or without its year or the word exercise"
     if c.source == "generic" or c.cls == "Country":
         if c.kind == "Police" and c.country:
-            # "Colombian police" is that country's National Police when the text names it
-            for key, inf in info.items():
-                if (
-                    entities[key].cls == "PoliceUnit"
-                    and inf.country == c.country
-                    and any("national police" in x.lower() for x in inf.names)
-                ):
-                    return key, "generic police of the same country"
+            # "Colombian police" is that country's National Police when the text names it; a
+            # national police force named without its state ("the National Police Service")
+            # is the article's state's
+            national = [
+                key
+                for key, inf in info.items()
+                if entities[key].cls == "PoliceUnit"
+                and (
+                    inf.country == c.country
+                    or (inf.country is None and c.country == default_country)
+                )
+                and any(_NATIONAL_POLICE.search(x) for x in inf.names)
+            ]
+            if len(national) == 1:
+                return national[0], "generic police of the same country"
         return None, ""
     words = _words(normalize_key(c.name))
     if not words:
@@ -488,6 +552,23 @@ def _match(
             }:
                 return key, "same event name"
         return None, ""
+    if _ORDINAL.match(words[0]) and len(words) > 1:
+        # "82nd Airborne" after "82nd Airborne Division" (a tagger may read it as a place): a
+        # numbered unit named without its head word
+        units = [
+            key
+            for key, ent in entities.items()
+            if ent.cls in _ORG_CLASSES
+            and any(
+                len(w := _words(normalize_key(n))) == len(words) + 1
+                and w[: len(words)] == words
+                and lex.heads.get(w[-1]) == ent.cls
+                for n in info[key].names
+            )
+        ]
+        if len(units) == 1:
+            c.cls = entities[units[0]].cls
+            return units[0], "numbered unit named without its head word"
     hits: list[str] = []
     for key, ent in entities.items():
         if not _compatible_cls(ent.cls, c.cls) or ent.cls == "Country":
@@ -545,6 +626,29 @@ def _match(
     if len(hits) == 1:
         return hits[0], "short form of a longer name"
     return None, ""
+
+
+def _same_event(c: Cand, entities: dict[str, Entity], info: dict[str, EntityInfo]) -> str | None:
+    """The one event whose name is ``c``'s but for a year or the word "exercise" (two years
+    that differ are two editions)."""
+    core, year = event_core(c.name)
+    if not core:
+        return None
+    same = []
+    for key, ent in entities.items():
+        if ent.cls in ("Person", "Country"):
+            continue
+        for n in info[key].names:
+            other_core, other_year = event_core(n)
+            # a body's name with a year ("Balikatan 24" read as an organisation) is an event's
+            if (
+                other_core == core
+                and (ent.cls == "Event" or other_year)
+                and (not year or not other_year or year == other_year)
+            ):
+                same.append(key)
+                break
+    return same[0] if len(same) == 1 else None
 
 
 def _compatible_cls(a: str, b: str) -> bool:

@@ -103,3 +103,104 @@ def test_country_mentions_use_the_gazetteer_name() -> None:
 def test_merge_reasons_are_recorded() -> None:
     res = resolve([_c("Hugo de Zela", "Person", 0), _c("De Zela", "Person", 20)], "", load(), None)
     assert any("short form" in m for m in res.info["Hugo de Zela"].merges)
+
+
+def test_a_quoted_nickname_names_the_same_person_later() -> None:
+    # "DEA agent Enrique “Kiki” Camarena ... agent Kiki Camarena ... the murder of Camarena"
+    cands = [
+        _c("Enrique “Kiki” Camarena", "Person", 0),
+        _c("Kiki Camarena", "Person", 30),
+        _c("Enrique Camarena", "Person", 50),
+        _c("Camarena", "Organization", 70, source="ner"),
+    ]
+    res = resolve(cands, "", load(), None)
+    assert res.keys == ["Enrique “Kiki” Camarena"] * 4
+    assert res.entities[res.keys[0]].cls == "Person"
+
+
+def test_an_event_named_with_and_without_its_year_is_one_event() -> None:
+    # "Talisman Sabre 2019 ... Exercise Talisman Sabre ... the Talisman Sabre drills"
+    keys = _keys(
+        [
+            _c("Talisman Sabre 2019", "Event", 0),
+            _c("Exercise Talisman Sabre", "Event", 10),
+            _c("Talisman Sabre", "Event", 20),
+        ]
+    )
+    assert keys[0] == keys[1] == keys[2]
+
+
+def test_two_editions_of_an_event_stay_apart() -> None:
+    # "Balikatan 2023 ... Balikatan 2024 ... Balikatan": the bare name could be either
+    keys = _keys(
+        [
+            _c("Balikatan 2023", "Event", 0),
+            _c("Balikatan 2024", "Event", 10),
+            _c("Balikatan", "Event", 20),
+        ]
+    )
+    assert len(set(keys)) == 3
+
+
+def _police(name: str, start: int, country: str | None, **kw: object) -> Cand:
+    return _c(name, "PoliceUnit", start, country=country, **kw)
+
+
+def _generic_police(name: str, start: int, country: str) -> Cand:
+    return _c(name, "PoliceUnit", start, country=country, kind="Police", source="generic")
+
+
+def test_a_states_generic_police_is_its_national_police() -> None:
+    # "the Royal Malaysia Police ... Malaysian police officers"; Kedah's police is not it
+    keys = _keys(
+        [
+            _police("Royal Malaysia Police", 0, "Malaysia"),
+            _police("Kedah Police", 10, "Malaysia"),
+            _generic_police("Malaysian Police", 20, "Malaysia"),
+        ]
+    )
+    assert keys[2] == keys[0] != keys[1]
+
+
+def test_a_national_police_named_without_its_state_is_the_articles() -> None:
+    # a Kenyan article: "the National Police Service ... Kenyan police"
+    cands = [
+        _police("National Police Service", 0, None),
+        _generic_police("Kenyan Police", 10, "Kenya"),
+    ]
+    keys = resolve(cands, "", load(), "Kenya", scope="d1").keys
+    assert keys[0] == keys[1]
+    other = resolve(cands, "", load(), "Uganda", scope="d1").keys
+    assert other[0] != other[1]
+
+
+def test_a_numbered_unit_named_without_its_head_word_is_the_unit() -> None:
+    # "the 82nd Airborne Division ... Fort Bragg, home to 82nd Airborne" (tagged as a place)
+    cands = [
+        _c("82nd Airborne Division", "MilitaryUnit", 0),
+        _c("82nd Airborne", "Place", 10, source="ner"),
+    ]
+    res = resolve(cands, "", load(), None)
+    assert res.keys[0] == res.keys[1]
+    assert res.entities[res.keys[0]].cls == "MilitaryUnit"
+
+
+def test_an_events_name_read_as_a_body_joins_the_event() -> None:
+    # "African Lion 18 ... during African Lion" where the tagger read the second as a body
+    cands = [
+        _c("African Lion 18", "Event", 0),
+        _c("African Lion", "Organization", 10, source="ner"),
+    ]
+    res = resolve(cands, "", load(), None)
+    assert res.keys[0] == res.keys[1]
+    assert res.entities[res.keys[0]].cls == "Event"
+
+
+def test_a_name_with_a_year_read_as_a_body_is_one_event_with_its_bare_name() -> None:
+    # "Balikatan 24 ... during Balikatan": neither read as an event by the tagger
+    cands = [
+        _c("Balikatan 24", "Organization", 0, source="ner"),
+        _c("Balikatan", "Place", 10, source="ner"),
+    ]
+    keys = _keys(cands)
+    assert keys[0] == keys[1]
