@@ -29,15 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.rdf.vocab import SYMMETRIC_PROPERTIES
-from kg.views.explorer.common import (
-    ENTITY_NS,
-    KG_NS,
-    STATEMENT_NS,
-    number,
-    solutions,
-    term,
-    values,
-)
+from kg.views.explorer.common import KG_NS, STATEMENT_NS, number, solutions, term, values
+from kg.views.explorer.facts import fact_key
 from kg.views.explorer.index import LabelIndex
 
 TIMELINE_DOCUMENTS = 200  # entities named in so many documents get their dated items counted
@@ -47,11 +40,25 @@ Key = tuple[str, str, str]
 _SYMMETRIC = frozenset(KG_NS + name for name in SYMMETRIC_PROPERTIES)
 
 
-def fact_key(s: str, p: str, o: str) -> Key:
-    """A statement's fact (``facts.fact_key``; repeated here: ``facts`` imports this module)."""
-    if p in _SYMMETRIC and o.startswith(ENTITY_NS) and o < s:
-        return o, p, s
-    return s, p, o
+def patterns(slug_iri: str | None, d: str) -> dict[str, str]:
+    """The patterns of the dated items, by kind: ``?x`` the statement or the document, dated
+    ``d`` (``?d``, or a date's term to read only that day)."""
+    if slug_iri is None:
+        return {  # an Event entity's date is not an item (the facts about it are)
+            "event": f"?x kg:eventDate {d} MINUS {{ ?x a kg:Event }}",
+            "published": f"?x a kg:Document ; dcterms:date {d}",
+        }
+    node = term(slug_iri)
+    return {
+        "event": (
+            f"{{ ?x rdf:subject {node} }} UNION {{ ?x rdf:object {node} }} ?x kg:eventDate {d} "
+            f'FILTER (STRSTARTS(STR(?x), "{STATEMENT_NS}"))'
+        ),
+        "published": (
+            f"{{ SELECT DISTINCT ?x WHERE {{ GRAPH ?x {{ {node} skos:prefLabel ?l }} }} }} "
+            f"?x dcterms:date {d}"
+        ),
+    }
 
 
 @dataclass
@@ -82,10 +89,8 @@ class Summaries:
         return self.days.get(iri)
 
     def _read_days(self, source: Any, index: LabelIndex) -> None:
-        from kg.views.explorer.timeline import patterns
-
         counts: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for kind in ("event", "published"):  # the same patterns as the pages' queries
+        for kind in ("event", "published"):  # the patterns the timeline's queries use
             text = (
                 f"SELECT ?d (COUNT(*) AS ?n) WHERE {{ {patterns(None, '?d')[kind]} }} GROUP BY ?d"
             )
@@ -95,13 +100,13 @@ class Summaries:
         for start in range(0, len(hubs), 100):
             chunk = values(["e"], [(e,) for e in hubs[start : start + 100]])
             for text in (
-                # the entity's statements dated (timeline.patterns' "event"), hash-joined
+                # the entity's statements dated (``patterns``' "event"), hash-joined
                 "SELECT ?e ?d (COUNT(*) AS ?n) WHERE { "
                 "{ SELECT ?x ?d WHERE { ?x kg:eventDate ?d } } "
                 f"{{ SELECT ?e ?x WHERE {{ {chunk} {{ ?x rdf:subject ?e }} UNION "
                 f'{{ ?x rdf:object ?e }} FILTER (STRSTARTS(STR(?x), "{STATEMENT_NS}")) }} }} '
                 "} GROUP BY ?e ?d",
-                # the documents naming it, by their date (timeline.patterns' "published")
+                # the documents naming it, by their date (``patterns``' "published")
                 "SELECT ?e ?d (COUNT(*) AS ?n) WHERE { "
                 "{ SELECT ?x ?d WHERE { ?x dcterms:date ?d } } "
                 f"{{ SELECT DISTINCT ?e ?x WHERE {{ {chunk} "
@@ -110,8 +115,8 @@ class Summaries:
             ):
                 for sol in solutions(source, text):
                     self._count(counts[sol[0].value], sol[1], int(sol[2].value))
-            for e in hubs[start : start + 100]:
-                counts[e]  # noqa: B018 - an entity without dated items has an empty timeline
+            for e in hubs[start : start + 100]:  # one without dated items: an empty timeline
+                counts.setdefault(e, defaultdict(int))
         for owner, per_day in counts.items():
             self.days[owner] = sorted(per_day.items(), reverse=True)
 

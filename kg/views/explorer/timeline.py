@@ -27,28 +27,7 @@ from kg.views.explorer.common import (
 )
 from kg.views.explorer.facts import Fact, describe, documents_info, fact_link
 from kg.views.explorer.index import LabelIndex
-from kg.views.explorer.summaries import Summaries
-
-
-def patterns(slug_iri: str | None, d: str) -> dict[str, str]:
-    """The patterns of the dated items, by kind: ``?x`` the statement or the document, dated
-    ``d`` (``?d``, or a date's term to read only that day)."""
-    if slug_iri is None:
-        return {  # an Event entity's date is not an item (the facts about it are)
-            "event": f"?x kg:eventDate {d} MINUS {{ ?x a kg:Event }}",
-            "published": f"?x a kg:Document ; dcterms:date {d}",
-        }
-    node = term(slug_iri)
-    return {
-        "event": (
-            f"{{ ?x rdf:subject {node} }} UNION {{ ?x rdf:object {node} }} ?x kg:eventDate {d} "
-            f'FILTER (STRSTARTS(STR(?x), "{STATEMENT_NS}"))'
-        ),
-        "published": (
-            f"{{ SELECT DISTINCT ?x WHERE {{ GRAPH ?x {{ {node} skos:prefLabel ?l }} }} }} "
-            f"?x dcterms:date {d}"
-        ),
-    }
+from kg.views.explorer.summaries import Summaries, patterns
 
 
 def _newest(source: Any, iri: str | None, kind: str, need: int) -> list[tuple[str, str, str]]:
