@@ -51,6 +51,16 @@ def test_rank_before_a_name_is_not_a_title(nlp) -> None:
     assert not [r for r in ex.relations if r.predicate == "hasTitle"]
 
 
+def test_general_alone_is_a_rank_and_after_a_title_word_an_office(nlp) -> None:
+    ex = run(
+        nlp, "General Rosa Vidal and Attorney General Tomas Ruiz met Commanding General Ana Paz."
+    )
+    titles = {(s, o) for s, p, o in facts(ex) if p == "hasTitle"}
+    assert ("Tomas Ruiz", "Attorney General") in titles
+    assert ("Ana Paz", "Commanding General") in titles
+    assert not [o for s, o in titles if s == "Rosa Vidal"]
+
+
 def test_title_in_apposition_keeps_its_office_name(nlp) -> None:
     ex = run(nlp, "The ceremony was attended by Marvin Dames, Minister of National Security.")
     assert ("Marvin Dames", "hasTitle", "Minister of National Security") in facts(ex)

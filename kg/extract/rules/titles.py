@@ -69,10 +69,12 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         if (
             _title_role(doc[k].text, lex) in ("head", "leader")
             and k - 1 >= sent.start
-            and _title_role(doc[k - 1].text, lex) == "mod"
+            and _title_role(doc[k - 1].text, lex) in ("mod", "head", "leader")
             and doc[k - 1].lower_ not in lex.ranks
         ):
-            break  # "commanding general major general X": the first "general" is the office
+            # "commanding general major general X", "Attorney General X": after a title word,
+            # "general" is part of the office; alone ("General X") it is a rank
+            break
         k -= 1
     if k >= sent.start and doc[k].text == "(":
         _title_parenthesis(ctx, k, key, sent, lex)
