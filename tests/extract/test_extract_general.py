@@ -282,3 +282,26 @@ def test_an_office_named_after_a_body_is_a_title_as_written(nlp) -> None:
     f = facts(ex)
     assert ("James Hartley", "hasTitle", "Minister for the Armed Forces") in f
     assert ("James Hartley", "affiliatedWith", "United Kingdom") in f
+
+
+def test_the_commander_of_a_body_before_a_name_leads_it(nlp) -> None:
+    ex = run(
+        nlp,
+        "The drill was watched by the Commander of the Tenth Jungle Brigade, Major General "
+        "Rosa Vidal, and by officers of the Peruvian Army.",
+    )
+    f = facts(ex)
+    assert ("Rosa Vidal", "hasTitle", "Commander") in f
+    assert ("Rosa Vidal", "leads", "Tenth Jungle Brigade") in f
+    assert ("Rosa Vidal", "worksFor", "Tenth Jungle Brigade") in f
+
+
+def test_an_office_right_after_a_name_without_a_comma(nlp) -> None:
+    ex = run(
+        nlp,
+        "The first to jump was General Rosa Vidal Commander of the Tenth Jungle Brigade, "
+        "followed by her staff.",
+    )
+    f = facts(ex)
+    assert ("Rosa Vidal", "hasTitle", "Commander") in f
+    assert ("Rosa Vidal", "leads", "Tenth Jungle Brigade") in f

@@ -48,7 +48,18 @@ def _office_of_a_body(ctx: Context, k: int, key: str, sent: Span, lex: Lexicon) 
     while first - 1 >= sent.start and _title_role(doc[first - 1].text, lex) == "mod":
         first -= 1
     trigger = doc[j - 1]
-    ctx.emit(key, "hasTitle", doc[first:k].text, sent, "title.office.v1", trigger, literal=True)
+    office = doc[first:j].text
+    body_key = ctx.key_at(k - 1) or ""
+    if (_title_role(trigger.text, lex) == "leader" or _is_leader_title(office)) and ctx.cls(
+        body_key
+    ) in ORGS:
+        # "the Commander of the Airborne Infantry Brigade, Maj. Gen. X": the person leads the
+        # body; the title is the office without it, as after a name ("X, commander of the Y")
+        ctx.emit(key, "hasTitle", office, sent, "title.office.v1", trigger, literal=True)
+        ctx.emit(key, "worksFor", body_key, sent, "title.office.org.v1", trigger)
+        ctx.emit(key, "leads", body_key, sent, "title.office.leads.v1", trigger)
+    else:
+        ctx.emit(key, "hasTitle", doc[first:k].text, sent, "title.office.v1", trigger, literal=True)
     left = first - 1
     if left > sent.start and doc[left].text in ("’s", "'s"):
         left -= 1
@@ -267,9 +278,19 @@ def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> N
     """ "Marvin Dames, Minister of National Security"; "X, assistant director of the Y"."""
     doc = ctx.doc
     k = c.end
-    if k >= sent.end or doc[k].text != ",":
+    if k >= sent.end:
         return
-    k += 1
+    if doc[k].text == ",":
+        k += 1
+    elif not (
+        # "General Eduardo Zapateiro Commander of Colombia's Military": no comma, but a
+        # capitalised office word and "of" right after the name
+        doc[k].text[:1].isupper()
+        and _title_role(doc[k].text, lex) in ("head", "leader")
+        and k + 1 < sent.end
+        and doc[k + 1].lower_ == "of"
+    ):
+        return
     words: list[Token] = []
     org_before = None
     country = None
