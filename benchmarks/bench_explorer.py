@@ -8,7 +8,8 @@ transaction per document, as ``kg build`` writes it), without spaCy: each docume
 20 entities drawn with a skewed popularity from a shared pool (a few countries in most documents,
 most units in a handful), and states about 25 facts with a sentence, offsets, confidence,
 modality and, for events, a date. Then a ``kg serve`` is started on it and each page is requested
-``--repeat`` times (after one warm-up request per URL; the label index is read first): the
+``--repeat`` times (after one warm-up request per URL; the label index and the summaries of
+``kg.views.explorer.summaries`` are read first, with their time and the worker's memory): the
 median and the slowest time per page kind are printed, with the URLs used (the entity, fact,
 document, network, filtered network and timeline pages; a hub's property page 2, its network
 and its timeline).
@@ -120,7 +121,7 @@ def _time(url: str) -> float:
     return (time.perf_counter() - t) * 1000
 
 
-def measure(folder: Path, repeat: int, documents: int) -> None:
+def measure(folder: Path, repeat: int, documents: int, no_summaries: bool = False) -> None:
     import json
 
     from kg.views.serve import Server
@@ -157,6 +158,17 @@ def measure(folder: Path, repeat: int, documents: int) -> None:
                     raise
                 time.sleep(1)
         print(f"index ready after the server started: {(time.perf_counter() - t) * 1000:.0f} ms")
+        if not no_summaries:  # the pages are timed with the worker's summaries read
+            while True:
+                status = srv.pool.run(("view", "status", {}), 120)[1]
+                if status.get("summaries") is not None or status.get("summariesError"):
+                    break
+                time.sleep(0.5)
+            print(
+                f"worker: label index read in {status['index']:.1f} s, summaries in "
+                f"{status['summaries'] or 0:.1f} s ({status['summariesError'] or 'ok'}); "
+                f"resident {status['rssMB'] or 0:.0f} MB, peak {status['peakRssMB']:.0f} MB"
+            )
         # the fact page of the hub's most corroborated fact (its id is a hash: asked for)
         with urllib.request.urlopen(srv.url + "/entity/Unit_0?format=json", timeout=120) as resp:
             hub = json.loads(resp.read())
@@ -175,6 +187,11 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=10000)
     parser.add_argument("--store", type=Path, default=None, help="store folder (made if absent)")
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="time the pages as soon as the label index is read (code without summaries)",
+    )
     args = parser.parse_args()
     folder = args.store or Path(f"/tmp/kg-explorer-{args.documents}")
     if not (folder / "kg.lock").exists() and not folder.exists():
@@ -182,7 +199,7 @@ def main() -> int:
         print(f"generating {args.documents} documents into {folder}", file=sys.stderr)
         make_store(folder, args.documents)
         print(f"store made in {time.monotonic() - t:.0f} s", file=sys.stderr)
-    measure(folder, args.repeat, args.documents)
+    measure(folder, args.repeat, args.documents, args.no_wait)
     return 0
 
 

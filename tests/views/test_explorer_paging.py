@@ -183,6 +183,37 @@ def test_search_and_timeline_pages_carry_their_links(server: Server) -> None:
     assert '<a rel="next" href="/timeline?entity=Hub&amp;page=2">' in page
 
 
+def test_a_documents_facts_are_paged_and_its_text_links_to_their_pages(server: Server) -> None:
+    # hub-main states 63 facts, each in its own sentence: two pages of sentences
+    first = get_json(server, "/document/hub-main")
+    assert (first["page"], first["pages"], first["prev"]) == (1, 2, None)
+    assert first["next"] == "/document/hub-main?page=2"
+    assert (first["facts"], first["sentenceCount"]) == (63, 63)
+    assert [s["n"] for s in first["sentences"]] == list(range(1, PAGE_SIZE + 1))
+    assert "unplacedSentences" not in first and "article" not in first
+    second = get_json(server, "/document/hub-main?page=2")
+    assert (second["prev"], second["next"]) == ("/document/hub-main?page=1", None)
+    assert [s["n"] for s in second["sentences"]] == list(range(PAGE_SIZE + 1, 64))
+    listed = [
+        (f["subject"]["slug"], f["property"], f["object"]["slug"])
+        for data in (first, second)
+        for s in data["sentences"]
+        for f in s["facts"]
+    ]
+    assert len(listed) == len(set(listed)) == 63  # every fact once
+    assert get_json(server, "/document/hub-main?page=3")["sentences"] == []
+    # the text is whole on each page: a sentence's number links to its facts where they are
+    status, page = get_page(server, "/document/hub-main?page=2")
+    assert status == 200 and page.count('class="fact-sentence"') == 63
+    assert '<a class="to-facts" href="/document/hub-main?page=1#f1">1</a>' in page
+    assert f'<a class="to-facts" href="#f{PAGE_SIZE + 1}">{PAGE_SIZE + 1}</a>' in page
+    assert f'id="f{PAGE_SIZE + 1}"' in page and 'id="f1"' not in page
+    assert '<a rel="prev" href="/document/hub-main?page=1">' in page
+    assert "63 statements in 63 sentences" in page
+    status, body = get_page(server, "/document/hub-main?page=0&format=json")
+    assert (status, body.strip()) == (400, "invalid page '0': give a number from 1")
+
+
 def test_a_store_without_fact_nodes_pages_the_same(views: Views, tmp_path: Path) -> None:
     from test_explorer_pages import _strip_ids, _without_fact_nodes
 

@@ -5,6 +5,10 @@ The text is the document's ``kg:text`` (``kg.rdf.quads``), into which each state
 read it. A statement whose offsets do not hold its sentence (a graph written by another tool, or
 a text changed by hand) is looked for by its words; one that is still not found, and every
 statement of a document stored without its text (before kg kept it), is listed apart.
+
+The facts, listed by sentence beside the text, are paged (``PAGE_SIZE`` sentences a page, with
+``page``/``pages``/``prev``/``next`` as on the other paged pages); the text keeps every sentence
+highlighted on each page, each number linking to its facts on the page that lists them.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from typing import Any
 
 from kg.views.explorer.common import (
     ENTITY_NS,
+    PAGE_SIZE,
     document_iri,
     highlight,
+    paged,
+    pages,
     solutions,
     term,
 )
@@ -62,8 +69,12 @@ def place(text: str, sentence: str, start: int, end: int) -> tuple[int, int] | N
     return (found.start(), found.end()) if found else None
 
 
-def document_page(source: Any, index: LabelIndex, doc_id: str) -> dict[str, Any] | None:
-    """A document: its metadata, its text with the facts' sentences placed, and its facts."""
+def document_page(
+    source: Any, index: LabelIndex, doc_id: str, page: int = 1
+) -> dict[str, Any] | None:
+    """A document: its metadata, its text with the facts' sentences placed, and a page of its
+    facts by sentence (``sentences``: the page's; ``unplacedSentences``: every sentence not
+    found in the text, shown with the text)."""
     iri = document_iri(doc_id)
     info = documents_info(source, [iri]).get(iri)
     if info is None:
@@ -110,15 +121,30 @@ def document_page(source: Any, index: LabelIndex, doc_id: str) -> dict[str, Any]
     mentioned = solutions(
         source, f"SELECT DISTINCT ?e WHERE {{ {graph} {{ ?e skos:prefLabel ?l }} }}"
     )
+    url = "/document/" + str(info["id"])
+
+    def href(n: int) -> str:
+        """The link from the text to sentence ``n``'s facts: on this page, or on its own."""
+        on = (n - 1) // PAGE_SIZE + 1
+        return f"#f{n}" if on == page else f"{url}?page={on}#f{n}"
+
+    for sentence in ordered:
+        sentence["href"] = href(sentence["n"])
     info["text"] = text
-    info["sentences"] = ordered
+    info["sentences"] = ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    info["sentenceCount"] = len(ordered)
+    info.update(paged(url, {}, page, pages(len(ordered))))
     info["unplaced"] = [s["n"] for s in ordered if s["at"] is None]
+    info["unplacedSentences"] = [s for s in ordered if s["at"] is None]
     info["facts"] = count
     info["entities"] = sorted(
         (index.entity(sol[0].value) for sol in mentioned if sol[0].value.startswith(ENTITY_NS)),
         key=lambda e: e["label"].casefold(),
     )
     info["article"] = article_blocks(text, ordered) if text else []
+    for block in info["article"]:
+        if "numbers" in block:
+            block["hrefs"] = [href(n) for n in block["numbers"]]
     for sentence in ordered:
         del sentence["labels"]
         sentence["at"] = list(sentence["at"]) if sentence["at"] else None

@@ -38,6 +38,7 @@ from kg.views.explorer.facts import (
     with_evidence,
 )
 from kg.views.explorer.index import LabelIndex
+from kg.views.explorer.summaries import Summaries
 
 
 def entity_page(
@@ -104,13 +105,22 @@ def merges(source: Any, iri: str) -> list[dict[str, Any]]:
     ]
 
 
-def fact_page(source: Any, index: LabelIndex, hash_id: str, page: int = 1) -> dict[str, Any] | None:
-    """A fact and every sentence that states it (paged), most confident first."""
+def fact_page(
+    source: Any,
+    index: LabelIndex,
+    hash_id: str,
+    page: int = 1,
+    summaries: Summaries | None = None,
+) -> dict[str, Any] | None:
+    """A fact and every sentence that states it (paged), most confident first (a fact stated
+    by many documents: its statements in that order from the worker's summaries)."""
     fact = fact_node(source, hash_id)
     if fact is None:
         return None
     out = fact_link(index, fact)
-    every = statements(source, [fact]).get(fact.key, [])
+    every = summaries.evidence.get(fact.key) if summaries is not None else None
+    if every is None:
+        every = statements(source, [fact]).get(fact.key, [])
     out["statements"] = len(every)
     out["confidence"] = round(every[0][0], 3) if every else 0.0
     out.update(paged("/fact/" + hash_id, {}, page, pages(len(every), PAGE_SIZE)))

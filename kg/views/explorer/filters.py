@@ -5,6 +5,9 @@ among those ticked, its date (the event's, or else the article's) within the ran
 chosen document. On the embedded store each fact's statements are read from the indexes in its
 documents' graphs, stopping at the first that passes (with a document chosen, only that graph
 is read); a store on a server answers one query over the statements of the facts' ends.
+With the modalities alone, the worker's summaries answer (``summaries.Summaries.modalities``:
+each fact's statements' modalities other than asserted), but for the facts with such statements
+when "asserted" is asked for: whether one of their statements is asserted is read as above.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from kg.rdf.vocab import MODALITIES
 from kg.views.explorer.common import DC, KG_NS, RDF, document_iri, number, solutions, term, values
 from kg.views.explorer.facts import Fact, fact_key
+from kg.views.explorer.summaries import Summaries
 
 
 @dataclass
@@ -70,9 +74,36 @@ class Filters:
             return False
         return not self.document or graph == document_iri(self.document)
 
+    @property
+    def modalities_only(self) -> bool:
+        """Whether the modalities are all these filters ask about."""
+        every = not self.modalities or set(self.modalities) == set(MODALITIES)
+        return not (every or self.confidence > 0 or self.date_from or self.date_to or self.document)
 
-def passing(source: Any, facts: list[Fact], filters: Filters) -> set[tuple[str, str, str]]:
+
+def passing(
+    source: Any, facts: list[Fact], filters: Filters, summaries: Summaries | None = None
+) -> set[tuple[str, str, str]]:
     """The facts one of whose statements passes ``filters``."""
+    known = summaries.modalities if summaries is not None else None
+    if known is None or not filters.modalities_only:
+        return _read(source, facts, filters)
+    wanted = set(filters.modalities)
+    found, unsure = set(), []
+    for fact in facts:
+        others = known.get(fact.key)
+        if others is None:  # asserted statements only
+            if "asserted" in wanted:
+                found.add(fact.key)
+        elif others & wanted:
+            found.add(fact.key)
+        elif "asserted" in wanted:  # and an asserted statement too? read them
+            unsure.append(fact)
+    return found | _read(source, unsure, filters) if unsure else found
+
+
+def _read(source: Any, facts: list[Fact], filters: Filters) -> set[tuple[str, str, str]]:
+    """The facts one of whose statements passes ``filters``, their statements read."""
     db = getattr(source, "_db", None)
     if hasattr(db, "quads_for_pattern"):
         return {fact.key for fact in facts if _passes(db, fact, filters, {})}

@@ -34,6 +34,7 @@ from kg.views.explorer.facts import (
 )
 from kg.views.explorer.filters import Filters, passing
 from kg.views.explorer.index import LabelIndex
+from kg.views.explorer.summaries import Summaries
 
 __all__ = ["Filters", "network"]
 
@@ -211,6 +212,7 @@ def network(
     doc_id: str | None,
     depth: int = 1,
     filters: Filters | None = None,
+    summaries: Summaries | None = None,
 ) -> dict[str, Any] | None:
     """Nodes and edges around an entity or of one document; with ``filters``, each edge says
     whether it passes them (``shown``)."""
@@ -233,7 +235,8 @@ def network(
     else:
         return None
     facts.sort(key=lambda f: (-f.documents, f.key))
-    shown = passing(source, facts, filters) if filters is not None and filters.active else None
+    active = filters is not None and filters.active
+    shown = passing(source, facts, filters, summaries) if filters is not None and active else None
     ends: dict[str, dict[str, Any]] = {}
     edges = []
     for fact in facts:

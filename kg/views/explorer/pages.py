@@ -7,7 +7,8 @@
     /entity/SLUG?property=NAME&page=N
                            all the entity's facts of one property, a page at a time
     /fact/HASH?page=N      a fact (its node in the merged graph) and every sentence stating it
-    /document/ID           a document: its text with each fact's sentence highlighted, its facts
+    /document/ID?page=N    a document: its text with each fact's sentence highlighted, its facts
+                           by sentence (paged)
     /network?entity=SLUG&depth=N | ?document=ID
                            the network around an entity or of a document, with a clickable
                            legend, in-page filters, focus and a side panel (vis-network); the
@@ -147,11 +148,13 @@ class Explorer:
 
     def document(self, request: Request) -> Response:
         doc_id = request.path[len("/document/") :]
-        data = self.view("document", id=doc_id)
+        data = self.view("document", id=doc_id, page=_page_number(request))
         if data is None:
             return self.not_found(request, f"no document {doc_id!r} in this graph")
         if wants_json(request):
-            del data["article"]  # the text cut for the page: scripts have text and offsets
+            # the text cut for the page, the sentences shown with it: scripts have the text,
+            # the offsets, ``unplaced`` and each sentence on its page of ``sentences``
+            del data["article"], data["unplacedSentences"]
         return self.respond(request, "document.html", data)
 
     def timeline(self, request: Request) -> Response:
