@@ -12,18 +12,23 @@ unambiguous.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.mentions.cand import Cand
 from kg.extract.mentions.words import generic_name
+from kg.extract.nameforms import (
+    american_spelling,
+    event_core,
+    name_words,
+    nickname_forms,
+    norm_name,
+    normalize_key,
+    person_words,
+)
 from kg.records import Entity, Mention
 
-_US_PREFIX = re.compile(
-    r"^(?:the\s+)?(?:U\.S\.|US|U\.S|United States’?|United States'|USA)\s+(?=\S)"
-)
 _SUBDIVISIONS = frozenset(
     {"county", "province", "department", "state", "region", "district", "island", "city"}
 )
@@ -50,44 +55,6 @@ _BRANCHES = {
 }
 
 
-def normalize_key(name: str) -> str:
-    """Canonical name for keys: NFC, single spaces, a "US"/"United States" prefix as "U.S."."""
-    text = " ".join(unicodedata.normalize("NFC", name).split())
-    text = text.replace("’s", "’s").strip(" ,.;:")
-    if _US_PREFIX.match(text) and not text.lower().startswith(("united states of", "usa ")):
-        text = _US_PREFIX.sub("U.S. ", text)
-    if text.lower().startswith("the "):
-        text = text[4:]
-    return text
-
-
-#: Words after a surname ("Jr.") that a short form leaves out.
-_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-
-
-def _person_words(name: str) -> list[str]:
-    """A person's name as words, without a suffix such as "Jr." or "III"."""
-    words = _words(normalize_key(name))
-    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
-        words = words[:-1]
-    return words
-
-
-#: A nickname in quotes inside a person's name: Enrique “Kiki” Camarena.
-_NICKNAME = re.compile(
-    r"^(?P<first>[^\s\"“”‘’']+(?:\s[^\s\"“”‘’']+)*)\s+[\"“‘'](?P<nick>[^\"“”‘’']+)[\"”’']\s+(?P<rest>\S.*)$"
-)
-
-
-def nickname_forms(name: str) -> list[str]:
-    """The other names a person's name with a quoted nickname stands for: "Enrique “Kiki”
-    Camarena" is also "Enrique Camarena" and "Kiki Camarena" (how the text names him later)."""
-    m = _NICKNAME.match(name.strip())
-    if m is None:
-        return []
-    return [f"{m['first']} {m['rest']}", f"{m['nick']} {m['rest']}"]
-
-
 #: The name of a state's own police force, not of a unit or a region's police.
 _NATIONAL_POLICE = re.compile(
     r"\b(?:national|royal|federal)\b.*\bpolice\b|\bpolice (?:service|force)\b",
@@ -96,33 +63,6 @@ _NATIONAL_POLICE = re.compile(
 
 #: An ordinal number as the first word of a unit's name ("82nd", "1st", "4th").
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
-
-#: Words around an event's own name: "Exercise Justified Accord", "Talisman Sabre 2019 exercise".
-_EVENT_WORDS = frozenset({"exercise", "exercises", "operation", "operations", "drill", "drills"})
-_EVENT_YEAR = re.compile(r"^(?:19|20)?\d\d$")
-
-
-def event_core(name: str) -> tuple[str, str]:
-    """An event's name without the word "exercise" (or "operation") and a year, and that year
-    as written: ("talisman sabre", "2019") for "Exercise Talisman Sabre 2019"; ("balikatan",
-    "24") for "Balikatan 24". The core is empty when nothing else is left."""
-    words = _words(normalize_key(name))
-    while words and words[0] in _EVENT_WORDS:
-        words = words[1:]
-    while len(words) > 1 and words[-1] in _EVENT_WORDS:
-        words = words[:-1]
-    year = ""
-    if len(words) > 1 and _EVENT_YEAR.match(words[-1]):
-        year = words[-1][-2:]
-        words = words[:-1]
-    # "Baltic Operations 24" and "Baltic Operations": the same core either way
-    while len(words) > 1 and words[-1] in _EVENT_WORDS:
-        words = words[:-1]
-    return " ".join(words), year
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in re.split(r"[\s\-–]+", text.lower().replace("’s", "").replace("'s", "")) if w]
 
 
 @dataclass
@@ -191,18 +131,18 @@ def resolve(
                 ent.aliases.add(form)
         for other in c.other_names:  # "the Civil Guard (Guardia Civil)": another name for it
             ent.aliases.add(other)
-            by_norm.setdefault(_norm(other), key)
+            by_norm.setdefault(norm_name(other), key)
             inf.merges.append(f"{other!r} -> {key!r}: other name given in brackets")
         for acr in c.acronyms:
             ent.aliases.add(acr)
-            by_norm.setdefault(_norm(acr), key)
+            by_norm.setdefault(norm_name(acr), key)
             inf.merges.append(f"{acr!r} -> {key!r}: acronym defined in the text for {c.name!r}")
         inf.names.append(c.name)
         if ent.cls == "Person":
             for form in nickname_forms(c.name):
                 ent.aliases.add(form)
                 inf.names.append(form)
-                by_norm.setdefault(_norm(form), key)
+                by_norm.setdefault(norm_name(form), key)
         if c.country and not inf.country and c.cls != "Country":
             inf.country, inf.country_rule = c.country, c.evidence or "name"
         if c.sent_country and c.cls != "Country":
@@ -210,7 +150,7 @@ def resolve(
         # the most specific class wins over the generic Organization
         if ent.cls == "Organization" and c.cls in _ORG_CLASSES:
             ent.cls = inf.cls = c.cls
-        by_norm.setdefault(_norm(c.name), key)
+        by_norm.setdefault(norm_name(c.name), key)
 
     for i in order:
         c = cands[i]
@@ -278,12 +218,12 @@ def _people_read_as_orgs(
     for key, ent in list(entities.items()):
         if ent.cls != "Organization" or len(ent.label.split()) not in (2, 3):
             continue
-        words = _words(ent.label)
+        words = name_words(ent.label)
         if any(w in lex.heads for w in words) or not all(
             x[:1].isupper() for x in ent.label.split()
         ):
             continue
-        match = [k for k, p in people.items() if _words(p.label)[-1:] == words[-1:]]
+        match = [k for k, p in people.items() if name_words(p.label)[-1:] == words[-1:]]
         if len(match) != 1:
             continue
         target = entities[match[0]]
@@ -326,7 +266,7 @@ _WORDS_FOR_ALL_SERVICES = frozenset({"military", "militaries", "armed", "forces"
 
 def _force_rank(name: str) -> int:
     """2 for a name of the whole armed forces, 1 for an army, 0 otherwise."""
-    w = _words(normalize_key(name))
+    w = name_words(normalize_key(name))
     if "of" in w:
         w = w[: w.index("of")]  # "Armed Forces of the Philippines"
     if tuple(w[-2:]) in _WHOLE_FORCE_HEADS or w[-2:] == ["self", "defense"]:
@@ -354,7 +294,7 @@ def _generic_into_named(
         generic = [m for m in ent.mentions if m.source == "generic"]
         if len(generic) * 2 <= len(ent.mentions):
             continue  # mostly named as such ("the Armed Forces"): a body of its own
-        all_services = any(set(_words(m.text)) & _WORDS_FOR_ALL_SERVICES for m in generic)
+        all_services = any(set(name_words(m.text)) & _WORDS_FOR_ALL_SERVICES for m in generic)
         best: list[tuple[int, str]] = []
         for k, other in entities.items():
             o = info[k]
@@ -385,48 +325,6 @@ def _generic_into_named(
 
 def _compatible(a: str, b: str) -> bool:
     return a in _ORG_CLASSES and b in _ORG_CLASSES
-
-
-def _norm(text: str) -> str:
-    return " ".join(_words(american_spelling(normalize_key(text))))  # "Defence" = "Defense"
-
-
-#: British spellings in the names of bodies and their American forms: one key for both
-#: ("Guyana Defence Force" = "Guyana Defense Force").
-_SPELLINGS = {
-    "defence": "defense",
-    "organisation": "organization",
-    "organisations": "organizations",
-    "programme": "program",
-    "programmes": "programs",
-    "centre": "center",
-    "centres": "centers",
-    "harbour": "harbor",
-    "labour": "labor",
-    "stabilisation": "stabilization",
-    "specialised": "specialized",
-    "mechanised": "mechanized",
-    "armoured": "armored",
-    "honour": "honor",
-    "organised": "organized",
-    "modernisation": "modernization",
-    "cooperation": "cooperation",
-    "co-operation": "cooperation",
-}
-_SPELLING_RE = re.compile(r"\b(" + "|".join(map(re.escape, _SPELLINGS)) + r")\b", re.IGNORECASE)
-
-
-def american_spelling(name: str) -> str:
-    """ "Kenya Defence Forces" -> "Kenya Defense Forces" (the case of each word kept)."""
-
-    def swap(m: re.Match[str]) -> str:
-        word = m.group(0)
-        new = _SPELLINGS[word.lower()]
-        if word.isupper():
-            return new.upper()
-        return new.capitalize() if word[:1].isupper() else new
-
-    return _SPELLING_RE.sub(swap, name)
 
 
 def _best_label(ent: Entity, inf: EntityInfo) -> str:
@@ -474,7 +372,7 @@ def _match(
     lex: Lexicon,
     default_country: str | None,
 ) -> tuple[str | None, str]:
-    n = _norm(c.name)
+    n = norm_name(c.name)
     if c.key and c.key in entities:
         return c.key, "gazetteer"
     if n in by_norm and _compatible_cls(entities[by_norm[n]].cls, c.cls):
@@ -483,22 +381,22 @@ def _match(
         c.source in ("ner", "name")
         and not c.key
         and c.cls != "Country"
-        and len(_words(normalize_key(c.name))) == 1
+        and len(name_words(normalize_key(c.name))) == 1
     ):
         # "Hartley said ...", "– Marles" in a headline: a surname the model read as an
         # organisation or a place
+        surname = name_words(normalize_key(c.name))
         people = [
             k
             for k, e in entities.items()
-            if e.cls == "Person"
-            and any(_person_words(n)[-1:] == _words(normalize_key(c.name)) for n in info[k].names)
+            if e.cls == "Person" and any(person_words(n)[-1:] == surname for n in info[k].names)
         ]
         if len(people) == 1:
             c.cls = "Person"
             return people[0], "surname of a person named in full"
     if (
         c.cls == "Person" or (c.source in ("ner", "name") and not c.key and c.cls != "Country")
-    ) and len(words0 := _words(normalize_key(c.name))) <= 2:
+    ) and len(words0 := name_words(normalize_key(c.name))) <= 2:
         # "Torsak" after "Torsak Sukvimol", "Ana Lucía" after "Ana Lucía Cáceres": a person's
         # first names alone, when they start exactly one longer name
         starts = [
@@ -506,7 +404,7 @@ def _match(
             for k, e in entities.items()
             if e.cls == "Person"
             and any(
-                len(pw := _person_words(n)) > len(words0) and pw[: len(words0)] == words0
+                len(pw := person_words(n)) > len(words0) and pw[: len(words0)] == words0
                 for n in info[k].names
             )
         ]
@@ -544,7 +442,7 @@ def _match(
             if len(national) == 1:
                 return national[0], "generic police of the same country"
         return None, ""
-    words = _words(normalize_key(c.name))
+    words = name_words(normalize_key(c.name))
     if not words:
         return None, ""
     if c.cls == "Event":
@@ -563,7 +461,7 @@ def _match(
             for key, ent in entities.items()
             if ent.cls in _ORG_CLASSES
             and any(
-                len(w := _words(normalize_key(n))) == len(words) + 1
+                len(w := name_words(normalize_key(n))) == len(words) + 1
                 and w[: len(words)] == words
                 and lex.heads.get(w[-1]) == ent.cls
                 for n in info[key].names
@@ -577,11 +475,11 @@ def _match(
         if not _compatible_cls(ent.cls, c.cls) or ent.cls == "Country":
             continue
         for name in info[key].names:
-            w = _words(normalize_key(name))
+            w = name_words(normalize_key(name))
             if len(w) <= len(words):
                 continue
             if ent.cls == "Person" or c.cls == "Person":
-                pw = _person_words(name)  # "Teodoro" is the surname of "Ana Teodoro Jr."
+                pw = person_words(name)  # "Teodoro" is the surname of "Ana Teodoro Jr."
                 if ent.cls == c.cls and len(pw) > len(words) and pw[-len(words) :] == words:
                     hits.append(key)
                     break
@@ -622,7 +520,7 @@ def _match(
         other = words[:-1] + (["directorate"] if words[-1] == "police" else ["police"])
         for key, ent in entities.items():
             if ent.cls == "PoliceUnit" and any(
-                _words(normalize_key(n)) == other for n in info[key].names
+                name_words(normalize_key(n)) == other for n in info[key].names
             ):
                 hits.append(key)
     hits = list(dict.fromkeys(hits))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from kg.extract.lexicon import load
 from kg.extract.mentions.cand import Cand
-from kg.extract.resolve import normalize_key, resolve
+from kg.extract.nameforms import normalize_key
+from kg.extract.resolve import resolve
 
 
 def _c(name: str, cls: str, start: int, **kw: object) -> Cand:
