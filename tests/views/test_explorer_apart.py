@@ -37,14 +37,17 @@ def test_the_child_reads_the_summaries_the_thread_reads(
 ) -> None:
     monkeypatch.setattr(summaries, "TIMELINE_DOCUMENTS", 1)  # passed on to the child
     monkeypatch.setattr(summaries, "EVIDENCE_DOCUMENTS", 1)
+    monkeypatch.setattr(summaries, "PARTNER_DOCUMENTS", 1)  # read by the worker, not the child
     source = open_graph(store=location)
     views = Views(source, location)
     try:
         found = views.wait_for_summaries()
         assert views.summaries_error is None and found is not None
-        here = Summaries.build(source, LabelIndex.build(source))
+        index = LabelIndex.build(source)
+        here = Summaries.build(source, index)
+        here.read_partners(source, index)
         assert found == here
-        assert found.days and found.modalities and found.evidence  # thresholds 1: all kept
+        assert found.days and found.modalities and found.evidence and found.partners
     finally:
         views.stop()
         source.close()

@@ -68,6 +68,7 @@ def _write(location: str, extractions: list[Extraction]) -> None:
 def every_entity_and_fact(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(summaries, "TIMELINE_DOCUMENTS", 1)
     monkeypatch.setattr(summaries, "EVIDENCE_DOCUMENTS", 1)
+    monkeypatch.setattr(summaries, "PARTNER_DOCUMENTS", 1)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +83,9 @@ def opened(location: str) -> Iterator[tuple[Any, LabelIndex, Summaries]]:
     source = open_graph(store=location)
     try:
         index = LabelIndex.build(source)
-        yield source, index, Summaries.build(source, index)
+        found = Summaries.build(source, index)
+        found.read_partners(source, index)
+        yield source, index, found
     finally:
         source.close()
 
@@ -139,6 +142,30 @@ def test_fact_pages_read_their_kept_statements(
     # the drills' fact: four statements, most confident first
     drill = (ENTITY_NS + "Alpha_Unit", KG_NS + "trainsWith", ENTITY_NS + "Bravo_Unit")
     assert [round(c, 2) for c, _ in found.evidence[drill]] == [0.9, 0.8, 0.7, 0.6]
+
+
+@pytest.mark.parametrize("size", [1, 2, 50])
+def test_entity_pages_in_the_kept_order_are_the_pages_the_store_sorts(
+    opened: tuple[Any, LabelIndex, Summaries], size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pages of 1 and 2 facts cut through the hub's 61 trainings and every property
+    monkeypatch.setattr(entity, "PAGE_SIZE", size)
+    monkeypatch.setattr(entity, "FACTS_PER_PROPERTY", size)
+    source, index, found = opened
+    compared = 0
+    for slug in _slugs(index):
+        first = entity.entity_page(source, index, slug)
+        assert first is not None
+        assert entity.entity_page(source, index, slug, 1, None, found) == first, slug
+        for group in first["groups"]:
+            prop = group["property"]
+            assert (ENTITY_NS + slug, prop) in found.partners  # every entity kept (threshold 1)
+            last = -(-group["total"] // size)
+            for page in range(1, last + 2):  # and one past the end
+                plain = entity.entity_page(source, index, slug, page, prop)
+                assert entity.entity_page(source, index, slug, page, prop, found) == plain
+                compared += 1
+    assert compared > 61 // size  # the hub's trainings at least
 
 
 def _every_fact(source: Any, index: LabelIndex) -> list[Any]:

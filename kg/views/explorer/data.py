@@ -76,12 +76,14 @@ class Views:
         try:
             start = time.monotonic()
             if self._folder is None:
-                self.summaries = Summaries.build(self.source, self._index)
+                found = Summaries.build(self.source, self._index)
             else:
                 self._apart = Apart(self._folder, self._index.documents)
                 if self._stop.is_set():  # stopped while the index was read: not started
                     self._apart.kill()
-                self.summaries = self._apart.result()
+                found = self._apart.result()
+            found.read_partners(self.source, self._index)  # needs the labels: read here
+            self.summaries = found
             self._built["summaries"] = time.monotonic() - start
         except BaseException as err:  # noqa: BLE001 - the pages do without them
             self.summaries_error = err
@@ -129,7 +131,12 @@ class Views:
             return self.index.search(args["q"], page)
         if name == "entity":
             return entity_page(
-                self.source, self.index, args["slug"], page, args.get("property") or None
+                self.source,
+                self.index,
+                args["slug"],
+                page,
+                args.get("property") or None,
+                self.summaries,
             )
         if name == "fact":
             return fact_page(self.source, self.index, args["id"], page, self.summaries)

@@ -29,12 +29,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.rdf.vocab import SYMMETRIC_PROPERTIES
-from kg.views.explorer.common import KG_NS, STATEMENT_NS, number, solutions, term, values
-from kg.views.explorer.facts import fact_key
+from kg.views.explorer.common import (
+    ENTITY_NS,
+    KG_NS,
+    STATEMENT_NS,
+    has_fact_nodes,
+    number,
+    solutions,
+    term,
+    values,
+)
+from kg.views.explorer.facts import fact_counts, fact_key, partner_ends
 from kg.views.explorer.index import LabelIndex
 
 TIMELINE_DOCUMENTS = 200  # entities named in so many documents get their dated items counted
 EVIDENCE_DOCUMENTS = 200  # facts stated by so many documents get their statements kept
+PARTNER_DOCUMENTS = 500  # entities named in so many documents get their facts' order kept
 
 Key = tuple[str, str, str]
 _SYMMETRIC = frozenset(KG_NS + name for name in SYMMETRIC_PROPERTIES)
@@ -73,6 +83,9 @@ class Summaries:
     modalities: dict[Key, frozenset[str]] | None = None
     # fact → its statements as (confidence, statement IRI), most confident first
     evidence: dict[Key, list[tuple[float, str]]] = field(default_factory=dict)
+    # (entity IRI, property) → its facts' other ends in the entity page's order (read last, in
+    # the worker: ``read_partners``)
+    partners: dict[tuple[str, str], list[tuple[Any, bool]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, source: Any, index: LabelIndex) -> Summaries:
@@ -82,6 +95,19 @@ class Summaries:
         found.evidence = _evidence(source)
         _give_back_memory()
         return found
+
+    def read_partners(self, source: Any, index: LabelIndex) -> None:
+        """Each property's facts of the entities named in ``PARTNER_DOCUMENTS`` documents or
+        more, in the entity page's order (``facts.partner_ends``: the hub's page listed and
+        sorted its ~8,000 facts' other ends to show 5 of each property). Read in the worker,
+        which has the label index the order needs; its queries stream (``check_stop``)."""
+        if not has_fact_nodes(source):  # (the pages then read every fact: nothing to keep)
+            return
+        for iri in sorted(e for e, n in index.documents.items() if n >= PARTNER_DOCUMENTS):
+            if not iri.startswith(ENTITY_NS):
+                continue
+            for prop in fact_counts(source, iri):
+                self.partners[(iri, prop)] = partner_ends(source, index, iri, prop)
 
     def timeline_days(self, iri: str | None) -> list[tuple[str, int]] | None:
         """The dated items of the graph (None) or an entity per date, newest first; None when
