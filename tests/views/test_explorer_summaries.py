@@ -30,6 +30,7 @@ from kg.rdf.vocab import MODALITIES
 from kg.records import Document, Entity, Evidence, Extraction, Relation
 from kg.store import open_graph, open_store
 from kg.views.explorer import entity, summaries, timeline
+from kg.views.explorer import filters as filters_module
 from kg.views.explorer.common import ENTITY_NS, KG_NS
 from kg.views.explorer.data import Views
 from kg.views.explorer.facts import entity_facts
@@ -177,18 +178,30 @@ def _every_fact(source: Any, index: LabelIndex) -> list[Any]:
 
 
 def test_the_modalities_pass_the_facts_the_statements_pass(
-    opened: tuple[Any, LabelIndex, Summaries],
+    opened: tuple[Any, LabelIndex, Summaries], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source, index, found = opened
     facts = _every_fact(source, index)
     drill = (ENTITY_NS + "Alpha_Unit", KG_NS + "trainsWith", ENTITY_NS + "Bravo_Unit")
     assert found.modalities is not None
-    assert found.modalities[drill] == {"reported", "planned"}  # and asserted: not kept
-    for n in range(1, len(MODALITIES)):
-        for chosen in combinations(MODALITIES, n):
-            filters = Filters(modalities=list(chosen))
-            assert filters.modalities_only
-            assert passing(source, facts, filters, found) == passing(source, facts, filters)
+    assert found.modalities[drill] == {"asserted", "reported", "planned"}
+    assert found.modalities_complete  # every statement has its modality: none is read
+    plain = {
+        chosen: passing(source, facts, Filters(modalities=list(chosen)))
+        for n in range(1, len(MODALITIES))
+        for chosen in combinations(MODALITIES, n)
+    }
+
+    def no_read(source: Any, facts: list[Any], filters: Filters) -> set[Any]:
+        assert facts == [], "a statement was read"
+        return set()
+
+    monkeypatch.setattr(filters_module, "_read", no_read)
+    for chosen, passed in plain.items():
+        filters = Filters(modalities=list(chosen))
+        assert filters.modalities_only
+        assert passing(source, facts, filters, found) == passed, chosen
+    monkeypatch.undo()
     # facts with statements of other modalities only: "asserted" reads them, and they fail
     only_others = {f.key for f in facts} - passing(source, facts, Filters(modalities=["asserted"]))
     charlie = (ENTITY_NS + "Charlie_Unit", KG_NS + "trainsWith", ENTITY_NS + "Delta_Unit")
@@ -213,6 +226,7 @@ def test_a_statement_without_modality_is_asserted_with_the_summaries_too(
         index = LabelIndex.build(source)
         found = Summaries.build(source, index)
         assert found.modalities == {}  # no statement is known to be other than asserted
+        assert not found.modalities_complete
         facts = _every_fact(source, index)
         for asked in (["asserted"], ["planned"], ["asserted", "planned"]):
             filters = Filters(modalities=asked)  # a statement without modality is asserted
@@ -254,7 +268,7 @@ def test_summaries_read_after_a_write_follow_the_store(tmp_path: Path) -> None:
     _write(location, [_drill(7, "2026-01-09", "planned"), _drill(1, "2024-02-03", "reported")])
     after, _ = read()
     assert after.modalities is not None
-    assert after.modalities[drill] == {"planned", "reported"}
+    assert after.modalities[drill] == {"asserted", "planned", "reported"}  # drill-2 asserted
     assert [c for c, _ in after.evidence[drill]] == [0.95, 0.95, 0.8]
     assert after.timeline_days(ENTITY_NS + "Alpha_Unit") == [
         ("2026-01-09", 2),  # the drill and its article

@@ -6,8 +6,9 @@ chosen document. On the embedded store each fact's statements are read from the 
 documents' graphs, stopping at the first that passes (with a document chosen, only that graph
 is read); a store on a server answers one query over the statements of the facts' ends.
 With the modalities alone, the worker's summaries answer (``summaries.Summaries.modalities``:
-each fact's statements' modalities other than asserted), but for the facts with such statements
-when "asserted" is asked for: whether one of their statements is asserted is read as above.
+the modalities of each fact's statements, for the facts with one other than asserted); only in a
+store where some statement has no modality (asserted) are the facts listed there read when
+"asserted" is asked for.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def passing(
     if known is None or not filters.modalities_only:
         return _read(source, facts, filters)
     wanted = set(filters.modalities)
+    complete = summaries is not None and summaries.modalities_complete
     found, unsure = set(), []
     for fact in facts:
         others = known.get(fact.key)
@@ -97,8 +99,8 @@ def passing(
                 found.add(fact.key)
         elif others & wanted:
             found.add(fact.key)
-        elif "asserted" in wanted:  # and an asserted statement too? read them
-            unsure.append(fact)
+        elif "asserted" in wanted and not complete:
+            unsure.append(fact)  # a statement without modality (asserted)? read them
     return found | _read(source, unsure, filters) if unsure else found
 
 
