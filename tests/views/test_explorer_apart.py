@@ -17,7 +17,7 @@ from test_explorer_kit import drill_extractions, hub_extractions
 
 from kg.rdf import quads as graph
 from kg.store import open_graph, open_store
-from kg.views.explorer import apart, summaries
+from kg.views.explorer import apart, summaries, verdicts
 from kg.views.explorer.data import Views
 from kg.views.explorer.index import LabelIndex
 from kg.views.explorer.summaries import Summaries
@@ -38,6 +38,7 @@ def test_the_child_reads_the_summaries_the_thread_reads(
     monkeypatch.setattr(summaries, "TIMELINE_DOCUMENTS", 1)  # passed on to the child
     monkeypatch.setattr(summaries, "EVIDENCE_DOCUMENTS", 1)
     monkeypatch.setattr(summaries, "PARTNER_DOCUMENTS", 1)  # read by the worker, not the child
+    monkeypatch.setattr(verdicts, "VERDICT_DOCUMENTS", 1)
     source = open_graph(store=location)
     views = Views(source, location)
     try:
@@ -48,6 +49,7 @@ def test_the_child_reads_the_summaries_the_thread_reads(
         here.read_partners(source, index)
         assert found == here
         assert found.days and found.modalities and found.evidence and found.partners
+        assert found.statements
     finally:
         views.stop()
         source.close()

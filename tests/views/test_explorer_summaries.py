@@ -29,7 +29,7 @@ from kg.rdf import quads as graph
 from kg.rdf.vocab import MODALITIES
 from kg.records import Document, Entity, Evidence, Extraction, Relation
 from kg.store import open_graph, open_store
-from kg.views.explorer import entity, summaries, timeline
+from kg.views.explorer import entity, summaries, timeline, verdicts
 from kg.views.explorer import filters as filters_module
 from kg.views.explorer.common import ENTITY_NS, KG_NS
 from kg.views.explorer.data import Views
@@ -70,6 +70,7 @@ def every_entity_and_fact(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(summaries, "TIMELINE_DOCUMENTS", 1)
     monkeypatch.setattr(summaries, "EVIDENCE_DOCUMENTS", 1)
     monkeypatch.setattr(summaries, "PARTNER_DOCUMENTS", 1)
+    monkeypatch.setattr(verdicts, "VERDICT_DOCUMENTS", 1)
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +213,36 @@ def test_the_modalities_pass_the_facts_the_statements_pass(
     assert passing(source, facts, filters, found) == passing(source, facts, filters) == set()
 
 
+@pytest.mark.parametrize("threshold", [1, 2])
+def test_every_filter_passes_the_facts_the_statements_pass(
+    location: str, threshold: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(verdicts, "VERDICT_DOCUMENTS", threshold)
+    source = open_graph(store=location)
+    index = LabelIndex.build(source)
+    found = Summaries.build(source, index)
+    facts = _every_fact(source, index)
+    assert found.statements is not None  # kg's statements: each with what the filters read
+    kept = {f.key for f in facts if f.key in found.statements}
+    assert kept == {f.key for f in facts if f.documents >= threshold}
+    drill = (ENTITY_NS + "Alpha_Unit", KG_NS + "trainsWith", ENTITY_NS + "Bravo_Unit")
+    assert sorted(c for c, _, _, _ in found.statements[drill]) == [0.6, 0.7, 0.8, 0.9]
+    asked = [
+        Filters(confidence=c, date_from=a, date_to=b, modalities=list(m), document=d)
+        for c in (0.0, 0.65, 0.85, 0.95)
+        for a, b in (("", ""), ("2025-05-01", ""), ("", "2025-05-02"), ("2025-06-01", "2025-06-01"))
+        for m in ((), ("asserted",), ("planned", "reported"))
+        for d in ("", "drill-1", "hub-main")
+    ]
+    plain = [passing(source, facts, filters) for filters in asked]
+    assert any(plain) and not all(plain)  # some pass, some fail
+    if threshold == 1:  # every fact kept
+        monkeypatch.setattr(filters_module, "_read", lambda *a: pytest.fail("a statement was read"))
+    for filters, passed in zip(asked, plain, strict=True):
+        assert passing(source, facts, filters, found) == passed, filters
+    source.close()
+
+
 def test_a_statement_without_modality_is_asserted_with_the_summaries_too(
     tmp_path: Path,
 ) -> None:
@@ -226,7 +257,7 @@ def test_a_statement_without_modality_is_asserted_with_the_summaries_too(
         index = LabelIndex.build(source)
         found = Summaries.build(source, index)
         assert found.modalities == {}  # no statement is known to be other than asserted
-        assert not found.modalities_complete
+        assert not found.modalities_complete and found.statements is None
         facts = _every_fact(source, index)
         for asked in (["asserted"], ["planned"], ["asserted", "planned"]):
             filters = Filters(modalities=asked)  # a statement without modality is asserted

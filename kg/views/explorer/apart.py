@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import kg
-from kg.views.explorer import summaries
+from kg.lifeline import die_with_parent
+from kg.store import open_graph
+from kg.views.explorer import summaries, verdicts
 from kg.views.explorer.summaries import Summaries
 
 
@@ -45,7 +47,12 @@ class Apart:
         hubs = {e: n for e, n in documents.items() if n >= summaries.TIMELINE_DOCUMENTS}
         # the thresholds as this process has them (tests lower them)
         self._params = pickle.dumps(
-            (hubs, summaries.TIMELINE_DOCUMENTS, summaries.EVIDENCE_DOCUMENTS)
+            (
+                hubs,
+                summaries.TIMELINE_DOCUMENTS,
+                summaries.EVIDENCE_DOCUMENTS,
+                verdicts.VERDICT_DOCUMENTS,
+            )
         )
         self._folder = folder
         self._lock = threading.Lock()
@@ -104,13 +111,13 @@ class Apart:
 
 
 def _main(folder: str, fd: int) -> None:
-    from kg.lifeline import die_with_parent
-    from kg.store import open_graph
-
     die_with_parent()
-    hubs, timeline_documents, evidence_documents = pickle.loads(sys.stdin.buffer.read())
+    hubs, timeline_documents, evidence_documents, verdict_documents = pickle.loads(
+        sys.stdin.buffer.read()
+    )
     summaries.TIMELINE_DOCUMENTS = timeline_documents
     summaries.EVIDENCE_DOCUMENTS = evidence_documents
+    verdicts.VERDICT_DOCUMENTS = verdict_documents
     answer: tuple[str, Any]
     try:
         source = open_graph(store=folder, wait=0)

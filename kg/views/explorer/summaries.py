@@ -44,6 +44,7 @@ from kg.views.explorer.common import (
 )
 from kg.views.explorer.facts import fact_counts, fact_key, partner_ends
 from kg.views.explorer.index import LabelIndex
+from kg.views.explorer.verdicts import Statement, read_statements
 
 TIMELINE_DOCUMENTS = 200  # entities named in so many documents get their dated items counted
 EVIDENCE_DOCUMENTS = 200  # facts stated by so many documents get their statements kept
@@ -86,6 +87,9 @@ class Summaries:
     modalities: dict[Key, frozenset[str]] | None = None
     # whether every statement has a modality (then a fact listed without asserted has none)
     modalities_complete: bool = False
+    # fact stated by ``verdicts.VERDICT_DOCUMENTS`` documents or more → its statements'
+    # confidence, modality, date, document (``verdicts``); None when some statement lacks one
+    statements: dict[Key, list[Statement]] | None = None
     # fact → its statements as (confidence, statement IRI), most confident first
     evidence: dict[Key, list[tuple[float, str]]] = field(default_factory=dict)
     # (entity IRI, property) → its facts' other ends in the entity page's order (read last, in
@@ -97,6 +101,7 @@ class Summaries:
         found = cls()
         found._read_days(source, index)
         found.modalities, found.modalities_complete = _modalities(source)
+        found.statements = read_statements(source)
         found.evidence = _evidence(source)
         _give_back_memory()
         return found
