@@ -22,6 +22,8 @@ import functools
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from kg.nlp.tokens import head_indices
+
 if TYPE_CHECKING:
     from spacy.matcher import DependencyMatcher
     from spacy.tokens import Doc
@@ -112,7 +114,7 @@ def rooted_matcher_class() -> type[DependencyMatcher]:
                 or not all(map(doc.has_annotation, needs))
             ):  # spaCy's own step (which raises when patterns or annotations are missing)
                 return DependencyMatcher._get_keys_to_position_maps(self, doc)  # type: ignore[attr-defined]
-            heads = [t.head.i for t in doc]
+            heads = head_indices(doc)
             roots: dict[int, int] = {}
             keys_to_position_maps: Any = defaultdict(lambda: defaultdict(list))
             for match_id, start in node_matches(doc, nodes):
