@@ -66,16 +66,22 @@ def node_matches(doc: Doc, nodes: list[tuple[int, Checks]]) -> list[tuple[int, i
     props = {prop for _, checks in nodes for _, prop, _ in checks}
     tokens = list(doc)
     values = {prop: [getattr(t, prop) for t in tokens] for prop in props}
+    # value -> the tokens that have it, in order: a node's first test looks up its few allowed
+    # values instead of testing every token (48 nodes on ~600 tokens per article)
+    positions: dict[str, dict[str, list[int]]] = {}
+    for prop, column in values.items():
+        where = positions[prop] = {}
+        for i, v in enumerate(column):
+            where.setdefault(v, []).append(i)
     everyone = range(len(doc))
     found: list[tuple[int, int, int]] = []
     for order, (key, checks) in enumerate(nodes):
         if not checks:
             found.extend((i, order, key) for i in everyone)
             continue
-        # the rarest test first would be faster still; the first is enough on these patterns
         _, prop, allowed = checks[0]
-        column = values[prop]
-        at = [i for i in everyone if column[i] in allowed]
+        where = positions[prop]
+        at = sorted(i for v in allowed for i in where.get(v, ()))  # a token has one value
         for _, prop, allowed in checks[1:]:
             column = values[prop]
             at = [i for i in at if column[i] in allowed]
