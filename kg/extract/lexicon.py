@@ -10,7 +10,7 @@ Files (tab-separated, ``#`` starts a comment line):
 - ``kinds.tsv``: phrase, the kind of a state's body it names, class ("marine infantry" ->
   "Marines").
 - ``ranks.txt``, ``say_verbs.txt``, ``honorifics.txt``, ``common_words.txt``,
-  ``ship_prefixes.txt``: one word (or pair of words) per line.
+  ``ship_prefixes.txt``, ``document_heads.txt``: one word (or pair of words) per line.
 - ``triggers.tsv``: lemma, part of speech, frame.
 - ``calibration.tsv``: rule id, base confidence (written by ``kg.calibrate``).
 """
@@ -66,6 +66,7 @@ class Lexicon:
     common_words: frozenset[str] = frozenset()
     #: prefixes of warships' names, as written ("USS", "HMAS")
     ship_prefixes: frozenset[str] = frozenset()
+    document_heads: frozenset[str] = frozenset()
     say_verbs: frozenset[str] = frozenset()
     #: (lemma, "VERB"|"NOUN") -> frame
     triggers: dict[tuple[str, str], set[str]] = field(default_factory=dict)
@@ -113,6 +114,7 @@ def load() -> Lexicon:
     lx.honorifics = frozenset(" ".join(r[0].lower().split()) for r in _rows("honorifics.txt"))
     lx.common_words = frozenset(r[0].lower() for r in _rows("common_words.txt"))
     lx.ship_prefixes = frozenset(r[0] for r in _rows("ship_prefixes.txt"))
+    lx.document_heads = frozenset(r[0].lower() for r in _rows("document_heads.txt"))
     for row in _rows("kinds.tsv"):
         lx.kinds[" ".join(row[0].lower().split())] = (_col(row, 1), _col(row, 2) or "Organization")
     lx.say_verbs = frozenset(r[0].lower() for r in _rows("say_verbs.txt"))

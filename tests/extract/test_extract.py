@@ -76,6 +76,17 @@ def test_acronym_first_then_the_name_in_parentheses(nlp) -> None:
     assert "DIRAN" in labels(ex)["Anti-Narcotics Directorate"]
 
 
+def test_an_agreement_is_no_entity(nlp) -> None:
+    ex = run(
+        nlp,
+        "Peru and Chile signed the Coastal Patrol Agreement (CPA) in Lima. "
+        "Under the CPA and a separate MoU, the Peruvian Navy will patrol with the Chilean Navy.",
+    )
+    names = set(labels(ex))
+    assert not names & {"Coastal Patrol Agreement", "CPA", "MoU"}
+    assert {"Peruvian Navy", "Chilean Navy", "Peru", "Chile"} <= names
+
+
 def test_acronym_set_off_by_or(nlp) -> None:
     ex = run(nlp, "Chile has taken part in Southern Seas Operations, or SOUSOPS, since 2001.")
     assert "SOUSOPS" in labels(ex)["Southern Seas Operations"]

@@ -81,6 +81,7 @@ class MentionFinder(NameSource, GenericSource, NerSource, AcronymReader, StateRe
         chosen = self._acronyms(doc, chosen)
         chosen = self._org_forces(doc, chosen)
         chosen = self._acronym_mentions(doc, chosen)
+        chosen = self._drop_documents(chosen)
         self._stated_countries(doc, chosen)
         self._sentence_countries(doc, chosen)
         chosen = _drop_cut_off(doc, chosen)
@@ -90,6 +91,21 @@ class MentionFinder(NameSource, GenericSource, NerSource, AcronymReader, StateRe
             c.char_start = doc[c.start].idx
             c.char_end = doc[c.end - 1].idx + len(doc[c.end - 1].text)
         return chosen
+
+    def _drop_documents(self, cands: list[Cand]) -> list[Cand]:
+        """Names of agreements, memoranda and treaties ("Visiting Forces Agreement", "MoU") are
+        no entities of the ontology; nor are the acronyms the text defines for them."""
+        heads = self.lex.document_heads
+
+        def names_a_document(c: Cand) -> bool:
+            words = c.name.lower().replace("’s", "").split()
+            if "of" in words[1:]:
+                words = words[: words.index("of", 1)]  # "Treaty of Tlatelolco"
+            return bool(words) and words[-1].strip(".,") in heads
+
+        documents = [c for c in cands if names_a_document(c)]
+        acronyms = {a for c in documents for a in c.acronyms}
+        return [c for c in cands if c not in documents and c.name not in acronyms]
 
     def _layout_parts(self, doc: Doc, layout: Layout) -> list[Cand]:
         """The people, outlets and places that bylines, datelines and credits name, typed by
