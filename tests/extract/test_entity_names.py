@@ -201,3 +201,14 @@ def test_an_acronym_in_another_language_s_word_order(nlp) -> None:
     assert (
         "MONUSCO" in entity(ex, "United Nations Organisation Stabilisation Mission in DRC").aliases
     )
+
+
+def test_a_name_the_tagger_reads_as_a_person_after_in_is_a_place(nlp) -> None:
+    from kg.extract.extractor import read_entities
+    from kg.records import Document
+
+    # spaCy's small model tags both names PERSON
+    text = "Soldiers trained in Ben Guerir. The ships anchored in Sydney Harbour on Monday."
+    ctx = read_entities(nlp(text), Document("t", text, "t.txt"))
+    classes = {e.label: e.cls for e in ctx.entities.values()}
+    assert classes.get("Ben Guerir") == classes.get("Sydney Harbour") == "Place"

@@ -121,6 +121,13 @@ class NerSource(CoordinationSplitter):
                     a += 1
                 if a > start:
                     cand = self._typed(doc, a, end, "ner", "Person") or cand
+                elif (
+                    cand.cls == "Person"
+                    and start > 0
+                    and doc[start - 1].lower_ in ("in", "near", "outside", "across", "throughout")
+                    and not (end < len(doc) and doc[end].lower_ in ("’s", "'s"))
+                ):
+                    cand.cls = "Place"  # "drills in Tiznit": the model's PERSON is a place
             low = cand.name.lower().rstrip(".")
             if low in self.lex.ranks or low + "." in self.lex.ranks or low in self.lex.titles:
                 continue  # "Brig.", "Minister": a rank or a title alone is nobody, nor a place
