@@ -335,7 +335,8 @@ def candidates(
 
     ``wanted(property, a_rule_stated_it)``, when given, says which candidates could be kept at
     all (``RelationModel.may_keep``); the others are dropped before their features are read.
-    Training reads them all.
+    It is asked once per pair of arguments, so it must depend on them alone. Training reads
+    them all.
     """
     idx = DocumentIndex(ctx)
     ents = ctx.entities
@@ -358,9 +359,18 @@ def candidates(
         rule_by_pair[(r.subject, r.object)].add(f"{r.predicate}:fwd")
         rule_by_pair[(r.object, r.subject)].add(f"{r.predicate}:rev")
 
+    may: dict[tuple[str, bool], bool] = {}  # ``wanted``'s answers: it reads only these two
+
     def add(key: tuple[str, str, str]) -> None:
         """A new candidate, unless ``wanted`` says it could never be kept."""
-        if wanted is None or wanted(key[1], key in rule_by_triple):
+        if wanted is None:
+            out[key] = Candidate(*key)
+            return
+        asked = (key[1], key in rule_by_triple)
+        ok = may.get(asked)
+        if ok is None:
+            ok = may[asked] = wanted(*asked)
+        if ok:
             out[key] = Candidate(*key)
 
     def get(s: str, p: str, o: str) -> None:
@@ -449,6 +459,9 @@ def candidates(
         return head, f, sentence, trigger
 
     blocks: dict[tuple[str, str], _Block] = {}
+    # the rules' facts on a pair, either way (one set per pair, built as it was per candidate)
+    others: dict[tuple[str, str], set[str]] = {}
+    no_rules: set[str] = set()
     for t, cand in out.items():
         s, p, o = t
         block = blocks.get((s, o))
@@ -457,15 +470,22 @@ def candidates(
         head, tail, cand.sentence, cand.trigger = block
         f = cand.features
         f.update(head)
-        for r in sorted(rule_by_triple.get(t, ()), key=lambda r: -r.evidence.confidence):
-            cand.rules.append(r)
-            f[f"rule:{r.evidence.rule}"] = 1.0
-            f[f"rule_family:{r.evidence.rule.split('.')[0]}"] = 1.0
-            f[f"rule_modality:{r.evidence.modality}"] = 1.0
+        stated = rule_by_triple.get(t)
+        if stated:
+            for r in sorted(stated, key=lambda r: -r.evidence.confidence):
+                cand.rules.append(r)
+                f[f"rule:{r.evidence.rule}"] = 1.0
+                f[f"rule_family:{r.evidence.rule.split('.')[0]}"] = 1.0
+                f[f"rule_modality:{r.evidence.modality}"] = 1.0
         if cand.rules:
             f["rule_any"] = 1.0
             f["rule_conf"] = max(r.evidence.confidence for r in cand.rules)
-        for other in rule_by_pair.get((s, o), set()) | rule_by_pair.get((o, s), set()):
+        on_pair = others.get((s, o))
+        if on_pair is None:
+            on_pair = others[(s, o)] = rule_by_pair.get((s, o), no_rules) | rule_by_pair.get(
+                (o, s), no_rules
+            )
+        for other in on_pair:
             if not other.startswith(p + ":"):
                 f[f"rule_other:{other}"] = 1.0
         f.update(tail)

@@ -10,14 +10,20 @@ matches on, the other forms a name stands for, and one spelling for British and 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+
+#: Names compared per cache (the forms of one document's names recur hundreds of times:
+#: resolution compares every mention with every entity's names). Bounded, so memory stays flat.
+_CACHED_NAMES = 4096
 
 _US_PREFIX = re.compile(
     r"^(?:the\s+)?(?:U\.S\.|US|U\.S|United States’?|United States'|USA)\s+(?=\S)"
 )
 
 
+@functools.lru_cache(maxsize=_CACHED_NAMES)
 def normalize_key(name: str) -> str:
     """Canonical name for keys: NFC, single spaces, a "US"/"United States" prefix as "U.S."."""
     text = " ".join(unicodedata.normalize("NFC", name).split())
@@ -35,7 +41,12 @@ _NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 def person_words(name: str) -> list[str]:
     """A person's name as words, without a suffix such as "Jr." or "III"."""
-    words = name_words(normalize_key(name))
+    return list(_person_words(name))  # a fresh list: callers may change it
+
+
+@functools.lru_cache(maxsize=_CACHED_NAMES)
+def _person_words(name: str) -> tuple[str, ...]:
+    words = _name_words(normalize_key(name))
     while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
         words = words[:-1]
     return words
@@ -61,6 +72,7 @@ _EVENT_WORDS = frozenset({"exercise", "exercises", "operation", "operations", "d
 _EVENT_YEAR = re.compile(r"^(?:19|20)?\d\d$")
 
 
+@functools.lru_cache(maxsize=_CACHED_NAMES)
 def event_core(name: str) -> tuple[str, str]:
     """An event's name without the word "exercise" (or "operation") and a year, and that year
     as written: ("talisman sabre", "2019") for "Exercise Talisman Sabre 2019"; ("balikatan",
@@ -81,9 +93,17 @@ def event_core(name: str) -> tuple[str, str]:
 
 
 def name_words(text: str) -> list[str]:
-    return [w for w in re.split(r"[\s\-–]+", text.lower().replace("’s", "").replace("'s", "")) if w]
+    return list(_name_words(text))  # a fresh list: callers may change it
 
 
+@functools.lru_cache(maxsize=_CACHED_NAMES)
+def _name_words(text: str) -> tuple[str, ...]:
+    return tuple(
+        w for w in re.split(r"[\s\-–]+", text.lower().replace("’s", "").replace("'s", "")) if w
+    )
+
+
+@functools.lru_cache(maxsize=_CACHED_NAMES)
 def norm_name(text: str) -> str:
     return " ".join(name_words(american_spelling(normalize_key(text))))  # "Defence" = "Defense"
 

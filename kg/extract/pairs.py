@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
+from kg.nlp.tokens import head_indices
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -102,7 +104,7 @@ class TokenArrays:
         titles: Mapping[str, str],
     ) -> None:
         tokens = list(doc)
-        self.heads = [t.head.i for t in tokens]
+        self.heads = head_indices(doc)
         self.deps = [t.dep_ for t in tokens]
         self.lower = [t.lower_ for t in tokens]
         self.pos = [t.pos_ for t in tokens]

@@ -27,6 +27,7 @@ class TokenView:
         self.doc: Doc = doc
         self.tokens: list[Token] = list(doc)
         self.text: str = doc.text
+        sentence_hook(doc)
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -41,6 +42,49 @@ class TokenView:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.doc, name)
+
+
+def head_indices(doc: Doc) -> list[int]:
+    """Each token's head index, as ``[t.head.i for t in doc]`` gives it, read from the parse's
+    array: ``Token.head`` makes a new Token (and its doc lookup) for every token, which cost the
+    pattern rules and the pair features a second per hundred articles."""
+    import numpy
+    from spacy.attrs import HEAD
+
+    rel = doc.to_array(HEAD)  # offsets to the head, negative ones wrapped to unsigned
+    return (rel.view(numpy.int64) + numpy.arange(len(rel), dtype=numpy.int64)).tolist()
+
+
+def sentence_hook(doc: Doc) -> None:
+    """Answer ``token.sent`` from the sentence bounds of every token, found in one pass.
+
+    spaCy's ``Token.sent`` walks the sentence starts from the token on every call and costs
+    ~30 µs; the rules ask it of a few hundred tokens per article. The hook (spaCy's
+    ``user_token_hooks``) gives the same span: from the nearest sentence start at or before the
+    token (else the first token) to the next sentence start after it (else the end), as
+    ``Span.sent`` reads them. It holds only the bounds, not the Doc (no reference cycle), and the
+    Doc's sentence starts must not change afterwards (nothing in extraction sets them).
+    """
+    hooks = doc.user_token_hooks
+    if "sent" in hooks or not len(doc) or not doc.has_annotation("SENT_START"):
+        return  # someone else's hook, or no sentences: spaCy's own answer (or error)
+    from spacy.attrs import SENT_START
+
+    starts = doc.to_array(SENT_START).view("int64").tolist()  # 1 start, -1 inside, 0 unknown
+    n = len(starts)
+    first = [0] * n
+    s = 0
+    for i in range(n):
+        if starts[i] == 1:
+            s = i
+        first[i] = s
+    end = [n] * n
+    e = n
+    for i in range(n - 1, -1, -1):
+        end[i] = e
+        if starts[i] == 1:
+            e = i
+    hooks["sent"] = lambda tok: tok.doc[first[tok.i] : end[tok.i]]
 
 
 def token_view(doc: Doc) -> Doc:
