@@ -133,7 +133,8 @@ def _worker(
         source = open_graph(graph_file=graph_file, store=store, wait=0 if serving else wait)
         if not serving:
             return
-        views = Views(source)  # starts reading the explorer's index in the background
+        # starts reading the explorer's index in the background (its summaries in a child)
+        views = Views(source, str(folder) if folder is not None else None)
         graphs = {
             str(r["g"]) for r in source.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         }
@@ -170,7 +171,7 @@ def _worker(
             if source is None:
                 open_source()
             if len(request) == 3 and request[0] == "view":
-                views = views or Views(source)
+                views = views or Views(source, str(folder) if folder is not None else None)
                 try:
                     conn.send(("ok", views.answer(request[1], request[2])))
                 except Indexing as wait:

@@ -29,7 +29,8 @@ from kg.rdf import quads as graph
 from kg.rdf.vocab import MODALITIES
 from kg.records import Document, Entity, Evidence, Extraction, Relation
 from kg.store import open_graph, open_store
-from kg.views.explorer import entity, summaries, timeline
+from kg.views.explorer import entity, summaries, timeline, verdicts
+from kg.views.explorer import filters as filters_module
 from kg.views.explorer.common import ENTITY_NS, KG_NS
 from kg.views.explorer.data import Views
 from kg.views.explorer.facts import entity_facts
@@ -68,6 +69,8 @@ def _write(location: str, extractions: list[Extraction]) -> None:
 def every_entity_and_fact(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(summaries, "TIMELINE_DOCUMENTS", 1)
     monkeypatch.setattr(summaries, "EVIDENCE_DOCUMENTS", 1)
+    monkeypatch.setattr(summaries, "PARTNER_DOCUMENTS", 1)
+    monkeypatch.setattr(verdicts, "VERDICT_DOCUMENTS", 1)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +85,9 @@ def opened(location: str) -> Iterator[tuple[Any, LabelIndex, Summaries]]:
     source = open_graph(store=location)
     try:
         index = LabelIndex.build(source)
-        yield source, index, Summaries.build(source, index)
+        found = Summaries.build(source, index)
+        found.read_partners(source, index)
+        yield source, index, found
     finally:
         source.close()
 
@@ -141,6 +146,30 @@ def test_fact_pages_read_their_kept_statements(
     assert [round(c, 2) for c, _ in found.evidence[drill]] == [0.9, 0.8, 0.7, 0.6]
 
 
+@pytest.mark.parametrize("size", [1, 2, 50])
+def test_entity_pages_in_the_kept_order_are_the_pages_the_store_sorts(
+    opened: tuple[Any, LabelIndex, Summaries], size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pages of 1 and 2 facts cut through the hub's 61 trainings and every property
+    monkeypatch.setattr(entity, "PAGE_SIZE", size)
+    monkeypatch.setattr(entity, "FACTS_PER_PROPERTY", size)
+    source, index, found = opened
+    compared = 0
+    for slug in _slugs(index):
+        first = entity.entity_page(source, index, slug)
+        assert first is not None
+        assert entity.entity_page(source, index, slug, 1, None, found) == first, slug
+        for group in first["groups"]:
+            prop = group["property"]
+            assert (ENTITY_NS + slug, prop) in found.partners  # every entity kept (threshold 1)
+            last = -(-group["total"] // size)
+            for page in range(1, last + 2):  # and one past the end
+                plain = entity.entity_page(source, index, slug, page, prop)
+                assert entity.entity_page(source, index, slug, page, prop, found) == plain
+                compared += 1
+    assert compared > 61 // size  # the hub's trainings at least
+
+
 def _every_fact(source: Any, index: LabelIndex) -> list[Any]:
     found = {}
     for slug in _slugs(index):
@@ -150,18 +179,30 @@ def _every_fact(source: Any, index: LabelIndex) -> list[Any]:
 
 
 def test_the_modalities_pass_the_facts_the_statements_pass(
-    opened: tuple[Any, LabelIndex, Summaries],
+    opened: tuple[Any, LabelIndex, Summaries], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source, index, found = opened
     facts = _every_fact(source, index)
     drill = (ENTITY_NS + "Alpha_Unit", KG_NS + "trainsWith", ENTITY_NS + "Bravo_Unit")
     assert found.modalities is not None
-    assert found.modalities[drill] == {"reported", "planned"}  # and asserted: not kept
-    for n in range(1, len(MODALITIES)):
-        for chosen in combinations(MODALITIES, n):
-            filters = Filters(modalities=list(chosen))
-            assert filters.modalities_only
-            assert passing(source, facts, filters, found) == passing(source, facts, filters)
+    assert found.modalities[drill] == {"asserted", "reported", "planned"}
+    assert found.modalities_complete  # every statement has its modality: none is read
+    plain = {
+        chosen: passing(source, facts, Filters(modalities=list(chosen)))
+        for n in range(1, len(MODALITIES))
+        for chosen in combinations(MODALITIES, n)
+    }
+
+    def no_read(source: Any, facts: list[Any], filters: Filters) -> set[Any]:
+        assert facts == [], "a statement was read"
+        return set()
+
+    monkeypatch.setattr(filters_module, "_read", no_read)
+    for chosen, passed in plain.items():
+        filters = Filters(modalities=list(chosen))
+        assert filters.modalities_only
+        assert passing(source, facts, filters, found) == passed, chosen
+    monkeypatch.undo()
     # facts with statements of other modalities only: "asserted" reads them, and they fail
     only_others = {f.key for f in facts} - passing(source, facts, Filters(modalities=["asserted"]))
     charlie = (ENTITY_NS + "Charlie_Unit", KG_NS + "trainsWith", ENTITY_NS + "Delta_Unit")
@@ -170,6 +211,36 @@ def test_the_modalities_pass_the_facts_the_statements_pass(
     filters = Filters(modalities=["planned"], confidence=0.65)
     assert not filters.modalities_only
     assert passing(source, facts, filters, found) == passing(source, facts, filters) == set()
+
+
+@pytest.mark.parametrize("threshold", [1, 2])
+def test_every_filter_passes_the_facts_the_statements_pass(
+    location: str, threshold: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(verdicts, "VERDICT_DOCUMENTS", threshold)
+    source = open_graph(store=location)
+    index = LabelIndex.build(source)
+    found = Summaries.build(source, index)
+    facts = _every_fact(source, index)
+    assert found.statements is not None  # kg's statements: each with what the filters read
+    kept = {f.key for f in facts if f.key in found.statements}
+    assert kept == {f.key for f in facts if f.documents >= threshold}
+    drill = (ENTITY_NS + "Alpha_Unit", KG_NS + "trainsWith", ENTITY_NS + "Bravo_Unit")
+    assert sorted(c for c, _, _, _ in found.statements[drill]) == [0.6, 0.7, 0.8, 0.9]
+    asked = [
+        Filters(confidence=c, date_from=a, date_to=b, modalities=list(m), document=d)
+        for c in (0.0, 0.65, 0.85, 0.95)
+        for a, b in (("", ""), ("2025-05-01", ""), ("", "2025-05-02"), ("2025-06-01", "2025-06-01"))
+        for m in ((), ("asserted",), ("planned", "reported"))
+        for d in ("", "drill-1", "hub-main")
+    ]
+    plain = [passing(source, facts, filters) for filters in asked]
+    assert any(plain) and not all(plain)  # some pass, some fail
+    if threshold == 1:  # every fact kept
+        monkeypatch.setattr(filters_module, "_read", lambda *a: pytest.fail("a statement was read"))
+    for filters, passed in zip(asked, plain, strict=True):
+        assert passing(source, facts, filters, found) == passed, filters
+    source.close()
 
 
 def test_a_statement_without_modality_is_asserted_with_the_summaries_too(
@@ -186,6 +257,7 @@ def test_a_statement_without_modality_is_asserted_with_the_summaries_too(
         index = LabelIndex.build(source)
         found = Summaries.build(source, index)
         assert found.modalities == {}  # no statement is known to be other than asserted
+        assert not found.modalities_complete and found.statements is None
         facts = _every_fact(source, index)
         for asked in (["asserted"], ["planned"], ["asserted", "planned"]):
             filters = Filters(modalities=asked)  # a statement without modality is asserted
@@ -227,7 +299,7 @@ def test_summaries_read_after_a_write_follow_the_store(tmp_path: Path) -> None:
     _write(location, [_drill(7, "2026-01-09", "planned"), _drill(1, "2024-02-03", "reported")])
     after, _ = read()
     assert after.modalities is not None
-    assert after.modalities[drill] == {"planned", "reported"}
+    assert after.modalities[drill] == {"asserted", "planned", "reported"}  # drill-2 asserted
     assert [c for c, _ in after.evidence[drill]] == [0.95, 0.95, 0.8]
     assert after.timeline_days(ENTITY_NS + "Alpha_Unit") == [
         ("2026-01-09", 2),  # the drill and its article

@@ -13,6 +13,7 @@ import threading
 import time
 from typing import Any
 
+from kg.views.explorer.apart import Apart
 from kg.views.explorer.article import document_page
 from kg.views.explorer.common import Indexing, stop_flag
 from kg.views.explorer.entity import entity_page, fact_page
@@ -32,10 +33,14 @@ class Views:
     is ready waits up to ``INDEX_WAIT`` seconds, then gets 503 with Retry-After (``Indexing``).
     The summaries are read next, in the same thread; no page waits for them (until they are
     ready, or if reading them failed, the pages read the store as they would without them).
+    Over a store ``folder`` (``kg serve``'s workers), a child process reads them
+    (``kg.views.explorer.apart``), so that ``stop`` ends them at once.
     """
 
-    def __init__(self, source: Any) -> None:
+    def __init__(self, source: Any, folder: str | None = None) -> None:
         self.source = source
+        self._folder = folder
+        self._apart: Apart | None = None
         self._index: LabelIndex | None = None
         self.summaries: Summaries | None = None
         self.summaries_error: BaseException | None = None
@@ -49,9 +54,13 @@ class Views:
 
     def stop(self) -> None:
         """Stop building before the store is closed under the thread: within milliseconds while
-        the label index is read, within the query under way while the summaries are (the
+        the label index is read (between rows), at once while the summaries are read apart (the
+        child is killed); read in this thread (no ``folder``), within the query under way (the
         longest takes ~2.5 s on 10,000 documents: ``docs/RESULTS.md``)."""
         self._stop.set()
+        apart = self._apart
+        if apart is not None:
+            apart.kill()
         self._thread.join()
 
     def _build(self) -> None:
@@ -66,7 +75,15 @@ class Views:
             self._ready.set()
         try:
             start = time.monotonic()
-            self.summaries = Summaries.build(self.source, self._index)
+            if self._folder is None:
+                found = Summaries.build(self.source, self._index)
+            else:
+                self._apart = Apart(self._folder, self._index.documents)
+                if self._stop.is_set():  # stopped while the index was read: not started
+                    self._apart.kill()
+                found = self._apart.result()
+            found.read_partners(self.source, self._index)  # needs the labels: read here
+            self.summaries = found
             self._built["summaries"] = time.monotonic() - start
         except BaseException as err:  # noqa: BLE001 - the pages do without them
             self.summaries_error = err
@@ -114,7 +131,12 @@ class Views:
             return self.index.search(args["q"], page)
         if name == "entity":
             return entity_page(
-                self.source, self.index, args["slug"], page, args.get("property") or None
+                self.source,
+                self.index,
+                args["slug"],
+                page,
+                args.get("property") or None,
+                self.summaries,
             )
         if name == "fact":
             return fact_page(self.source, self.index, args["id"], page, self.summaries)

@@ -42,10 +42,16 @@ from kg.views.explorer.summaries import Summaries
 
 
 def entity_page(
-    source: Any, index: LabelIndex, slug: str, page: int = 1, prop: str | None = None
+    source: Any,
+    index: LabelIndex,
+    slug: str,
+    page: int = 1,
+    prop: str | None = None,
+    summaries: Summaries | None = None,
 ) -> dict[str, Any] | None:
     """An entity: classes, labels with merge evidence, and its facts with evidence, grouped by
-    property: the first ``FACTS_PER_PROPERTY`` of each, or (``prop``) one property's page."""
+    property: the first ``FACTS_PER_PROPERTY`` of each, or (``prop``) one property's page (an
+    entity in many documents: its facts' order from the worker's summaries)."""
     iri = entity_iri(slug)
     if not index.knows(iri):
         return None
@@ -68,7 +74,11 @@ def entity_page(
     else:
         wanted = [(prop, PAGE_SIZE, (page - 1) * PAGE_SIZE)]
         out.update(paged(url, {"property": prop}, page, pages(counts.get(prop, 0), PAGE_SIZE)))
-    chosen = [(p, property_facts(source, index, iri, p, size, skip)) for p, size, skip in wanted]
+    kept = summaries.partners if summaries is not None else {}
+    chosen = [
+        (p, property_facts(source, index, iri, p, size, skip, kept.get((iri, p))))
+        for p, size, skip in wanted
+    ]
     shown = [fact for _, found in chosen for fact in found]
     marks = out["labels"] + out["aliases"]
     items = iter(with_evidence(source, index, shown, EVIDENCE_SHOWN, marks, EVIDENCE_DOCUMENTS))

@@ -5,9 +5,12 @@ among those ticked, its date (the event's, or else the article's) within the ran
 chosen document. On the embedded store each fact's statements are read from the indexes in its
 documents' graphs, stopping at the first that passes (with a document chosen, only that graph
 is read); a store on a server answers one query over the statements of the facts' ends.
-With the modalities alone, the worker's summaries answer (``summaries.Summaries.modalities``:
-each fact's statements' modalities other than asserted), but for the facts with such statements
-when "asserted" is asked for: whether one of their statements is asserted is read as above.
+The worker's summaries answer for the facts of several documents from their statements' values
+(``summaries.Summaries.statements``, ``verdicts``) when the store's statements all have them;
+for the others, with the modalities alone, they answer (``summaries.Summaries.modalities``:
+the modalities of each fact's statements, for the facts with one other than asserted); only in a
+store where some statement has no modality (asserted) are the facts listed there read when
+"asserted" is asked for.
 """
 
 from __future__ import annotations
@@ -85,10 +88,32 @@ def passing(
     source: Any, facts: list[Fact], filters: Filters, summaries: Summaries | None = None
 ) -> set[tuple[str, str, str]]:
     """The facts one of whose statements passes ``filters``."""
+    kept = summaries.statements if summaries is not None else None
+    passed: set[tuple[str, str, str]] = set()
+    if kept is not None:  # the statements' values of the facts of several documents: no read
+        rest = []
+        for fact in facts:
+            listed = kept.get(fact.key)
+            if listed is None:
+                rest.append(fact)
+            elif any(filters.accepts(c, m, d, g) for c, m, d, g in listed):
+                passed.add(fact.key)
+        if not rest:
+            return passed
+        facts = rest
+    return passed | _by_modalities(source, facts, filters, summaries)
+
+
+def _by_modalities(
+    source: Any, facts: list[Fact], filters: Filters, summaries: Summaries | None
+) -> set[tuple[str, str, str]]:
+    """``passing`` from the summaries' modalities if the filters ask for modalities alone,
+    else from the statements read."""
     known = summaries.modalities if summaries is not None else None
     if known is None or not filters.modalities_only:
         return _read(source, facts, filters)
     wanted = set(filters.modalities)
+    complete = summaries is not None and summaries.modalities_complete
     found, unsure = set(), []
     for fact in facts:
         others = known.get(fact.key)
@@ -97,8 +122,8 @@ def passing(
                 found.add(fact.key)
         elif others & wanted:
             found.add(fact.key)
-        elif "asserted" in wanted:  # and an asserted statement too? read them
-            unsure.append(fact)
+        elif "asserted" in wanted and not complete:
+            unsure.append(fact)  # a statement without modality (asserted)? read them
     return found | _read(source, unsure, filters) if unsure else found
 
 
