@@ -305,3 +305,19 @@ def test_an_office_right_after_a_name_without_a_comma(nlp) -> None:
     f = facts(ex)
     assert ("Rosa Vidal", "hasTitle", "Commander") in f
     assert ("Rosa Vidal", "leads", "Tenth Jungle Brigade") in f
+
+
+def test_a_persons_state_in_brackets(nlp) -> None:
+    ex = run(
+        nlp,
+        "The defence ministers Rosa Vidal (Ecuador), Tomas Ruiz (Peru) and Ana Paz (Chile) "
+        "met in Quito.",
+    )
+    f = facts(ex)
+    assert {
+        ("Rosa Vidal", "affiliatedWith", "Ecuador"),
+        ("Tomas Ruiz", "affiliatedWith", "Peru"),
+    } <= f
+    assert ("Ana Paz", "affiliatedWith", "Chile") in f
+    # "ministers" is the group's office, not a title of the first name
+    assert not [o for s, p, o in f if p == "hasTitle"]

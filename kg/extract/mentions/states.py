@@ -19,20 +19,22 @@ class StateReader(NameTyper):
 
     def _stated_countries(self, doc: Doc, cands: list[Cand]) -> None:
         """A state the text gives a body right after its name: in brackets ("the Civil Guard
-        (Spain)") or in an apposition ("the Civil Guard, Spain's police force,")."""
+        (Spain)") or in an apposition ("the Civil Guard, Spain's police force,"); a person's, in
+        brackets ("Walter Astudillo (Peru)")."""
         n = len(doc)
         for c in cands:
-            if c.country or c.cls not in ORG_CLASSES or c.key:
+            if c.country or c.key or (c.cls not in ORG_CLASSES and c.cls != "Person"):
                 continue
             k = c.end
             if k + 2 < n and doc[k].text == "(":
+                # "Walter Astudillo (Peru)": a person's state in brackets, as a body's
                 close = next((m for m in range(k + 1, min(n, k + 5)) if doc[m].text == ")"), None)
                 if close is not None:
                     country = self.lex.country_of(span_text(doc, k + 1, close))
                     if country and self.gazetteer(span_text(doc, k + 1, close)):
                         c.country, c.evidence, c.core = country, "bracket", c.name
                 continue
-            if k + 3 >= n or doc[k].text != ",":
+            if c.cls == "Person" or k + 3 >= n or doc[k].text != ",":
                 continue
             m = k + 1
             if doc[m].lower_ in ("the", "a"):

@@ -160,6 +160,9 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
     )
     title = " ".join(t.text for t in words)
     trigger = words[-1]
+    low = trigger.lower_
+    if low.endswith("s") and low[:-1] in lex.titles:
+        return  # "the ministers X (Paraguay), Y (Peru)": a group's office, not X's title
     ctx.emit(key, "hasTitle", title, sent, "title.before.v1", trigger, literal=True)
     leader = any(r == "leader" for r in roles) or _is_leader_title(title)
     # what precedes the title: an organisation, a country or a demonym
