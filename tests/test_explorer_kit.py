@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from kg.records import Document, Entity, Evidence, Extraction, Relation
+from kg.store import open_graph
+from kg.views.explorer.data import Views
 
 if TYPE_CHECKING:
     from kg.views.serve import Server
@@ -182,3 +186,15 @@ def get_json(server: Server, path: str) -> Any:
     status, body = get_page(server, path, "application/json")
     assert status == 200, body
     return json.loads(body)
+
+
+@contextmanager
+def open_views(location: str) -> Iterator[Views]:
+    """The explorer's views on a store, stopped and closed afterwards (a test fixture's body)."""
+    source = open_graph(store=location)
+    found = Views(source)
+    try:
+        yield found
+    finally:
+        found.stop()
+        source.close()

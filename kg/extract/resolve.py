@@ -381,11 +381,10 @@ def _match(
         c.source in ("ner", "name")
         and not c.key
         and c.cls != "Country"
-        and len(name_words(normalize_key(c.name))) == 1
+        and len(surname := name_words(normalize_key(c.name))) == 1
     ):
         # "Hartley said ...", "– Marles" in a headline: a surname the model read as an
         # organisation or a place
-        surname = name_words(normalize_key(c.name))
         people = [
             k
             for k, e in entities.items()

@@ -26,6 +26,7 @@ from test_explorer_kit import (
     drill_extractions,
     get_json,
     get_page,
+    open_views,
 )
 
 from kg.rdf import quads as graph
@@ -64,13 +65,8 @@ def location(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def views(location: str) -> Iterator[Views]:
-    source = open_graph(store=location)
-    found = Views(source)
-    try:
+    with open_views(location) as found:
         yield found
-    finally:
-        found.stop()
-        source.close()
 
 
 @pytest.fixture(scope="module")

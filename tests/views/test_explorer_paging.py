@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_explorer_kit import HOSTILE_PARTNER, HUB_PARTNERS, get_json, get_page, hub_extractions
+from test_explorer_kit import (
+    HOSTILE_PARTNER,
+    HUB_PARTNERS,
+    get_json,
+    get_page,
+    hub_extractions,
+    open_views,
+)
 
 from kg.rdf import quads as graph
 from kg.rdf.vocab import PROPERTIES
@@ -49,13 +56,8 @@ def server(location: str) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def views(location: str) -> Iterator[Views]:
-    source = open_graph(store=location)
-    found = Views(source)
-    try:
+    with open_views(location) as found:
         yield found
-    finally:
-        found.stop()
-        source.close()
 
 
 def _partners(group: dict[str, Any]) -> list[str]:
