@@ -349,3 +349,17 @@ def test_a_ships_prefix_gives_its_state_and_its_navy(nlp) -> None:
         if r.subject == "INS Kolkata" and r.evidence.rule.startswith("name.")
     ]
     assert read_from_name == []
+
+
+def test_an_office_written_in_lower_case_is_the_title_whole(nlp) -> None:
+    ex = run(nlp, "Thai chief of defense forces Gen. Surapong Suwana-adth opened the games.")
+    f = facts(ex)
+    assert ("Surapong Suwana-adth", "hasTitle", "chief of defense forces") in f
+    assert ("Surapong Suwana-adth", "affiliatedWith", "Thailand") in f
+
+
+def test_the_place_an_ambassador_is_posted_to_is_no_part_of_the_title(nlp) -> None:
+    ex = run(nlp, "American ambassador to Thailand Glyn T. Davies opened the games.")
+    f = facts(ex)
+    assert ("Glyn T. Davies", "hasTitle", "ambassador") in f
+    assert ("Glyn T. Davies", "affiliatedWith", "United States") in f
