@@ -321,3 +321,14 @@ def test_a_persons_state_in_brackets(nlp) -> None:
     assert ("Ana Paz", "affiliatedWith", "Chile") in f
     # "ministers" is the group's office, not a title of the first name
     assert not [o for s, p, o in f if p == "hasTitle"]
+
+
+def test_the_participation_of_listed_states_makes_them_participants(nlp) -> None:
+    ex = run(
+        nlp,
+        "Jordan is hosting the annual Exercise Desert Falcon this month. "
+        "The exercise will see the participation of Kuwait, Bahrain and Qatar.",
+    )
+    f = facts(ex)
+    for state in ("Kuwait", "Bahrain", "Qatar"):
+        assert (state, "participatesIn", "Exercise Desert Falcon") in f, sorted(f)
