@@ -332,3 +332,20 @@ def test_the_participation_of_listed_states_makes_them_participants(nlp) -> None
     f = facts(ex)
     for state in ("Kuwait", "Bahrain", "Qatar"):
         assert (state, "participatesIn", "Exercise Desert Falcon") in f, sorted(f)
+
+
+def test_a_ships_prefix_gives_its_state_and_its_navy(nlp) -> None:
+    ex = run(
+        nlp,
+        "The Royal Australian Navy sent HMAS Brisbane to the exercise. INS Kolkata joined it.",
+    )
+    f = facts(ex)
+    assert ("HMAS Brisbane", "affiliatedWith", "Australia") in f
+    assert ("HMAS Brisbane", "partOf", "Royal Australian Navy") in f
+    # "INS" is written for Indian and Israeli ships: its name gives no state and no navy
+    read_from_name = [
+        r.evidence.rule
+        for r in ex.relations
+        if r.subject == "INS Kolkata" and r.evidence.rule.startswith("name.")
+    ]
+    assert read_from_name == []
