@@ -375,3 +375,15 @@ def test_a_branch_named_in_a_gazetteer_is_part_of_its_states_armed_forces(nlp) -
 def test_a_numbered_land_unit_is_part_of_its_states_one_army(nlp) -> None:
     ex = run(nlp, "The Canadian Army led the training with the 5th Canadian Division.")
     assert ("5th Canadian Division", "partOf", "Canadian Army") in facts(ex)
+
+
+def test_in_a_list_of_titled_people_each_title_is_the_next_persons(nlp) -> None:
+    ex = run(
+        nlp,
+        "He was joined by Principal Assistant Mathew Kutoh, Director of Reforms John Kamau, "
+        "and Deputy Director of Corporate Communications Dorothy Migarusha.",
+    )
+    titles = {(s, o) for s, p, o in facts(ex) if p == "hasTitle"}
+    assert ("John Kamau", "Director of Reforms") in titles
+    assert ("Dorothy Migarusha", "Deputy Director of Corporate Communications") in titles
+    assert not [t for t in titles if t[0] == "Mathew Kutoh" and "Reforms" in t[1]]

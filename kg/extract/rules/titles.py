@@ -100,7 +100,7 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
     ):
         k -= 1  # "Japan's ambassador, Kenji Morita"
     k = _skip_posting(ctx, k, sent, lex)
-    lower_from = _lowercase_office(ctx, k, sent, lex)
+    lower_from = _office_complement(ctx, k, sent, lex)
     end = k
     words: list[Token] = []
     while k >= sent.start:
@@ -302,17 +302,18 @@ def _skip_posting(ctx: Context, k: int, sent: Span, lex: Lexicon) -> int:
     return k
 
 
-def _lowercase_office(ctx: Context, k: int, sent: Span, lex: Lexicon) -> int:
-    """The first token of lower-case words that complete an office written in lower case
-    ("Thai chief of defense forces Gen. Surapong": "defense forces"), when a head word and "of"
-    come right before them (at most three words); ``k + 1`` when there are none."""
+def _office_complement(ctx: Context, k: int, sent: Span, lex: Lexicon) -> int:
+    """The first token of the words that complete an office after "of" ("Thai chief of defense
+    forces Gen. Surapong": "defense forces"; "Director of Reforms John Kamau": "Reforms"), when
+    a head word and "of" come right before them (at most three words, no name among them);
+    ``k + 1`` when there are none."""
     doc = ctx.doc
     j = k
     while (
         j >= sent.start
         and k - j < 3
         and doc[j].is_alpha
-        and doc[j].is_lower
+        and (doc[j].is_lower or doc[j].is_title)
         and doc[j].lower_ != "of"
         and _title_role(doc[j].text, lex) not in ("head", "leader")
         and ctx.key_at(j) is None
@@ -443,6 +444,14 @@ def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> N
     trigger = words[-1]
     if title.lower().split()[0] in lex.ranks and len(words) == 1:
         return
+    nxt = title_end
+    while nxt < sent.end and (
+        doc[nxt].lower_ in ("of", "the") or (org_after is not None and ctx.key_at(nxt) == org_after)
+    ):
+        nxt += 1  # "Deputy Director of Legal Affairs Charles Otiende": past the office's body
+    following = ctx.key_at(nxt) if nxt < sent.end else None
+    if following is not None and following != key and ctx.cls(following) == "Person":
+        return  # "Mathew Kutoh, Director of Reforms John Kamau": the next person's title
     ctx.emit(key, "hasTitle", title, sent, "title.after.v1", trigger, literal=True)
     leader = any(r == "leader" for r in roles) or _is_leader_title(title)
     for org in (org_before, org_after):
