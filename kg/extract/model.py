@@ -1,10 +1,11 @@
-"""The learned models of the extractor: entity classes and relations, scikit-learn inside.
+"""The learned models of the extractor: entity classes and relations, fitted by scikit-learn.
 
 Both are logistic regressions over named sparse features (``DictVectorizer`` +
 ``LogisticRegression``), trained by ``kg.eval.training`` on the annotated articles. A
 trained model is saved as JSON (feature names, weights, intercepts, decision thresholds and
-how it was trained), never as a pickle: the file is data, readable and safe to load, and
-loading rebuilds the scikit-learn estimators from it, so predictions are scikit-learn's.
+how it was trained), never as a pickle: the file is data, readable and safe to load. Predicting
+computes what scikit-learn's ``predict_proba`` computes, the same operations on the same
+matrix (``Linear``), without importing scikit-learn (a build would pay ~1.7 s CPU for it).
 
 - ``ClassModel``: an entity's features (``kg.extract.classes``) → its ontology class.
 - ``RelationModel``: candidate facts (``kg.extract.candidates``) → the probability that the
@@ -38,15 +39,6 @@ FORMAT = "kg-model/1"
 MIN_DOCUMENTS = 3
 #: Rare classes (Event) weigh as much as common ones when the class model is fitted.
 CLASS_WEIGHT: str | None = "balanced"
-
-
-def _vectorizer(names: Sequence[str]) -> Any:
-    from sklearn.feature_extraction import DictVectorizer
-
-    vec = DictVectorizer()
-    vec.feature_names_ = list(names)
-    vec.vocabulary_ = {n: i for i, n in enumerate(names)}
-    return vec
 
 
 def _fit_logreg(
@@ -118,15 +110,44 @@ def _stacked(
     return matrix.tocsr()
 
 
-def _positive(clf: Any, x: Any) -> Any:
-    """``clf.predict_proba(x)[:, 1]`` of a binary logistic regression, computed as
-    scikit-learn does (``x @ coef.T + intercept``, then the logistic function) without its
-    input checks, which cost more than the product on a document's few hundred rows: ``x`` is
-    the float CSR matrix built just above."""
-    from scipy.special import expit
+@dataclass(frozen=True)
+class Linear:
+    """A fitted logistic regression's weights, scored as scikit-learn's ``LogisticRegression``
+    scores them (``predict_proba``) without importing scikit-learn, whose import alone costs
+    a build ~1.7 s of CPU: predicting needs only the product and the link function.
 
-    scores = (x @ clf.coef_.T + clf.intercept_).reshape(-1)
-    return expit(scores, out=scores)
+    ``coef``: one row of weights per class (one row for two classes), ``intercept`` alike.
+    """
+
+    coef: Any
+    intercept: Any
+
+    @classmethod
+    def of(cls, coef: list[list[float]], intercept: list[float]) -> Linear:
+        import numpy as np
+
+        return cls(np.array(coef, dtype=float), np.array(intercept, dtype=float))
+
+    def positive(self, x: Any) -> Any:
+        """``predict_proba(x)[:, 1]`` of a binary model: ``x @ coef.T + intercept``, then the
+        logistic function, as scikit-learn computes them; ``x`` is a float CSR matrix."""
+        from scipy.special import expit
+
+        scores = (x @ self.coef.T + self.intercept).reshape(-1)
+        return expit(scores, out=scores)
+
+    def probabilities(self, x: Any) -> Any:
+        """``predict_proba(x)``: one column per class, in the order of the weights' rows."""
+        import numpy as np
+
+        if self.coef.shape[0] == 1:  # two classes: the logistic function of one score
+            positive = self.positive(x)
+            return np.stack([1 - positive, positive], axis=1)
+        scores = x @ self.coef.T + self.intercept  # softmax, step by step as scikit-learn's
+        scores -= np.max(scores, axis=1).reshape((-1, 1))
+        np.exp(scores, out=scores)
+        scores /= np.sum(scores, axis=1).reshape((-1, 1))
+        return scores
 
 
 def for_property(row: dict[str, float], predicate: str) -> dict[str, float]:
@@ -136,18 +157,6 @@ def for_property(row: dict[str, float], predicate: str) -> dict[str, float]:
     out.update({f"{predicate}|{k}": v for k, v in row.items()})
     out[f"property={predicate}"] = 1.0
     return out
-
-
-def _logreg(classes: Sequence[Any], coef: list[list[float]], intercept: list[float]) -> Any:
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
-    clf = LogisticRegression()
-    clf.classes_ = np.array(classes)
-    clf.coef_ = np.array(coef, dtype=float)
-    clf.intercept_ = np.array(intercept, dtype=float)
-    clf.n_features_in_ = clf.coef_.shape[1]
-    return clf
 
 
 def frequent_features(docs: Iterable[Iterable[dict[str, float]]], min_docs: int) -> set[str]:
@@ -180,9 +189,9 @@ class Binary:
         return self.threshold if "rule_any" in row else self.threshold_new
 
     @functools.cached_property
-    def _estimators(self) -> tuple[dict[str, int], Any]:
+    def _estimators(self) -> tuple[dict[str, int], Linear]:
         vocabulary = {n: i for i, n in enumerate(self.features)}
-        return vocabulary, _logreg([0, 1], [self.coef], [self.intercept])
+        return vocabulary, Linear.of([self.coef], [self.intercept])
 
     def probabilities(
         self, rows: Sequence[dict[str, float]], raw: bool = False, predicate: str | None = None
@@ -197,7 +206,7 @@ class Binary:
         vocabulary, clf = self._estimators
         joined = self._joined(predicate) if predicate else None
         prior = vocabulary.get(f"property={predicate}") if predicate else None
-        probs = _positive(clf, _matrix(rows, vocabulary, joined, prior))
+        probs = clf.positive(_matrix(rows, vocabulary, joined, prior))
         return [float(p) for p in probs] if raw else self.calibrate(probs)
 
     def raw_by_property(
@@ -211,7 +220,7 @@ class Binary:
         ]
         if not stacked:
             return [[] for _ in groups]
-        probs = [float(p) for p in _positive(clf, _stacked(stacked, vocabulary))]
+        probs = [float(p) for p in clf.positive(_stacked(stacked, vocabulary))]
         out, first = [], 0
         for _p, rows in groups:
             out.append(probs[first : first + len(rows)])
@@ -384,19 +393,20 @@ class ClassModel:
     info: dict[str, Any] = field(default_factory=dict)
 
     @functools.cached_property
-    def _estimators(self) -> tuple[Any, Any]:
-        return _vectorizer(self.features), _logreg(self.classes, self.coef, self.intercept)
+    def _estimators(self) -> tuple[dict[str, int], Linear]:
+        vocabulary = {n: i for i, n in enumerate(self.features)}
+        return vocabulary, Linear.of(self.coef, self.intercept)
 
     def predict(self, rows: Sequence[dict[str, float]]) -> list[tuple[str, float]]:
         """The most probable class of each row and its probability."""
         if not rows:
             return []
-        vec, clf = self._estimators
-        probs = clf.predict_proba(vec.transform(rows))
+        vocabulary, clf = self._estimators
+        probs = clf.probabilities(_matrix(rows, vocabulary))
         out = []
         for row in probs:
             best = int(row.argmax())
-            out.append((str(clf.classes_[best]), float(row[best])))
+            out.append((self.classes[best], float(row[best])))
         return out
 
     @classmethod
