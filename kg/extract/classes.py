@@ -4,8 +4,10 @@ The finder (``kg.extract.mentions``) types a name by its head word, gazetteers a
 label; it is often wrong on names it has not seen ("Exercise Flintlock 2018" as a Place,
 "Guardia Civil" as a Person). The class model (``kg.extract.model.ClassModel``) re-reads each
 entity from what a reader uses: the words of its names and their endings, spaCy's entity labels
-on its mentions, the words just before its mentions ("Exercise", "at", "President"), its shape
-(digits, capitals, length), and what the finder thought.
+on its mentions, the words just before its mentions ("Exercise", "at", "President"), what the
+sentence says of it (the verb it is the subject of, the noun an apposition or a copula gives
+it: "Cobra Gold got underway", "X is among the largest exercises"), its shape (digits,
+capitals, length), and what the finder thought.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from kg.extract.mentions.cand import Cand
 from kg.records import Entity
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 
 def _shape(word: str) -> str:
@@ -98,6 +100,7 @@ def entity_features(
         head = doc[c.head] if c.start <= c.head < c.end else doc[c.end - 1]
         if head.dep_ == "pobj" and head.head.lower_ in ("in", "during", "at", "for"):
             f[f"object_of:{head.head.lower_}"] = 1.0
+        f.update(dict.fromkeys(_syntactic_context(head, events), 1.0))
     total = sum(labels.values()) or 1
     for lab, n in labels.items():
         f[f"ner:{lab}"] = n / total
@@ -108,6 +111,55 @@ def entity_features(
     if not cands:
         f["no_mention"] = 1.0
     return f
+
+
+def _syntactic_context(head: Token, events: frozenset[str]) -> list[str]:
+    """What the sentence says of a mention, read from the parse around its head word.
+
+    A reader types "Cobra Gold" from "Cobra Gold got underway", "Cobra Gold is among the
+    largest exercises" or "Tiznit, a town in ...", not from the name: the verb a name is the
+    subject of, the noun a copula or an apposition gives it, and the preposition it follows.
+    """
+    out: list[str] = []
+    gov = head.head
+    dep = head.dep_
+    nouns: list[Token] = []  # what the sentence says the entity is
+    if dep in ("nsubj", "nsubjpass") and gov.i != head.i:
+        out.append(f"subj_of:{gov.lemma_.lower()}")
+        verbs = event_verbs()
+        phrases = [gov.lemma_.lower()] + [
+            f"{gov.lemma_.lower()} {ch.text.lower()}"
+            for ch in gov.children
+            if ch.dep_ in ("prt", "acomp", "advmod", "dobj")
+        ]
+        if any(v in verbs for v in phrases):
+            out.append("subj_of_event_verb")
+        for ch in gov.children:
+            if ch.dep_ in ("attr", "dobj", "oprd"):
+                nouns.append(ch)
+            elif ch.dep_ == "prep" and ch.text.lower() in ("among", "of", "as"):
+                nouns.extend(g for g in ch.children if g.dep_ == "pobj")
+    elif dep in ("dobj", "pobj") and gov.i != head.i:
+        out.append(f"{dep}_of:{gov.lemma_.lower()}")
+        if dep == "pobj" and gov.head.i != gov.i:
+            out.append(f"prep_head:{gov.text.lower()}>{gov.head.lemma_.lower()}")
+    elif dep == "appos" and gov.i != head.i:
+        nouns.append(gov)
+    nouns.extend(ch for ch in head.children if ch.dep_ == "appos")
+    for noun in nouns:
+        if noun.pos_ in ("NOUN", "PROPN"):
+            lemma = noun.lemma_.lower()
+            out.append(f"said_to_be:{lemma}")
+            if lemma in events or noun.text.lower() in events:
+                out.append("said_to_be_event")
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def event_verbs() -> frozenset[str]:
+    """The verbs of ``event_verbs.txt`` (lexicons folder)."""
+
+    return word_list("event_verbs.txt")
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from kg.extract.mentions.cand import Cand
 from kg.extract.mentions.generics import GenericSource
 from kg.extract.mentions.names import NameSource
 from kg.extract.mentions.ner import NerSource
+from kg.extract.mentions.repeats import repeat_mentions
 from kg.extract.mentions.states import StateReader
 from kg.extract.mentions.words import span_text
 from kg.nlp.tokens import token_view
@@ -81,6 +82,7 @@ class MentionFinder(NameSource, GenericSource, NerSource, AcronymReader, StateRe
         chosen = self._acronyms(doc, chosen)
         chosen = self._org_forces(doc, chosen)
         chosen = self._acronym_mentions(doc, chosen)
+        chosen = repeat_mentions(doc, chosen, layout.skip)
         chosen = self._drop_documents(chosen)
         self._stated_countries(doc, chosen)
         self._sentence_countries(doc, chosen)
