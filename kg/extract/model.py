@@ -111,6 +111,84 @@ def _stacked(
 
 
 @dataclass(frozen=True)
+class _Columns:
+    """The shared classifier's columns by feature name: ``ids`` numbers every name it knows,
+    as it is or joined to a property (``unknown`` stands for any other name); ``plain[id]`` is
+    a name's own column and ``joined[property][id]`` its column joined to the property (-1:
+    none). A document's names are then looked up once, not once per table
+    (``Binary.raw_by_property``)."""
+
+    ids: dict[str, int]
+    unknown: int
+    plain: Any
+    joined: dict[str, Any]
+    width: int  # the classifier's columns
+
+    @classmethod
+    def of(cls, vocabulary: dict[str, int]) -> _Columns:
+        import numpy as np
+
+        ids: dict[str, int] = {}
+        by_property: dict[str, list[tuple[str, int]]] = {}
+        for name, col in vocabulary.items():
+            ids.setdefault(name, len(ids))
+            prop, bar, plain = name.partition("|")  # the names ``Binary._joined`` reads
+            if bar:
+                by_property.setdefault(prop, []).append((plain, col))
+        for pairs in by_property.values():
+            for plain, _ in pairs:
+                ids.setdefault(plain, len(ids))
+        unknown = len(ids)
+        table = np.full(unknown + 1, -1, dtype=np.int64)
+        for name, col in vocabulary.items():
+            table[ids[name]] = col
+        joined = {}
+        for prop, pairs in by_property.items():
+            joined[prop] = np.full(unknown + 1, -1, dtype=np.int64)
+            for plain, col in pairs:
+                joined[prop][ids[plain]] = col
+        return cls(ids, unknown, table, joined, len(vocabulary))
+
+    def matrix(self, groups: Sequence[tuple[str, Sequence[dict[str, float]]]], prior: Any) -> Any:
+        """``_stacked`` of each property's rows with its joined columns and ``prior(p)``
+        column: the same entries, so the same CSR matrix."""
+        import numpy as np
+        from scipy.sparse import coo_matrix
+
+        rows = [row for _, group in groups for row in group]
+        keys = list(chain.from_iterable(rows))
+        n = len(keys)
+        ids = np.fromiter(map(self.ids.get, keys, repeat(self.unknown)), np.int64, n)
+        values = np.fromiter(chain.from_iterable(map(dict.values, rows)), float, n)
+        at_row = np.repeat(np.arange(len(rows)), list(map(len, rows)))
+        own = self.plain[ids]
+        known = own >= 0
+        parts_r, parts_c, parts_v = [at_row[known]], [own[known]], [values[known]]
+        first = start = 0
+        for p, group in groups:
+            size = sum(map(len, group))
+            table = self.joined.get(p)
+            if table is not None:
+                cols = table[ids[start : start + size]]
+                known = cols >= 0
+                parts_r.append(at_row[start : start + size][known])
+                parts_c.append(cols[known])
+                parts_v.append(values[start : start + size][known])
+            column = prior(p)
+            if column is not None:
+                parts_r.append(np.arange(first, first + len(group)))
+                parts_c.append(np.full(len(group), column, dtype=np.int64))
+                parts_v.append(np.ones(len(group)))
+            first += len(group)
+            start += size
+        matrix = coo_matrix(
+            (np.concatenate(parts_v), (np.concatenate(parts_r), np.concatenate(parts_c))),
+            shape=(len(rows), self.width),
+        )
+        return matrix.tocsr()
+
+
+@dataclass(frozen=True)
 class Linear:
     """A fitted logistic regression's weights, scored as scikit-learn's ``LogisticRegression``
     scores them (``predict_proba``) without importing scikit-learn, whose import alone costs
@@ -215,17 +293,22 @@ class Binary:
         """``probabilities(rows, raw=True, predicate=p)`` of each ``(p, rows)``, from one
         matrix and one product for all of them."""
         vocabulary, clf = self._estimators
-        stacked = [
-            (rows, self._joined(p), vocabulary.get(f"property={p}")) for p, rows in groups if rows
-        ]
-        if not stacked:
+        if not any(rows for _, rows in groups):
             return [[] for _ in groups]
-        probs = [float(p) for p in clf.positive(_stacked(stacked, vocabulary))]
+        matrix = self._columns.matrix(
+            [(p, rows) for p, rows in groups if rows],
+            lambda p: vocabulary.get(f"property={p}"),
+        )
+        probs = [float(p) for p in clf.positive(matrix)]
         out, first = [], 0
         for _p, rows in groups:
             out.append(probs[first : first + len(rows)])
             first += len(rows)
         return out
+
+    @functools.cached_property
+    def _columns(self) -> _Columns:
+        return _Columns.of(self._estimators[0])
 
     @functools.cached_property
     def _joined_columns(self) -> dict[str, dict[str, int]]:

@@ -16,7 +16,9 @@ from kg.extract.model import (
     ClassModel,
     Linear,
     RelationModel,
+    _Columns,
     _matrix,
+    _stacked,
     for_property,
 )
 from kg.records import Document
@@ -122,6 +124,26 @@ def test_predicting_imports_no_scikit_learn() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_names_looked_up_once_give_the_matrix_of_one_lookup_per_table() -> None:
+    names = ["bias", "btw:and", "trainsWith|bias", "trainsWith|only-joined", "property=trainsWith"]
+    names += ["meetsWith|btw:and", "a|b|c", "property=meetsWith"]
+    vocabulary = {n: i for i, n in enumerate(names)}
+    joined = Binary(names, [0.0] * len(names), 0.0)._joined
+    groups: list[tuple[str, list[dict[str, float]]]] = [
+        ("trainsWith", [{"bias": 1.0, "only-joined": 0.5, "never-seen": 1.0}, {}]),
+        ("killed", [{"bias": 1.0, "btw:and": 2.0}]),  # no joined column, no prior
+        ("meetsWith", [{"btw:and": 1.0, "bias": 1.0}]),
+        ("a", [{"b|c": 1.0, "b": 1.0}]),
+    ]
+    expected = _stacked(
+        [(rows, joined(p), vocabulary.get(f"property={p}")) for p, rows in groups], vocabulary
+    )
+    got = _Columns.of(vocabulary).matrix(groups, lambda p: vocabulary.get(f"property={p}"))
+    assert got.shape == expected.shape == (5, len(names))
+    for attr in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(got, attr), getattr(expected, attr))
 
 
 def test_one_matrix_for_every_property_scores_as_one_call_per_property() -> None:
