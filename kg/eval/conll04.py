@@ -9,7 +9,8 @@ relation type are right (micro-averaged, the measure used in the literature).
 
 The model (``kg.extract.conll04``) is learned on the TRAIN split: a CRF entity tagger
 (python-crfsuite) that takes spaCy's NER labels as features, and a scikit-learn logistic
-regression over candidate pairs. ``python -m kg.eval.conll04 train
+regression over candidate pairs of gold entities and of the tagger's own out-of-fold entities
+on TRAIN. ``python -m kg.eval.conll04 train
 ../shared/conll04/conll04_train.json`` rebuilds the two files of ``kg/data/models/``
 (deterministic); ``python -m kg.eval.conll04 cv …train.json`` gives held-out figures by 5-fold
 cross-validation on TRAIN, the only figure used to choose features and settings (the dev split
@@ -433,6 +434,13 @@ def _parser() -> argparse.ArgumentParser:
         default=d.threshold,
         help=f"relation decision threshold ({d.threshold})",
     )
+    c.add_argument(
+        "--entity-folds",
+        type=int,
+        default=d.entity_folds,
+        help="parts for the tagger's out-of-fold entities the relation classifier also learns "
+        f"from; 0: gold entities only ({d.entity_folds})",
+    )
     e = sub.add_parser("eval", help="predict and score a split with the shipped model")
     e.add_argument("split", help="a CoNLL04 JSON split, e.g. ../shared/conll04/conll04_dev.json")
     e.add_argument("predictions", nargs="?", help="write the predictions there")
@@ -460,6 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 crf=replace(Settings().crf, c1=args.c1, c2=args.c2),
                 relations=replace(Settings().relations, c=args.C),
                 threshold=args.threshold,
+                entity_folds=args.entity_folds,
             )
             cv = cross_validate(args.split, args.folds, settings, progress=say)
             title = f"{args.folds}-fold cross-validation on {args.split}"

@@ -16,6 +16,7 @@ import functools
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from kg.extract.lexicon import load as load_lexicon
 from kg.extract.lexicon import word_list
 from kg.extract.mentions.cand import Cand
 from kg.records import Entity
@@ -121,6 +122,9 @@ def _syntactic_context(head: Token, events: frozenset[str]) -> list[str]:
     subject of, the noun a copula or an apposition gives it, and the preposition it follows.
     """
     out: list[str] = []
+    while head.dep_ == "conj" and head.head.i != head.i:
+        # "the regions of Agadir, Tan-Tan and Tiznit": each conjunct stands where the first does
+        head = head.head
     gov = head.head
     dep = head.dep_
     nouns: list[Token] = []  # what the sentence says the entity is
@@ -143,15 +147,23 @@ def _syntactic_context(head: Token, events: frozenset[str]) -> list[str]:
         out.append(f"{dep}_of:{gov.lemma_.lower()}")
         if dep == "pobj" and gov.head.i != gov.i:
             out.append(f"prep_head:{gov.text.lower()}>{gov.head.lemma_.lower()}")
+            if gov.text.lower() == "of" and gov.head.pos_ == "NOUN":
+                nouns.append(gov.head)  # "the regions of Tiznit", "the Exercise of X"
+    elif dep == "compound" and gov.i != head.i and gov.pos_ == "NOUN":
+        nouns.append(gov)  # "the Rutshuru territory", "the Cobra Gold exercise"
     elif dep == "appos" and gov.i != head.i:
         nouns.append(gov)
     nouns.extend(ch for ch in head.children if ch.dep_ == "appos")
+    heads = load_lexicon().heads
     for noun in nouns:
         if noun.pos_ in ("NOUN", "PROPN"):
             lemma = noun.lemma_.lower()
             out.append(f"said_to_be:{lemma}")
             if lemma in events or noun.text.lower() in events:
                 out.append("said_to_be_event")
+            cls = heads.get(noun.text.lower()) or heads.get(lemma)
+            if cls:
+                out.append(f"said_to_be_class:{cls}")  # a territory, a region: a Place
     return out
 
 

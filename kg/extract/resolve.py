@@ -377,6 +377,10 @@ def _match(
         return c.key, "gazetteer"
     if n in by_norm and _compatible_cls(entities[by_norm[n]].cls, c.cls):
         return by_norm[n], "same name or acronym"
+    if c.key:
+        # a gazetteer's entry names one body: "NATO" is never the short form of "Naval
+        # Striking and Support Forces NATO", the body of NATO that the name ends with
+        return None, ""
     if (
         c.source in ("ner", "name")
         and not c.key
@@ -423,23 +427,23 @@ def _match(
         if event is not None:
             c.cls = "Event"
             return event, "same event, with or without its year or the word exercise"
+    national_name = c.cls == "PoliceUnit" and bool(_NATIONAL_POLICE.search(c.name))
+    if c.country and (
+        (c.kind == "Police" and (c.source == "generic" or c.cls == "Country")) or national_name
+    ):
+        # "Colombian police" is that country's National Police when the text names it; a
+        # national police force named without its state ("the National Police Service") is
+        # the article's state's; "Thailand's National Police" is the "Royal Thai Police"
+        national = [
+            key
+            for key, inf in info.items()
+            if entities[key].cls == "PoliceUnit"
+            and (inf.country == c.country or (inf.country is None and c.country == default_country))
+            and any(_NATIONAL_POLICE.search(x) for x in inf.names)
+        ]
+        if len(national) == 1:
+            return national[0], "national police of the same country"
     if c.source == "generic" or c.cls == "Country":
-        if c.kind == "Police" and c.country:
-            # "Colombian police" is that country's National Police when the text names it; a
-            # national police force named without its state ("the National Police Service")
-            # is the article's state's
-            national = [
-                key
-                for key, inf in info.items()
-                if entities[key].cls == "PoliceUnit"
-                and (
-                    inf.country == c.country
-                    or (inf.country is None and c.country == default_country)
-                )
-                and any(_NATIONAL_POLICE.search(x) for x in inf.names)
-            ]
-            if len(national) == 1:
-                return national[0], "generic police of the same country"
         return None, ""
     words = name_words(normalize_key(c.name))
     if not words:
@@ -501,7 +505,7 @@ def _match(
             ):
                 hits.append(key)  # "Laikipia" -> "Laikipia County"
                 break
-            if w[-len(words) :] == words and not generic_one:
+            if w[-len(words) :] == words and not generic_one and not _qualifier(c.name, w, lex):
                 hits.append(key)
                 break
             if "of" in w:
@@ -526,6 +530,15 @@ def _match(
     if len(hits) == 1:
         return hits[0], "short form of a longer name"
     return None, ""
+
+
+def _qualifier(short: str, longer: list[str], lex: Lexicon) -> bool:
+    """Whether an acronym at the end of a longer name qualifies it rather than names it: "NATO"
+    in "Standing Maritime Group NATO" is the body the group belongs to, while "SOUTHCOM" in
+    "U.S. SOUTHCOM" is the command itself (the words before it name its state)."""
+    if not (short.isupper() and len(short) > 1 and " " not in short):
+        return False
+    return lex.country_of(" ".join(longer[:-1])) is None
 
 
 def _same_event(c: Cand, entities: dict[str, Entity], info: dict[str, EntityInfo]) -> str | None:

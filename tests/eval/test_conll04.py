@@ -252,3 +252,20 @@ def test_module_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
             conll04.main(argv)
         assert done.value.code == 0
         assert "usage: python -m kg.eval.conll04" in capsys.readouterr().out
+
+
+def test_cv_command_passes_the_entity_folds_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[conll04.Settings] = []
+
+    def fake_cv(_path: str, _folds: int, settings: conll04.Settings, progress: object = None):  # type: ignore[no-untyped-def]
+        seen.append(settings)
+        return conll04.CrossValidation(conll04.score([GOLD], [GOLD]), [])
+
+    monkeypatch.setattr(conll04, "cross_validate", fake_cv)
+    split = str(tmp_path / "train.json")
+    assert conll04.main(["cv", split]) == 0
+    assert conll04.main(["cv", split, "--entity-folds", "0", "--threshold", "0.5"]) == 0
+    assert [(s.entity_folds, s.threshold) for s in seen] == [(5, 0.35), (0, 0.5)]
+    assert "(1 sentences)" in capsys.readouterr().out

@@ -96,3 +96,29 @@ def test_an_apposition_and_a_preposition_are_read() -> None:
     )
     assert "said_to_be:town" in _syntactic_context(doc[0], event_nouns())
     assert "prep_head:in>town" in _syntactic_context(doc[5], event_nouns())
+
+
+def test_each_conjunct_is_what_the_first_is_said_to_be_and_a_place_noun_gives_its_class() -> None:
+    # "the regions of Agadir and Tiznit": Tiznit is a region, a Place (kg/data/lexicons/heads.tsv)
+    #             0       1          2       3        4      5
+    doc = _doc(
+        ["the", "regions", "of", "Agadir", "and", "Tiznit"],
+        heads=[1, 1, 1, 2, 3, 3],
+        deps=["det", "ROOT", "prep", "pobj", "cc", "conj"],
+        lemmas=["the", "region", "of", "agadir", "and", "tiznit"],
+        pos=["DET", "NOUN", "ADP", "PROPN", "CCONJ", "PROPN"],
+    )
+    feats = _syntactic_context(doc[5], event_nouns())
+    assert {"said_to_be:region", "said_to_be_class:Place", "prep_head:of>region"} <= set(feats)
+
+
+def test_the_noun_a_name_modifies_is_what_it_is_said_to_be() -> None:
+    # "the Rutshuru territory"
+    doc = _doc(
+        ["the", "Rutshuru", "territory"],
+        heads=[2, 2, 2],
+        deps=["det", "compound", "ROOT"],
+        lemmas=["the", "rutshuru", "territory"],
+        pos=["DET", "PROPN", "NOUN"],
+    )
+    assert "said_to_be_class:Place" in _syntactic_context(doc[1], event_nouns())

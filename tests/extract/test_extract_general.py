@@ -321,3 +321,45 @@ def test_a_persons_state_in_brackets(nlp) -> None:
     assert ("Ana Paz", "affiliatedWith", "Chile") in f
     # "ministers" is the group's office, not a title of the first name
     assert not [o for s, p, o in f if p == "hasTitle"]
+
+
+def test_the_participation_of_listed_states_makes_them_participants(nlp) -> None:
+    ex = run(
+        nlp,
+        "Jordan is hosting the annual Exercise Desert Falcon this month. "
+        "The exercise will see the participation of Kuwait, Bahrain and Qatar.",
+    )
+    f = facts(ex)
+    for state in ("Kuwait", "Bahrain", "Qatar"):
+        assert (state, "participatesIn", "Exercise Desert Falcon") in f, sorted(f)
+
+
+def test_a_ships_prefix_gives_its_state_and_its_navy(nlp) -> None:
+    ex = run(
+        nlp,
+        "The Royal Australian Navy sent HMAS Brisbane to the exercise. INS Kolkata joined it.",
+    )
+    f = facts(ex)
+    assert ("HMAS Brisbane", "affiliatedWith", "Australia") in f
+    assert ("HMAS Brisbane", "partOf", "Royal Australian Navy") in f
+    # "INS" is written for Indian and Israeli ships: its name gives no state and no navy
+    read_from_name = [
+        r.evidence.rule
+        for r in ex.relations
+        if r.subject == "INS Kolkata" and r.evidence.rule.startswith("name.")
+    ]
+    assert read_from_name == []
+
+
+def test_an_office_written_in_lower_case_is_the_title_whole(nlp) -> None:
+    ex = run(nlp, "Thai chief of defense forces Gen. Surapong Suwana-adth opened the games.")
+    f = facts(ex)
+    assert ("Surapong Suwana-adth", "hasTitle", "chief of defense forces") in f
+    assert ("Surapong Suwana-adth", "affiliatedWith", "Thailand") in f
+
+
+def test_the_place_an_ambassador_is_posted_to_is_no_part_of_the_title(nlp) -> None:
+    ex = run(nlp, "American ambassador to Thailand Glyn T. Davies opened the games.")
+    f = facts(ex)
+    assert ("Glyn T. Davies", "hasTitle", "ambassador") in f
+    assert ("Glyn T. Davies", "affiliatedWith", "United States") in f

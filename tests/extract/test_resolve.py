@@ -175,6 +175,44 @@ def test_a_national_police_named_without_its_state_is_the_articles() -> None:
     assert other[0] != other[1]
 
 
+def test_two_names_of_one_states_national_police_are_one_body() -> None:
+    # "the Royal Thai Police ... Thailand's National Police ... Thai police"; Malaysia's apart
+    keys = _keys(
+        [
+            _police("Royal Thai Police", 0, "Thailand"),
+            _police("Royal Malaysia Police", 5, "Malaysia"),
+            _police("Thailand's National Police", 10, "Thailand", kind="National Police"),
+            _generic_police("Thai Police", 20, "Thailand"),
+        ]
+    )
+    assert keys[0] == keys[2] == keys[3] != keys[1]
+
+
+def test_a_gazetteer_body_is_never_the_short_form_of_a_longer_name() -> None:
+    # "Naval Striking and Support Forces NATO ... NATO allies": NATO is its own body
+    keys = _keys(
+        [
+            _c("Naval Striking and Support Forces NATO", "MilitaryUnit", 0),
+            _c(
+                "NATO",
+                "Organization",
+                10,
+                source="gazetteer",
+                key="North Atlantic Treaty Organization",
+            ),
+        ]
+    )
+    assert keys[0] != keys[1] == "North Atlantic Treaty Organization"
+
+
+def test_an_acronym_that_ends_a_longer_name_qualifies_it_unless_a_state_precedes() -> None:
+    # "Standing Group NATO ... NATO" stay two; "U.S. SOUTHCOM ... SOUTHCOM" are one
+    apart = _keys([_c("Standing Group NATO", "MilitaryUnit", 0), _c("NATO", "Organization", 9)])
+    assert apart[0] != apart[1]
+    one = _keys([_c("U.S. SOUTHCOM", "MilitaryUnit", 0), _c("SOUTHCOM", "MilitaryUnit", 9)])
+    assert one[0] == one[1]
+
+
 def test_a_numbered_unit_named_without_its_head_word_is_the_unit() -> None:
     # "the 82nd Airborne Division ... Fort Bragg, home to 82nd Airborne" (tagged as a place)
     cands = [

@@ -92,6 +92,10 @@ def token_features(doc: Doc) -> list[list[str]]:
 
     spaCy's own NER label is a feature, so the tagger learns to correct spaCy toward CoNLL04's
     conventions (boundaries, the ``Other`` type) rather than to tag from scratch.
+
+    No conjunctions of spaCy's label with the shape, the part of speech or the previous label:
+    without them the cross-validated relation F1 on TRAIN is 0.591 against 0.586 (entity F1
+    0.809 either way); the CRF's transitions already pair neighbouring labels.
     """
     feats = []
     for i, t in enumerate(doc):
@@ -110,8 +114,6 @@ def token_features(doc: Doc) -> list[list[str]]:
             f"dep={t.dep_}",
             f"ent={ent}",
             f"etype={t.ent_type_ or 'O'}",
-            f"ent+shape={ent}|{shape}",
-            f"ent+pos={ent}|{t.pos_}",
             f"w-1={_word(doc, i - 1)}",
             f"w+1={_word(doc, i + 1)}",
             f"w-2={_word(doc, i - 2)}",
@@ -120,7 +122,6 @@ def token_features(doc: Doc) -> list[list[str]]:
             f"w,w+1={w}|{_word(doc, i + 1)}",
             f"ent-1={_ent(doc, i - 1)}",
             f"ent+1={_ent(doc, i + 1)}",
-            f"ent-1,ent={_ent(doc, i - 1)}|{ent}",
             f"head={t.head.lower_}",
             f"headpos={t.head.pos_}|{t.dep_}",
             f"title={t.is_title}|{i == 0}",

@@ -264,7 +264,12 @@ class NameTyper:
             return Cand(start, end, text, gcls, "gazetteer", country=gcountry, key=name)
         if words[0] in self.lex.ship_prefixes:
             # "USS Wasp", "INS Kolkata": a warship; its prefix alone is nothing
-            return Cand(start, end, text, "MilitaryUnit", source) if len(words) > 1 else None
+            if len(words) == 1:
+                return None
+            state = self.lex.ship_states.get(words[0])  # "HMAS Brisbane": an Australian ship
+            return Cand(
+                start, end, text, "MilitaryUnit", source, state, evidence="prefix" if state else ""
+            )
         gen = self._generic_at(doc, start, end)
         if gen is not None:
             return gen

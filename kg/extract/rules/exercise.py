@@ -24,7 +24,7 @@ def exercise_frame(ctx: Context, training: set[int], listed: dict[int, list[str]
         return
     participants: dict[str, Span] = {}
     countries: dict[str, Span] = {}
-    joins = ("include", "involve", "participate", "contribute", "join", "feature", "take", "part")
+    joins = _JOINING + _TAKING_PART
     for sent in doc.sents:
         about = (
             sent.start in training
@@ -170,6 +170,11 @@ def _denied(tok: Token) -> bool:
     return False
 
 
+#: Lemmas that make a sentence about who takes part ("include", "took part", "participation").
+_JOINING = ("include", "involve", "participate", "contribute", "join", "feature", "take", "part")
+#: Nouns of taking part: "the participation of X", "X's involvement" make X a participant.
+_TAKING_PART = ("participation", "involvement", "contribution")
+
 _ROLE_PREPS = frozenset({"with", "by", "from", "including", "like", "as", "alongside", "of"})
 
 
@@ -186,6 +191,8 @@ def _acting(tok: Token, depth: int = 0) -> bool:
     if base.dep_ == "pobj":
         prep = base.head
         if prep.lower_ == "of":
+            if prep.head.lemma_.lower() in _TAKING_PART:
+                return True  # "the exercise will see the participation of Jordan, Kuwait ..."
             return prep.head.lower_ in PROXY_NOUNS and _acting(prep.head, depth + 1)
         return prep.lower_ in _ROLE_PREPS
     if base.dep_ in ("compound", "nmod", "poss") and base.head.lower_ in PROXY_NOUNS:

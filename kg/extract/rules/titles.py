@@ -99,10 +99,16 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         and ctx.key_at(k - 1) is None
     ):
         k -= 1  # "Japan's ambassador, Kenji Morita"
+    k = _skip_posting(ctx, k, sent, lex)
+    lower_from = _lowercase_office(ctx, k, sent, lex)
     end = k
     words: list[Token] = []
     while k >= sent.start:
         t = doc[k]
+        if k >= lower_from:
+            words.insert(0, t)  # "defense forces" in "chief of defense forces"
+            k -= 1
+            continue
         ck = ctx.key_at(k)
         if ck is not None:
             # "Home Affairs Minister": a capitalised office name read as an organisation
@@ -148,6 +154,7 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         words.pop(0)
     while (
         words
+        and words[-1].i < lower_from
         and _title_role(words[-1].text, lex) not in ("head", "leader")
         and not words[-1].text[:1].isupper()
     ):
@@ -275,6 +282,50 @@ def _title_ministry(ctx: Context, key: str, title: str, sent: Span, trigger: Tok
     ]
     if len(govs) == 1:
         ctx.emit(key, "worksFor", govs[0], sent, "title.minister.government.v1", trigger)
+
+
+def _skip_posting(ctx: Context, k: int, sent: Span, lex: Lexicon) -> int:
+    """Where the title ends when a posting stands between it and the name: "American ambassador
+    to Thailand Glyn Davies" has the title "ambassador" (the annotation writes the office
+    without the place it is posted to)."""
+    doc = ctx.doc
+    place = ctx.key_at(k) if k >= sent.start else None
+    if place is None or ctx.cls(place) not in ("Country", "Place"):
+        return k
+    first = ctx.cands[ctx.tok2cand[k]].start
+    if (
+        first - 2 >= sent.start
+        and doc[first - 1].lower_ in ("to", "in", "for")
+        and _title_role(doc[first - 2].text, lex) in ("head", "leader")
+    ):
+        return first - 2
+    return k
+
+
+def _lowercase_office(ctx: Context, k: int, sent: Span, lex: Lexicon) -> int:
+    """The first token of lower-case words that complete an office written in lower case
+    ("Thai chief of defense forces Gen. Surapong": "defense forces"), when a head word and "of"
+    come right before them (at most three words); ``k + 1`` when there are none."""
+    doc = ctx.doc
+    j = k
+    while (
+        j >= sent.start
+        and k - j < 3
+        and doc[j].is_alpha
+        and doc[j].is_lower
+        and doc[j].lower_ != "of"
+        and _title_role(doc[j].text, lex) not in ("head", "leader")
+        and ctx.key_at(j) is None
+    ):
+        j -= 1
+    if (
+        j < k
+        and j - 1 >= sent.start
+        and doc[j].lower_ == "of"
+        and _title_role(doc[j - 1].text, lex) in ("head", "leader")
+    ):
+        return j + 1
+    return k + 1
 
 
 def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> None:
