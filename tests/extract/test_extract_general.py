@@ -363,3 +363,15 @@ def test_the_place_an_ambassador_is_posted_to_is_no_part_of_the_title(nlp) -> No
     f = facts(ex)
     assert ("Glyn T. Davies", "hasTitle", "ambassador") in f
     assert ("Glyn T. Davies", "affiliatedWith", "United States") in f
+
+
+def test_a_branch_named_in_a_gazetteer_is_part_of_its_states_armed_forces(nlp) -> None:
+    ex = run(nlp, "U.S. forces arrived in Lima. The U.S. Navy and the U.S. Coast Guard took part.")
+    f = facts(ex)
+    assert ("U.S. Navy", "partOf", "U.S. Armed Forces") in f
+    assert ("U.S. Coast Guard", "partOf", "U.S. Armed Forces") in f
+
+
+def test_a_numbered_land_unit_is_part_of_its_states_one_army(nlp) -> None:
+    ex = run(nlp, "The Canadian Army led the training with the 5th Canadian Division.")
+    assert ("5th Canadian Division", "partOf", "Canadian Army") in facts(ex)

@@ -73,11 +73,31 @@ def name_rules(ctx: Context) -> None:
             and ("armed forces" in low or "defence force" in low or "defense force" in low)
         ):
             armed[inf.country] = ak  # "Armed Forces of the Philippines", "Kenya Defence Forces"
+    services: dict[tuple[str, str], list[str]] = {}  # (state, branch) -> the bodies named so
     for key, inf in ctx.info.items():
-        if inf.kind in ("Army", "Navy", "Air Force", "Marines", "Coast Guard") and inf.country:
+        branch = inf.kind if inf.kind in _BRANCHES else _branch_named(ctx.entities[key].label)
+        if branch and inf.country:
+            services.setdefault((inf.country, branch), []).append(key)
             target = armed.get(inf.country)
-            if target and key in first_sent:
+            if target and key in first_sent and target != key:
                 ctx.emit(key, "partOf", target, first_sent[key], "name.branch.v1")
+    # a numbered land unit ("5th Canadian Division", "1st Special Forces Brigade") belongs to
+    # its state's army, a Marine one ("3rd Marine Division") to its state's Marines, when the
+    # text names exactly one
+    for key, inf in ctx.info.items():
+        label = ctx.entities[key].label
+        if key not in first_sent or not _LAND_UNIT.match(label):
+            continue
+        branch = "Marines" if "marine" in label.lower() else "Army"
+        if inf.country:
+            owners = services.get((inf.country, branch), [])
+        else:
+            owners = [k for (_, b), ks in services.items() if b == branch for k in ks]
+            if branch == "Army":
+                owners = []  # an army unit of no stated state: whose army is not said
+        if len(owners) == 1 and owners[0] != key:
+            ctx.emit(key, "partOf", owners[0], first_sent[key], "name.unit.branch.v1")
+
     # a ship ("HMAS Brisbane") belongs to its state's navy or coast guard, when the text names
     # exactly one of them
     fleets: dict[str, list[str]] = {}
@@ -95,6 +115,32 @@ def name_rules(ctx: Context) -> None:
             owners = fleets.get(inf.country, [])
             if len(owners) == 1 and owners[0] != key:
                 ctx.emit(key, "partOf", owners[0], first_sent[key], "name.ship.v1")
+
+
+_BRANCHES = ("Army", "Navy", "Air Force", "Marines", "Coast Guard")
+
+_LAND_UNIT = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th|d)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+    r"\b.*\b(?:division|brigade|regiment|battalion)$",
+    re.IGNORECASE,
+)
+
+
+def _branch_named(label: str) -> str | None:
+    """The branch a body's name ends with ("U.S. Navy", "Royal Australian Air Force",
+    "U.S. Marine Corps"), or None."""
+    low = label.lower()
+    for ending, branch in (
+        ("army", "Army"),
+        ("navy", "Navy"),
+        ("air force", "Air Force"),
+        ("marine corps", "Marines"),
+        ("marines", "Marines"),
+        ("coast guard", "Coast Guard"),
+    ):
+        if low.endswith(ending):
+            return branch
+    return None
 
 
 _FLEETS = ("Navy", "Coast Guard")
