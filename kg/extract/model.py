@@ -1,10 +1,11 @@
-"""The learned models of the extractor: entity classes and relations, scikit-learn inside.
+"""The learned models of the extractor: entity classes and relations, fitted by scikit-learn.
 
 Both are logistic regressions over named sparse features (``DictVectorizer`` +
 ``LogisticRegression``), trained by ``kg.eval.training`` on the annotated articles. A
 trained model is saved as JSON (feature names, weights, intercepts, decision thresholds and
-how it was trained), never as a pickle: the file is data, readable and safe to load, and
-loading rebuilds the scikit-learn estimators from it, so predictions are scikit-learn's.
+how it was trained), never as a pickle: the file is data, readable and safe to load. Predicting
+computes what scikit-learn's ``predict_proba`` computes, the same operations on the same
+matrix (``Linear``), without importing scikit-learn (a build would pay ~1.7 s CPU for it).
 
 - ``ClassModel``: an entity's features (``kg.extract.classes``) → its ontology class.
 - ``RelationModel``: candidate facts (``kg.extract.candidates``) → the probability that the
@@ -38,15 +39,6 @@ FORMAT = "kg-model/1"
 MIN_DOCUMENTS = 3
 #: Rare classes (Event) weigh as much as common ones when the class model is fitted.
 CLASS_WEIGHT: str | None = "balanced"
-
-
-def _vectorizer(names: Sequence[str]) -> Any:
-    from sklearn.feature_extraction import DictVectorizer
-
-    vec = DictVectorizer()
-    vec.feature_names_ = list(names)
-    vec.vocabulary_ = {n: i for i, n in enumerate(names)}
-    return vec
 
 
 def _fit_logreg(
@@ -118,15 +110,122 @@ def _stacked(
     return matrix.tocsr()
 
 
-def _positive(clf: Any, x: Any) -> Any:
-    """``clf.predict_proba(x)[:, 1]`` of a binary logistic regression, computed as
-    scikit-learn does (``x @ coef.T + intercept``, then the logistic function) without its
-    input checks, which cost more than the product on a document's few hundred rows: ``x`` is
-    the float CSR matrix built just above."""
-    from scipy.special import expit
+@dataclass(frozen=True)
+class _Columns:
+    """The shared classifier's columns by feature name: ``ids`` numbers every name it knows,
+    as it is or joined to a property (``unknown`` stands for any other name); ``plain[id]`` is
+    a name's own column and ``joined[property][id]`` its column joined to the property (-1:
+    none). A document's names are then looked up once, not once per table
+    (``Binary.raw_by_property``)."""
 
-    scores = (x @ clf.coef_.T + clf.intercept_).reshape(-1)
-    return expit(scores, out=scores)
+    ids: dict[str, int]
+    unknown: int
+    plain: Any
+    joined: dict[str, Any]
+    width: int  # the classifier's columns
+
+    @classmethod
+    def of(cls, vocabulary: dict[str, int]) -> _Columns:
+        import numpy as np
+
+        ids: dict[str, int] = {}
+        by_property: dict[str, list[tuple[str, int]]] = {}
+        for name, col in vocabulary.items():
+            ids.setdefault(name, len(ids))
+            prop, bar, plain = name.partition("|")  # the names ``Binary._joined`` reads
+            if bar:
+                by_property.setdefault(prop, []).append((plain, col))
+        for pairs in by_property.values():
+            for plain, _ in pairs:
+                ids.setdefault(plain, len(ids))
+        unknown = len(ids)
+        table = np.full(unknown + 1, -1, dtype=np.int64)
+        for name, col in vocabulary.items():
+            table[ids[name]] = col
+        joined = {}
+        for prop, pairs in by_property.items():
+            joined[prop] = np.full(unknown + 1, -1, dtype=np.int64)
+            for plain, col in pairs:
+                joined[prop][ids[plain]] = col
+        return cls(ids, unknown, table, joined, len(vocabulary))
+
+    def matrix(self, groups: Sequence[tuple[str, Sequence[dict[str, float]]]], prior: Any) -> Any:
+        """``_stacked`` of each property's rows with its joined columns and ``prior(p)``
+        column: the same entries, so the same CSR matrix."""
+        import numpy as np
+        from scipy.sparse import coo_matrix
+
+        rows = [row for _, group in groups for row in group]
+        keys = list(chain.from_iterable(rows))
+        n = len(keys)
+        ids = np.fromiter(map(self.ids.get, keys, repeat(self.unknown)), np.int64, n)
+        values = np.fromiter(chain.from_iterable(map(dict.values, rows)), float, n)
+        at_row = np.repeat(np.arange(len(rows)), list(map(len, rows)))
+        own = self.plain[ids]
+        known = own >= 0
+        parts_r, parts_c, parts_v = [at_row[known]], [own[known]], [values[known]]
+        first = start = 0
+        for p, group in groups:
+            size = sum(map(len, group))
+            table = self.joined.get(p)
+            if table is not None:
+                cols = table[ids[start : start + size]]
+                known = cols >= 0
+                parts_r.append(at_row[start : start + size][known])
+                parts_c.append(cols[known])
+                parts_v.append(values[start : start + size][known])
+            column = prior(p)
+            if column is not None:
+                parts_r.append(np.arange(first, first + len(group)))
+                parts_c.append(np.full(len(group), column, dtype=np.int64))
+                parts_v.append(np.ones(len(group)))
+            first += len(group)
+            start += size
+        matrix = coo_matrix(
+            (np.concatenate(parts_v), (np.concatenate(parts_r), np.concatenate(parts_c))),
+            shape=(len(rows), self.width),
+        )
+        return matrix.tocsr()
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A fitted logistic regression's weights, scored as scikit-learn's ``LogisticRegression``
+    scores them (``predict_proba``) without importing scikit-learn, whose import alone costs
+    a build ~1.7 s of CPU: predicting needs only the product and the link function.
+
+    ``coef``: one row of weights per class (one row for two classes), ``intercept`` alike.
+    """
+
+    coef: Any
+    intercept: Any
+
+    @classmethod
+    def of(cls, coef: list[list[float]], intercept: list[float]) -> Linear:
+        import numpy as np
+
+        return cls(np.array(coef, dtype=float), np.array(intercept, dtype=float))
+
+    def positive(self, x: Any) -> Any:
+        """``predict_proba(x)[:, 1]`` of a binary model: ``x @ coef.T + intercept``, then the
+        logistic function, as scikit-learn computes them; ``x`` is a float CSR matrix."""
+        from scipy.special import expit
+
+        scores = (x @ self.coef.T + self.intercept).reshape(-1)
+        return expit(scores, out=scores)
+
+    def probabilities(self, x: Any) -> Any:
+        """``predict_proba(x)``: one column per class, in the order of the weights' rows."""
+        import numpy as np
+
+        if self.coef.shape[0] == 1:  # two classes: the logistic function of one score
+            positive = self.positive(x)
+            return np.stack([1 - positive, positive], axis=1)
+        scores = x @ self.coef.T + self.intercept  # softmax, step by step as scikit-learn's
+        scores -= np.max(scores, axis=1).reshape((-1, 1))
+        np.exp(scores, out=scores)
+        scores /= np.sum(scores, axis=1).reshape((-1, 1))
+        return scores
 
 
 def for_property(row: dict[str, float], predicate: str) -> dict[str, float]:
@@ -136,18 +235,6 @@ def for_property(row: dict[str, float], predicate: str) -> dict[str, float]:
     out.update({f"{predicate}|{k}": v for k, v in row.items()})
     out[f"property={predicate}"] = 1.0
     return out
-
-
-def _logreg(classes: Sequence[Any], coef: list[list[float]], intercept: list[float]) -> Any:
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
-    clf = LogisticRegression()
-    clf.classes_ = np.array(classes)
-    clf.coef_ = np.array(coef, dtype=float)
-    clf.intercept_ = np.array(intercept, dtype=float)
-    clf.n_features_in_ = clf.coef_.shape[1]
-    return clf
 
 
 def frequent_features(docs: Iterable[Iterable[dict[str, float]]], min_docs: int) -> set[str]:
@@ -180,9 +267,9 @@ class Binary:
         return self.threshold if "rule_any" in row else self.threshold_new
 
     @functools.cached_property
-    def _estimators(self) -> tuple[dict[str, int], Any]:
+    def _estimators(self) -> tuple[dict[str, int], Linear]:
         vocabulary = {n: i for i, n in enumerate(self.features)}
-        return vocabulary, _logreg([0, 1], [self.coef], [self.intercept])
+        return vocabulary, Linear.of([self.coef], [self.intercept])
 
     def probabilities(
         self, rows: Sequence[dict[str, float]], raw: bool = False, predicate: str | None = None
@@ -197,7 +284,7 @@ class Binary:
         vocabulary, clf = self._estimators
         joined = self._joined(predicate) if predicate else None
         prior = vocabulary.get(f"property={predicate}") if predicate else None
-        probs = _positive(clf, _matrix(rows, vocabulary, joined, prior))
+        probs = clf.positive(_matrix(rows, vocabulary, joined, prior))
         return [float(p) for p in probs] if raw else self.calibrate(probs)
 
     def raw_by_property(
@@ -206,17 +293,22 @@ class Binary:
         """``probabilities(rows, raw=True, predicate=p)`` of each ``(p, rows)``, from one
         matrix and one product for all of them."""
         vocabulary, clf = self._estimators
-        stacked = [
-            (rows, self._joined(p), vocabulary.get(f"property={p}")) for p, rows in groups if rows
-        ]
-        if not stacked:
+        if not any(rows for _, rows in groups):
             return [[] for _ in groups]
-        probs = [float(p) for p in _positive(clf, _stacked(stacked, vocabulary))]
+        matrix = self._columns.matrix(
+            [(p, rows) for p, rows in groups if rows],
+            lambda p: vocabulary.get(f"property={p}"),
+        )
+        probs = [float(p) for p in clf.positive(matrix)]
         out, first = [], 0
         for _p, rows in groups:
             out.append(probs[first : first + len(rows)])
             first += len(rows)
         return out
+
+    @functools.cached_property
+    def _columns(self) -> _Columns:
+        return _Columns.of(self._estimators[0])
 
     @functools.cached_property
     def _joined_columns(self) -> dict[str, dict[str, int]]:
@@ -384,19 +476,20 @@ class ClassModel:
     info: dict[str, Any] = field(default_factory=dict)
 
     @functools.cached_property
-    def _estimators(self) -> tuple[Any, Any]:
-        return _vectorizer(self.features), _logreg(self.classes, self.coef, self.intercept)
+    def _estimators(self) -> tuple[dict[str, int], Linear]:
+        vocabulary = {n: i for i, n in enumerate(self.features)}
+        return vocabulary, Linear.of(self.coef, self.intercept)
 
     def predict(self, rows: Sequence[dict[str, float]]) -> list[tuple[str, float]]:
         """The most probable class of each row and its probability."""
         if not rows:
             return []
-        vec, clf = self._estimators
-        probs = clf.predict_proba(vec.transform(rows))
+        vocabulary, clf = self._estimators
+        probs = clf.probabilities(_matrix(rows, vocabulary))
         out = []
         for row in probs:
             best = int(row.argmax())
-            out.append((str(clf.classes_[best]), float(row[best])))
+            out.append((self.classes[best], float(row[best])))
         return out
 
     @classmethod

@@ -1,7 +1,7 @@
-"""The relation model's fast scoring paths against the plain ones they replace: the positive
-probability computed without scikit-learn's input checks is ``predict_proba``'s, to the bit,
-and a document's candidates scored in one matrix get the scores each property's own call
-gives."""
+"""The models' fast scoring paths against the plain ones they replace: the probabilities
+computed without scikit-learn (``Linear``: no import, no input checks) are ``predict_proba``'s
+on ``DictVectorizer``'s matrix, to the bit, for the relation and the class model, and a
+document's candidates scored in one matrix get the scores each property's own call gives."""
 
 from __future__ import annotations
 
@@ -11,7 +11,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from kg.extract.model import Binary, RelationModel, _matrix, _positive, for_property
+from kg.extract.model import (
+    Binary,
+    ClassModel,
+    Linear,
+    RelationModel,
+    _Columns,
+    _matrix,
+    _stacked,
+    for_property,
+)
 from kg.records import Document
 
 ROWS = [
@@ -34,12 +43,107 @@ def _shared() -> RelationModel:
     return RelationModel({"trainsWith": Binary.decision_only(), "meetsWith": meets}, shared=shared)
 
 
+def _sklearn(weights: Linear, classes: list[Any]) -> Any:
+    """scikit-learn's estimator with these weights (the plain path ``Linear`` replaces)."""
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression()
+    clf.classes_ = np.array(classes)
+    clf.coef_ = weights.coef
+    clf.intercept_ = weights.intercept
+    clf.n_features_in_ = weights.coef.shape[1]
+    return clf
+
+
+def _vectorizer(names: list[str]) -> Any:
+    from sklearn.feature_extraction import DictVectorizer
+
+    vec = DictVectorizer()
+    vec.feature_names_ = list(names)
+    vec.vocabulary_ = {n: i for i, n in enumerate(names)}
+    return vec
+
+
 def test_the_positive_probability_is_predict_proba_to_the_bit() -> None:
     model = _shared().shared
     assert model is not None
-    vocabulary, clf = model._estimators
+    vocabulary, weights = model._estimators
     x = _matrix([*ROWS, {"never-seen": 1.0}], vocabulary, model._joined("meetsWith"), 3)
-    assert np.array_equal(_positive(clf, x), clf.predict_proba(x)[:, 1])
+    expected = _sklearn(weights, [0, 1]).predict_proba(x)
+    assert np.array_equal(weights.positive(x), expected[:, 1])
+    assert np.array_equal(weights.probabilities(x), expected)
+
+
+def _class_model() -> ClassModel:
+    rows = [{"last:exercise": 1.0}, {"last:navy": 1.0}, {"last:army": 0.5}, {"last:drill": 1.0}]
+    rows += [{"first:mr": 1.0}, {"first:mr": 1.0, "last:drill": 1.0}]
+    labels = ["Event", "MilitaryUnit", "MilitaryUnit", "Event", "Person", "Person"]
+    return ClassModel.fit(rows, labels, {k for r in rows for k in r}, 10.0)
+
+
+def _class_reference(model: ClassModel, rows: list[dict[str, float]]) -> list[tuple[str, float]]:
+    """``ClassModel.predict`` as it was: DictVectorizer, then scikit-learn's predict_proba."""
+    _, weights = model._estimators
+    clf = _sklearn(weights, model.classes)
+    probs = clf.predict_proba(_vectorizer(model.features).transform(rows))
+    return [(str(clf.classes_[int(p.argmax())]), float(p[int(p.argmax())])) for p in probs]
+
+
+def test_the_class_model_predicts_as_scikit_learn_to_the_bit() -> None:
+    model = _class_model()
+    rows = [
+        {"last:drill": 1.0, "first:mr": 1.0, "never-seen": 1.0},
+        {},
+        {"last:army": 1.0, "last:navy": 0.25},
+        {"never-seen": 1.0},
+        {"first:mr": 1.0},
+    ]
+    assert model.predict(rows) == _class_reference(model, rows)
+    assert model.predict([]) == []
+
+
+def test_two_classes_are_scored_by_the_logistic_function_as_scikit_learn_does() -> None:
+    rows = [{"a": 1.0}, {"b": 1.0}, {"a": 1.0, "b": 0.5}, {"b": 2.0}]
+    model = ClassModel.fit(rows, ["X", "Y", "X", "Y"], {"a", "b"}, 1.0)
+    assert len(model.intercept) == 1  # scikit-learn's shape for two classes
+    asked = [*rows, {}, {"c": 1.0}]
+    assert model.predict(asked) == _class_reference(model, asked)
+
+
+def test_predicting_imports_no_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kg.extract.model import ClassModel, shipped_models\n"
+        "m = shipped_models()\n"
+        "m.classes.predict([{'bias': 1.0}])\n"
+        "m.relations.score_by_property({'trainsWith': [{'bias': 1.0}]})\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] == 'sklearn'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_names_looked_up_once_give_the_matrix_of_one_lookup_per_table() -> None:
+    names = ["bias", "btw:and", "trainsWith|bias", "trainsWith|only-joined", "property=trainsWith"]
+    names += ["meetsWith|btw:and", "a|b|c", "property=meetsWith"]
+    vocabulary = {n: i for i, n in enumerate(names)}
+    joined = Binary(names, [0.0] * len(names), 0.0)._joined
+    groups: list[tuple[str, list[dict[str, float]]]] = [
+        ("trainsWith", [{"bias": 1.0, "only-joined": 0.5, "never-seen": 1.0}, {}]),
+        ("killed", [{"bias": 1.0, "btw:and": 2.0}]),  # no joined column, no prior
+        ("meetsWith", [{"btw:and": 1.0, "bias": 1.0}]),
+        ("a", [{"b|c": 1.0, "b": 1.0}]),
+    ]
+    expected = _stacked(
+        [(rows, joined(p), vocabulary.get(f"property={p}")) for p, rows in groups], vocabulary
+    )
+    got = _Columns.of(vocabulary).matrix(groups, lambda p: vocabulary.get(f"property={p}"))
+    assert got.shape == expected.shape == (5, len(names))
+    for attr in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(got, attr), getattr(expected, attr))
 
 
 def test_one_matrix_for_every_property_scores_as_one_call_per_property() -> None:
@@ -78,7 +182,24 @@ def test_a_real_documents_candidates_score_the_same_at_once(nlp: Any) -> None:
         got = rel.score_by_property(groups)
         assert got == {p: rel.score(p, rows) for p, rows in groups.items()}
         # and the plain path: scikit-learn's predict_proba on each property's own matrix
-        vocabulary, clf = rel.shared._estimators
+        vocabulary, weights = rel.shared._estimators
+        clf = _sklearn(weights, [0, 1])
         for p, rows in groups.items():
             x = _matrix(rows, vocabulary, rel.shared._joined(p), vocabulary.get(f"property={p}"))
             assert got[p] == rel.properties[p].calibrate(clf.predict_proba(x)[:, 1])
+
+
+@pytest.mark.slow
+def test_real_entities_get_scikit_learns_classes_to_the_bit(nlp: Any) -> None:
+    from kg.extract.decide import entity_rows
+    from kg.extract.extractor import read_entities
+    from kg.extract.model import shipped_models
+
+    model = shipped_models().classes
+    assert model is not None
+    articles = Path(__file__).resolve().parents[2] / "data" / "articles"
+    for path in sorted(articles.glob("*.txt"))[:3]:
+        text = path.read_text(encoding="utf-8")
+        _, rows = entity_rows(read_entities(nlp(text), Document(path.stem, text, str(path))))
+        assert len(rows) > 5
+        assert model.predict(rows) == _class_reference(model, rows)
