@@ -27,7 +27,7 @@ from kg.extract.rules.exercise import exercise_frame
 from kg.extract.rules.frames import frame_rules, tweet_rules
 from kg.extract.rules.inference import inherit_rules, state_rules
 from kg.extract.rules.lists import ally_rules, joint_action_rules, list_rules
-from kg.extract.rules.names import name_rules, of_rules
+from kg.extract.rules.names import layout_rules, name_rules, of_rules
 from kg.extract.rules.places import default_place_rules, deploy_country_rules, place_rules
 from kg.extract.rules.titles import title_rules
 from kg.nlp.tokens import token_view
@@ -162,6 +162,7 @@ def read_entities(sdoc: Doc, document: Document) -> Context:
 def apply_rules(ctx: Context) -> Context:
     """Run the relation rules over a context; their facts accumulate in ``ctx.relations``."""
     name_rules(ctx)
+    layout_rules(ctx)
     title_rules(ctx)
     training = frame_rules(ctx)
     listed = list_rules(ctx)

@@ -387,3 +387,31 @@ def test_in_a_list_of_titled_people_each_title_is_the_next_persons(nlp) -> None:
     assert ("John Kamau", "Director of Reforms") in titles
     assert ("Dorothy Migarusha", "Deputy Director of Corporate Communications") in titles
     assert not [t for t in titles if t[0] == "Mathew Kutoh" and "Reforms" in t[1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "author", "outlet"),
+    [
+        (
+            "Marines train in Peru\n\nBy JOHN VANDIVER | STARS AND STRIPES Published: April 20, "
+            "2018\n\nU.S. Marines trained with the Peruvian Navy in Lima.",
+            "John Vandiver",
+            "Stars and Stripes",
+        ),
+        (
+            "U.S. Marines trained with the Peruvian Navy in Lima. By Bruhan Makong, Capital News",
+            "Bruhan Makong",
+            "Capital News",
+        ),
+        (
+            "U.S. Marines trained with the Peruvian Navy in Lima.\n\nPhoto by Cpl. Zachariah "
+            "Stopa, Canadian Forces Combat Camera\n\nThe drill ended.",
+            "Zachariah Stopa",
+            "Canadian Forces Combat Camera",
+        ),
+    ],
+)
+def test_the_author_of_a_byline_or_credit_works_for_the_outlet_it_names(
+    nlp, text: str, author: str, outlet: str
+) -> None:
+    assert (author, "worksFor", outlet) in facts(run(nlp, text))

@@ -164,6 +164,25 @@ def _qualify_numbered(ctx: Context, key: str, parent: str) -> None:
     ent.label = f"{ent.label} of the {ctx.entities[parent].label}"
 
 
+def layout_rules(ctx: Context) -> None:
+    """The author of a byline or a photo credit works for the outlet or unit the same line names
+    ("By JOHN ROE | THE DAILY HERALD", "Photo by Cpl. Jane Roe, Canadian Forces Combat
+    Camera"): rule ``layout.byline.v1``."""
+    lines: dict[int, list[int]] = {}
+    for i, c in enumerate(ctx.cands):
+        if c.source == "layout" and c.line in ("byline", "credit") and ctx.keys[i] is not None:
+            lines.setdefault(ctx.doc.text.count("\n", 0, c.char_start), []).append(i)
+    for members in lines.values():
+        people = [i for i in members if ctx.cls(ctx.keys[i] or "") == "Person"]
+        outlets = [i for i in members if ctx.cls(ctx.keys[i] or "") in ORGS]
+        if len(outlets) != 1:
+            continue  # no outlet, or two: which one the author serves is not said
+        org = ctx.keys[outlets[0]]
+        for i in people:
+            sent = ctx.doc[ctx.cands[i].start].sent
+            ctx.emit(ctx.keys[i], "worksFor", org, sent, "layout.byline.v1")
+
+
 def of_rules(ctx: Context) -> None:
     """ "the Directorate of the National Police" -> partOf; "X, a Japanese ... unit" -> the
     apposition's demonym gives the state."""
