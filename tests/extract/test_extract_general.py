@@ -415,3 +415,14 @@ def test_the_author_of_a_byline_or_credit_works_for_the_outlet_it_names(
     nlp, text: str, author: str, outlet: str
 ) -> None:
     assert (author, "worksFor", outlet) in facts(run(nlp, text))
+
+
+def test_a_tagged_phrase_without_a_capital_is_no_name(nlp) -> None:
+    # spaCy's tagger reads "joint coast guard" as an organisation here
+    text = (
+        "The Philippines, Japan, and the United States have kicked off their second round of "
+        "joint coast guard exercises in Japan."
+    )
+    doc = nlp(text)
+    assert any(e.text == "joint coast guard" for e in doc.ents)  # what the fix is about
+    assert "joint coast guard" not in {e.label.lower() for e in run(nlp, text).entities}

@@ -51,6 +51,10 @@ class NerSource(CoordinationSplitter):
                 c = self.lex.country_of(span_text(doc, start, end))
                 if c is None:
                     continue
+            if not any(
+                doc[k].text[:1].isupper() or doc[k].text[:1].isdigit() for k in range(start, end)
+            ):
+                continue  # "joint coast guard exercises": a name has a capital somewhere
             # cut a swallowed "(" and what follows it
             for k in range(start, end):
                 if doc[k].text in ("(", ")", "[", "]"):
