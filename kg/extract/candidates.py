@@ -450,6 +450,13 @@ def candidates(
         if cls[o] == "Country":
             f["o_main_country" if o == main else "o_not_main_country"] = 1.0
             f[f"n_countries:{bin_label(n_countries, (1, 2, 3, 5, 8))}"] = 1.0
+        elif main and cls[s] != "Country":
+            # two bodies: how many of them are the article's main state's ("Belgian and British
+            # special forces" at a hosted exercise train with the hosts, not with each other)
+            info_o = ctx.info.get(o)
+            states = (info.country if info else None, info_o.country if info_o else None)
+            if all(states):
+                f[f"main_state_sides:{sum(st == main for st in states)}"] = 1.0
         if cls[o] == "Event":
             f[f"n_events:{bin_label(n_events, (1, 2, 3, 5))}"] = 1.0
         pair_feats, sentence, trigger = _pair_block(

@@ -78,6 +78,25 @@ def test_a_training_sentence_gives_a_trainswith_candidate_with_its_evidence(nlp)
     assert aff and "nested" in aff[0].features
 
 
+def test_a_pair_of_bodies_says_how_many_of_them_are_the_main_states(nlp) -> None:
+    from kg.extract.extractor import apply_rules, read_entities
+
+    text = (
+        "Peru hosted the drill in Lima. The Peruvian Army trained with the Chilean Army and the "
+        "U.S. Army. Peruvian troops and Peruvian officers met in Peru."
+    )
+    ctx = apply_rules(read_entities(nlp(text), Document(id="t", text=text, source="t")))
+    assert ctx.default_country == "Peru"
+    found = {c.triple: c.features for c in candidates(ctx, ctx.relations)}
+
+    def sides(a: str, b: str) -> list[str]:
+        feats = found.get((a, "trainsWith", b)) or found.get((b, "trainsWith", a)) or {}
+        return [k for k in feats if k.startswith("main_state_sides:")]
+
+    assert sides("Chilean Army", "U.S. Army") == ["main_state_sides:0"]
+    assert sides("Peruvian Army", "U.S. Army") == ["main_state_sides:1"]
+
+
 @pytest.mark.slow
 def test_candidates_no_threshold_can_keep_are_dropped_without_changing_the_facts(nlp) -> None:
     """A property whose model adds nothing keeps only the rules' facts: its other candidates
