@@ -352,17 +352,17 @@ def test_a_ships_prefix_gives_its_state_and_its_navy(nlp) -> None:
 
 
 def test_an_office_written_in_lower_case_is_the_title_whole(nlp) -> None:
-    ex = run(nlp, "Thai chief of defense forces Gen. Surapong Suwana-adth opened the games.")
+    ex = run(nlp, "Chilean chief of naval operations Adm. Rosa Vidal inspected the ships.")
     f = facts(ex)
-    assert ("Surapong Suwana-adth", "hasTitle", "chief of defense forces") in f
-    assert ("Surapong Suwana-adth", "affiliatedWith", "Thailand") in f
+    assert ("Rosa Vidal", "hasTitle", "chief of naval operations") in f
+    assert ("Rosa Vidal", "affiliatedWith", "Chile") in f
 
 
 def test_the_place_an_ambassador_is_posted_to_is_no_part_of_the_title(nlp) -> None:
-    ex = run(nlp, "American ambassador to Thailand Glyn T. Davies opened the games.")
+    ex = run(nlp, "Brazilian envoy to Peru Tomas Ruiz welcomed the delegation.")
     f = facts(ex)
-    assert ("Glyn T. Davies", "hasTitle", "ambassador") in f
-    assert ("Glyn T. Davies", "affiliatedWith", "United States") in f
+    assert ("Tomas Ruiz", "hasTitle", "envoy") in f
+    assert ("Tomas Ruiz", "affiliatedWith", "Brazil") in f
 
 
 def test_a_branch_named_in_a_gazetteer_is_part_of_its_states_armed_forces(nlp) -> None:
@@ -380,33 +380,33 @@ def test_a_numbered_land_unit_is_part_of_its_states_one_army(nlp) -> None:
 def test_in_a_list_of_titled_people_each_title_is_the_next_persons(nlp) -> None:
     ex = run(
         nlp,
-        "He was joined by Principal Assistant Mathew Kutoh, Director of Reforms John Kamau, "
-        "and Deputy Director of Corporate Communications Dorothy Migarusha.",
+        "The minister arrived with Senior Adviser Ana Paz, Director of Logistics Tomas Ruiz, "
+        "and Deputy Director of Public Affairs Rosa Vidal.",
     )
     titles = {(s, o) for s, p, o in facts(ex) if p == "hasTitle"}
-    assert ("John Kamau", "Director of Reforms") in titles
-    assert ("Dorothy Migarusha", "Deputy Director of Corporate Communications") in titles
-    assert not [t for t in titles if t[0] == "Mathew Kutoh" and "Reforms" in t[1]]
+    assert ("Tomas Ruiz", "Director of Logistics") in titles
+    assert ("Rosa Vidal", "Deputy Director of Public Affairs") in titles
+    assert not [t for t in titles if t[0] == "Ana Paz" and "Logistics" in t[1]]
 
 
 @pytest.mark.parametrize(
     ("text", "author", "outlet"),
     [
         (
-            "Marines train in Peru\n\nBy JOHN VANDIVER | STARS AND STRIPES Published: April 20, "
-            "2018\n\nU.S. Marines trained with the Peruvian Navy in Lima.",
-            "John Vandiver",
-            "Stars and Stripes",
+            "Marines train in Chile\n\nBy MARTA SOLIS | THE ANDES COURIER Published: May 3, "
+            "2024\n\nU.S. Marines trained with the Chilean Navy in Valparaiso.",
+            "Marta Solis",
+            "Andes Courier",
         ),
         (
-            "U.S. Marines trained with the Peruvian Navy in Lima. By Bruhan Makong, Capital News",
-            "Bruhan Makong",
-            "Capital News",
+            "U.S. Marines trained with the Chilean Navy in Arica. By Tomas Ruiz, Pacific Daily",
+            "Tomas Ruiz",
+            "Pacific Daily",
         ),
         (
-            "U.S. Marines trained with the Peruvian Navy in Lima.\n\nPhoto by Cpl. Zachariah "
-            "Stopa, Canadian Forces Combat Camera\n\nThe drill ended.",
-            "Zachariah Stopa",
+            "U.S. Marines trained with the Chilean Navy in Valparaiso.\n\nPhoto by Cpl. Ana Paz, "
+            "Canadian Forces Combat Camera\n\nThe drill ended.",
+            "Ana Paz",
             "Canadian Forces Combat Camera",
         ),
     ],
@@ -419,10 +419,7 @@ def test_the_author_of_a_byline_or_credit_works_for_the_outlet_it_names(
 
 def test_a_tagged_phrase_without_a_capital_is_no_name(nlp) -> None:
     # spaCy's tagger reads "joint coast guard" as an organisation here
-    text = (
-        "The Philippines, Japan, and the United States have kicked off their second round of "
-        "joint coast guard exercises in Japan."
-    )
+    text = "Chile and Peru began a second round of joint coast guard exercises near Arica."
     doc = nlp(text)
     assert any(e.text == "joint coast guard" for e in doc.ents)  # what the fix is about
     assert "joint coast guard" not in {e.label.lower() for e in run(nlp, text).entities}
