@@ -84,7 +84,7 @@ class CoordinationSplitter(PersonSplitter):
         return False
 
     def _split_coordination(self, doc: Doc, start: int, end: int, source: str) -> list[Cand] | None:
-        """Names joined by "and" are two names when each stands on its own ("U.S. 6th Fleet
+        """Names joined by "and" are two names when each stands on its own ("U.S. 2nd Fleet
         and Naval Striking and Support Forces NATO", "Niger and Burkina Faso", "Deputy Minister
         Ana Ruiz and Police Service Commander Jo Lee"); a demonym before another's name shares
         its noun ("Italian and Norwegian Special Operations Commands"). An "and" inside one name
