@@ -100,19 +100,12 @@ def name_rules(ctx: Context) -> None:
 
     # a ship ("HMAS Brisbane") belongs to its state's navy or coast guard, when the text names
     # exactly one of them
-    fleets: dict[str, list[str]] = {}
-    for key, inf in ctx.info.items():
-        last = ctx.entities[key].label.lower().split()[-1:]
-        if (
-            inf.country
-            and key in first_sent
-            and (inf.kind in _FLEETS or last in (["navy"], ["guard"]))
-        ):
-            fleets.setdefault(inf.country, []).append(key)
     for key, inf in ctx.info.items():
         first = ctx.entities[key].label.split()[:1]
         if first and first[0] in ctx.lex.ship_prefixes and key in first_sent and inf.country:
-            owners = fleets.get(inf.country, [])
+            owners = services.get((inf.country, "Navy"), []) + services.get(
+                (inf.country, "Coast Guard"), []
+            )
             if len(owners) == 1 and owners[0] != key:
                 ctx.emit(key, "partOf", owners[0], first_sent[key], "name.ship.v1")
 
@@ -141,9 +134,6 @@ def _branch_named(label: str) -> str | None:
         if low.endswith(ending):
             return branch
     return None
-
-
-_FLEETS = ("Navy", "Coast Guard")
 
 
 _NUMBERED = re.compile(
