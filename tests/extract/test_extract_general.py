@@ -475,3 +475,9 @@ def test_a_name_after_and_takes_no_title_from_before_it(nlp) -> None:
     text = "The guests were Hon. Carl Dean, Minister of Fisheries and Ms. Joan Pratt, the envoy."
     f = facts(run(nlp, text))
     assert not [o for s, p, o in f if s == "Joan Pratt" and p == "hasTitle" and "inister" in o]
+
+
+def test_a_he_or_she_subject_is_the_person_of_the_clause_above(nlp) -> None:
+    text = "Minister Anna Lind said in a video after she met Carlos Ibarra in Lima."
+    f = facts(run(nlp, text))
+    assert ("Anna Lind", "meetsWith", "Carlos Ibarra") in f
