@@ -73,21 +73,25 @@ def node_matches(doc: Doc, nodes: list[tuple[int, Checks]]) -> list[tuple[int, i
         where = positions[prop] = {}
         for i, v in enumerate(column):
             where.setdefault(v, []).append(i)
-    everyone = range(len(doc))
-    found: list[tuple[int, int, int]] = []
-    for order, (key, checks) in enumerate(nodes):
+    # each token's matching nodes, in the order the nodes were added: the Matcher's order
+    # (by token, then by node) without sorting every (token, node) pair
+    per_token: list[list[int]] = [[] for _ in range(len(doc))]
+    for key, checks in nodes:
         if not checks:
-            found.extend((i, order, key) for i in everyone)
+            for keys in per_token:
+                keys.append(key)
             continue
         _, prop, allowed = checks[0]
         where = positions[prop]
-        at = sorted(i for v in allowed for i in where.get(v, ()))  # a token has one value
-        for _, prop, allowed in checks[1:]:
-            column = values[prop]
-            at = [i for i in at if column[i] in allowed]
-        found.extend((i, order, key) for i in at)
-    found.sort()
-    return [(key, i) for i, _order, key in found]
+        rest = [(values[prop], allowed) for _, prop, allowed in checks[1:]]
+        for v in allowed:  # a token has one value: each token comes once
+            for i in where.get(v, ()):
+                for column, ok in rest:
+                    if column[i] not in ok:
+                        break
+                else:
+                    per_token[i].append(key)
+    return [(key, i) for i, keys in enumerate(per_token) for key in keys]
 
 
 @functools.cache
@@ -121,17 +125,18 @@ def rooted_matcher_class() -> type[DependencyMatcher]:
             ):  # spaCy's own step (which raises when patterns or annotations are missing)
                 return DependencyMatcher._get_keys_to_position_maps(self, doc)  # type: ignore[attr-defined]
             heads = head_indices(doc)
-            roots: dict[int, int] = {}
+            n = len(heads)
             keys_to_position_maps: Any = defaultdict(lambda: defaultdict(list))
+            previous = -1
             for match_id, start in node_matches(doc, nodes):
-                root = roots.get(start)
-                if root is None:
-                    # Token.ancestors: up while the head is another token, at most len(doc) steps
-                    root, steps = start, 0
-                    while heads[root] != root and steps < len(heads):
+                if start != previous:  # the matches come token by token: one root per token
+                    previous = root = start
+                    # Token.ancestors: up while the head is another token, at most n steps
+                    steps = 0
+                    while heads[root] != root and steps < n:
                         root, steps = heads[root], steps + 1
-                    roots[start] = root
-                keys_to_position_maps[root][match_id].append(start)
+                    by_key = keys_to_position_maps[root]
+                by_key[match_id].append(start)
             return keys_to_position_maps
 
     return RootedDependencyMatcher

@@ -98,6 +98,17 @@ class QuadCounter:
             self.add(q[0], q[1], q[2])
         return self
 
+    def merge(self, other: QuadCounter) -> QuadCounter:
+        """Add what ``other`` counted, as if its quads had been added here (a build counts each
+        document once and adds the document's counter to the whole output's)."""
+        self.documents += other.documents
+        for name in ("_entities", "_facts", "_statements"):
+            mine: array[int] = getattr(self, name)
+            mine.extend(getattr(other, name))
+            if len(mine) >= self._COMPACT_AT:
+                setattr(self, name, _distinct(mine))
+        return self
+
     def result(self) -> GraphCounts:
         return GraphCounts(
             self.documents,

@@ -97,9 +97,10 @@ def build(
                 if db is not None:
                     _replace(db, document_iri(summary.doc_id), quads, summary)
                 report.words += summary.words
-                counts = QuadCounter().add_quads(quads).result()
+                counter = QuadCounter().add_quads(quads)
+                counts = counter.result()
                 if output is not None:
-                    built.add_quads(quads)
+                    built.merge(counter)  # the document's digests, not its quads counted again
                 note(
                     DocumentStatus(
                         summary.source,

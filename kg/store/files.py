@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from kg import errors
 from kg.rdf.sparql import PREFIXES
-from kg.rdf.terms import Quad, ox_quad
+from kg.rdf.terms import Quad, nquad_line, ox_quad
 
 #: File extensions and their formats, for reading and writing RDF files.
 RDF_EXTENSIONS = (".trig", ".nq", ".ttl", ".nt", ".jsonld", ".rdf")
@@ -130,6 +130,19 @@ def write_quads(quads: Iterable[Quad], path: str | Path) -> int:
                     seen.add(key)
                     count += 1
                     yield t
+
+    if fmt == ox.RdfFormat.N_QUADS:
+        # each quad's line as pyoxigraph writes it (kg.rdf.terms.nquad_line), without its Quad
+        with atomic(path, shared=True) as fh:
+            lines: list[str] = []
+            for quad in quads:
+                lines.append(nquad_line(quad))
+                count += 1
+                if len(lines) >= 4096:
+                    fh.write("".join(lines).encode("utf-8"))
+                    lines.clear()
+            fh.write("".join(lines).encode("utf-8"))
+        return count
 
     data: Iterable[Any] = items()
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD):

@@ -63,3 +63,23 @@ def test_a_fact_of_two_documents_counts_once() -> None:
     both = QuadCounter().add_quads(a).add_quads(b).result()
     assert (both.documents, both.entities, both.facts) == (2, one.entities, one.facts)
     assert both.statements == 2 * one.statements
+
+
+def test_merging_each_documents_counter_counts_as_adding_all_their_quads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The build counts each document's quads once and merges the counters into the output's
+    (``QuadCounter.merge``): the same figures as counting every quad again, repeated facts and
+    entities of several documents included, and across a squeeze of duplicates."""
+    from test_store_kit import doc_quads, make_extraction
+
+    docs = [doc_quads(make_extraction(doc_id=d))[1] for d in ("a", "b", "a", "c")]
+    docs.append(doc_quads(make_extraction(doc_id="d", relations=[]))[1])
+    for compact_at in (QuadCounter._COMPACT_AT, 3):  # 3: the arrays are squeezed as they grow
+        monkeypatch.setattr(QuadCounter, "_COMPACT_AT", compact_at)
+        plain, merged = QuadCounter(), QuadCounter()
+        for quads in docs:
+            plain.add_quads(quads)
+            merged.merge(QuadCounter().add_quads(quads))
+        assert merged.result() == plain.result()
+        assert merged.result().documents == 5 and merged.result().facts > 0
