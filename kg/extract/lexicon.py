@@ -70,6 +70,8 @@ class Lexicon:
     ship_prefixes: frozenset[str] = frozenset()
     #: the state a ship's prefix names ("HMAS" -> Australia), for the prefixes of one state
     ship_states: dict[str, str] = field(default_factory=dict)
+    #: ship prefix -> the states that all write it ("INS": India, Israel)
+    ship_shared: dict[str, tuple[str, ...]] = field(default_factory=dict)
     document_heads: frozenset[str] = frozenset()
     say_verbs: frozenset[str] = frozenset()
     #: (lemma, "VERB"|"NOUN") -> frame
@@ -119,7 +121,12 @@ def load() -> Lexicon:
     lx.honorifics = frozenset(" ".join(r[0].lower().split()) for r in _rows("honorifics.txt"))
     lx.common_words = frozenset(r[0].lower() for r in _rows("common_words.txt"))
     lx.ship_prefixes = frozenset(r[0] for r in _rows("ship_prefixes.txt"))
-    lx.ship_states = {r[0]: r[1] for r in _rows("ship_prefixes.txt") if _col(r, 1)}
+    for row in _rows("ship_prefixes.txt"):
+        states = _split(_col(row, 1))
+        if len(states) == 1:
+            lx.ship_states[row[0]] = states[0]
+        elif states:
+            lx.ship_shared[row[0]] = tuple(states)
     lx.document_heads = frozenset(r[0].lower() for r in _rows("document_heads.txt"))
     for row in _rows("kinds.tsv"):
         lx.kinds[" ".join(row[0].lower().split())] = (_col(row, 1), _col(row, 2) or "Organization")

@@ -481,3 +481,27 @@ def test_a_he_or_she_subject_is_the_person_of_the_clause_above(nlp) -> None:
     text = "Minister Anna Lind said in a video after she met Carlos Ibarra in Lima."
     f = facts(run(nlp, text))
     assert ("Anna Lind", "meetsWith", "Carlos Ibarra") in f
+
+
+def test_a_numbered_unit_whose_name_holds_a_body_is_part_of_it(nlp) -> None:
+    text = "The Canadian Army sent teams from the 2nd and 5th Canadian Army Divisions."
+    f = facts(run(nlp, text))
+    assert ("2nd Canadian Army Division", "partOf", "Canadian Army") in f
+    assert ("5th Canadian Army Division", "partOf", "Canadian Army") in f
+
+
+def test_a_ship_prefix_several_states_write_takes_the_navy_the_text_names(nlp) -> None:
+    text = "The Indian Navy sent INS Kolkata to the drill with the Royal Australian Navy."
+    f = facts(run(nlp, text))
+    assert ("INS Kolkata", "partOf", "Indian Navy") in f
+    assert ("INS Kolkata", "affiliatedWith", "India") in f
+
+
+def test_a_hyphenated_office_is_the_title_as_written(nlp) -> None:
+    f = facts(run(nlp, "Inspector-General of Police Tan Sri Ahmad Zaki opened the meeting."))
+    assert ("Ahmad Zaki", "hasTitle", "Inspector-General of Police") in f
+
+
+def test_a_form_of_address_after_an_office_is_no_part_of_the_name(nlp) -> None:
+    ex = run(nlp, "Inspector-General of Police Tan Sri Ahmad Zaki opened the meeting.")
+    assert [e.label for e in ex.entities if e.cls == "Person"] == ["Ahmad Zaki"]

@@ -122,7 +122,6 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         k -= 1  # "Japan's ambassador, Kenji Morita"
     k = _skip_posting(ctx, k, sent, lex)
     lower_from = _office_complement(ctx, k, sent, lex)
-    end = k
     words: list[Token] = []
     while k >= sent.start:
         t = doc[k]
@@ -149,6 +148,17 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         if role is not None or (t.lower_ == "of" and words):
             words.insert(0, t)
             k -= 1
+            continue
+        if (
+            t.text in ("-", "–")
+            and words
+            and not t.whitespace_
+            and k - 1 >= sent.start
+            and not doc[k - 1].whitespace_
+            and _title_role(doc[k - 1].text, lex) is not None
+        ):
+            words[0:0] = [doc[k - 1], t]  # "Inspector-General of Police"
+            k -= 2
             continue
         if t.text[:1].isupper() and words and doc[k - 1].lower_ == "of" if k > 0 else False:
             words.insert(0, t)
@@ -184,10 +194,8 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
     roles = [_title_role(w.text, lex) for w in words]
     if not words or not any(r in ("head", "leader") for r in roles):
         return
-    title = (
-        doc[words[0].i : end + 1].text if words[-1].i == end else " ".join(w.text for w in words)
-    )
-    title = " ".join(t.text for t in words)
+    # as written: "Inspector-General", not "Inspector - General"
+    title = "".join(t.text + (" " if t.whitespace_ else "") for t in words[:-1]) + words[-1].text
     trigger = words[-1]
     low = trigger.lower_
     if low.endswith("s") and low[:-1] in lex.titles:
