@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from kg.extract.classes import entity_features, ner_label_map
 from kg.extract.modality import modality_of
+from kg.extract.relations import ORGS
 from kg.records import Evidence, Mention, Relation
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 #: Version of the model-based decision, recorded in each fact's extractor id.
 MODEL_RULE = "model.v1"
+#: Rule id of the "worksFor" a kept "leads" brings (see ``_works_for_what_they_lead``).
+LEADS_WORKS_FOR = "infer.leads.worksFor.v1"
 
 
 def entity_rows(ctx: Context) -> tuple[list[str], list[dict[str, float]]]:
@@ -76,6 +79,26 @@ def decide(ctx: Context, cands: list[Candidate], model: RelationModel) -> list[R
                 rel = _relation(ctx, cand, prob)
                 if rel is not None:
                     out.append(rel)
+    return out + _works_for_what_they_lead(ctx, out)
+
+
+def _works_for_what_they_lead(ctx: Context, kept: list[Relation]) -> list[Relation]:
+    """A person who leads an organisation also works for it (the annotation guidelines say so;
+    40 of the 41 gold "leads" of a person to an organisation come with that "worksFor"). The
+    model decides the two properties apart, so a kept "leads" brings its "worksFor", with the
+    same evidence and confidence, when the model dropped it."""
+    works = {(r.subject, r.object) for r in kept if r.predicate == "worksFor"}
+    out: list[Relation] = []
+    for r in kept:
+        if (
+            r.predicate == "leads"
+            and (r.subject, r.object) not in works
+            and ctx.cls(r.subject) == "Person"
+            and ctx.cls(r.object) in ORGS
+        ):
+            works.add((r.subject, r.object))
+            ev = replace(r.evidence, rule=f"{r.evidence.rule}:{LEADS_WORKS_FOR}")
+            out.append(Relation(r.subject, "worksFor", r.object, ev))
     return out
 
 

@@ -58,6 +58,8 @@ class Lexicon:
     heads: dict[str, str] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     ranks: frozenset[str] = frozenset()
+    #: rank words that only continue a rank ("petty" in "Chief Petty Officer")
+    inner_ranks: frozenset[str] = frozenset()
     #: forms of address before a name ("Datuk", "Tan Sri"): no part of it
     honorifics: frozenset[str] = frozenset()
     #: phrase -> (kind, class) of a state's body ("marine infantry" -> ("Marines", ...))
@@ -113,6 +115,7 @@ def load() -> Lexicon:
     lx.heads = {r[0].lower(): _col(r, 1) for r in _rows("heads.tsv")}
     lx.titles = {r[0].lower(): _col(r, 1) or "head" for r in _rows("titles.tsv")}
     lx.ranks = frozenset(r[0].lower() for r in _rows("ranks.txt"))
+    lx.inner_ranks = frozenset(r[0].lower() for r in _rows("ranks.txt") if _col(r, 1) == "inner")
     lx.honorifics = frozenset(" ".join(r[0].lower().split()) for r in _rows("honorifics.txt"))
     lx.common_words = frozenset(r[0].lower() for r in _rows("common_words.txt"))
     lx.ship_prefixes = frozenset(r[0] for r in _rows("ship_prefixes.txt"))

@@ -355,12 +355,31 @@ _OBJECT_CONTROL = frozenset(
 )
 
 
+def _speaker(ctx: Context, verb: Token) -> list[str]:
+    """The person a "he" or "she" subject stands for: the person subject of a clause the verb
+    depends on ("X said ... after he met Y", "X told reporters she would visit Y")."""
+    head, hops = verb, 0
+    while head.head is not head and hops < 4:
+        head, hops = head.head, hops + 1
+        if head.pos_ not in ("VERB", "AUX"):
+            continue
+        for c in head.children:
+            if c.dep_ == "nsubj":
+                people = [k for k in ents_of(ctx, c) if ctx.cls(k) == "Person"]
+                if people:
+                    return people[:1]
+    return []
+
+
 def subjects(ctx: Context, verb: Token) -> list[str]:
     """Agents of a verb: nsubj, passive "by" agents, or (for a subjectless clause) its head's."""
     out: list[str] = []
     for c in verb.children:
         if c.dep_ in ("nsubj", "csubj"):
-            out += ents_of(ctx, c)
+            found = ents_of(ctx, c)
+            if not found and c.lower_ in ("he", "she"):
+                found = _speaker(ctx, verb)
+            out += found
         if c.dep_ == "agent":
             for p in c.children:
                 if p.dep_ == "pobj":

@@ -105,8 +105,8 @@ def test_warships_are_units_and_their_prefix_is_no_name(nlp) -> None:
 def test_a_name_read_as_a_place_and_a_body_is_one_entity(nlp) -> None:
     ex = run(
         nlp,
-        "NIAMEY, Niger — Special operations troops ended their mission on Friday, the "
-        "commander said at a ceremony in Niger’s capital city of Niamey.",
+        "NIAMEY, Niger — The last troops left the base on Friday, their commander "
+        "told a ceremony held in Niamey, the capital of Niger.",
     )
     niamey = [e for e in ex.entities if e.label == "Niamey"]
     assert [e.cls for e in niamey] == ["Place"]

@@ -129,36 +129,36 @@ def test_coordinated_demonyms_make_two_forces(nlp) -> None:
 def test_ordinal_coordination_makes_one_unit_each(nlp) -> None:
     ex = run(
         nlp,
-        "Brigades from the Army, the first, third, and sixth Special Forces Brigades, "
-        "will be involved.",
+        "Units of the Army, the second, fourth, and fifth Special Forces Brigades, "
+        "took part in the drill.",
     )
     keys = {e.label for e in ex.entities}
     assert {
-        "First Special Forces Brigade",
-        "Third Special Forces Brigade",
-        "Sixth Special Forces Brigade",
+        "Second Special Forces Brigade",
+        "Fourth Special Forces Brigade",
+        "Fifth Special Forces Brigade",
     } <= keys
 
 
 def test_distributed_plural_makes_one_ministry_each(nlp) -> None:
     ex = run(
         nlp,
-        "Representatives from the Ministries of Foreign Affairs, Interior, and Defense attended.",
+        "Delegates of the Ministries of Justice, Health, and Defense were present.",
     )
     keys = {e.label for e in ex.entities}
-    assert {"Ministry of Foreign Affairs", "Ministry of Interior", "Ministry of Defense"} <= keys
+    assert {"Ministry of Justice", "Ministry of Health", "Ministry of Defense"} <= keys
 
 
 def test_units_such_as_a_list_are_part_of_the_body(nlp) -> None:
     ex = run(
         nlp,
-        "The National Police of Peru will contribute, with units such as the "
-        "Directorate of Special Operations and the Anti-Drug Directorate.",
+        "The National Police of Chile will take part, with units such as the "
+        "Directorate of Border Control and the Counter-Narcotics Directorate.",
     )
     f = facts(ex)
-    police = next(e.key for e in ex.entities if "National Police of Peru" in {e.label, *e.aliases})
-    assert ("Directorate of Special Operations", "partOf", police) in f
-    assert ("Anti-Drug Directorate", "partOf", police) in f
+    police = next(e.key for e in ex.entities if "National Police of Chile" in {e.label, *e.aliases})
+    assert ("Directorate of Border Control", "partOf", police) in f
+    assert ("Counter-Narcotics Directorate", "partOf", police) in f
 
 
 def test_head_noun_types_an_unknown_name(nlp) -> None:
@@ -171,13 +171,13 @@ def test_head_noun_types_an_unknown_name(nlp) -> None:
 def test_exercise_frame_pairs_forces_of_different_states(nlp) -> None:
     ex = run(
         nlp,
-        "U.S. Special Forces will conduct joint training exercises in Peru. "
-        "The exercises include the Naval Special Operations Forces (FOES, in Spanish) "
-        "and the Peruvian Army.",
+        "U.S. Special Forces will hold joint training exercises in Chile. "
+        "The exercises involve the Chilean Army and the Naval Special Operations Forces "
+        "(FOES, in Spanish).",
     )
     f = facts(ex)
     assert ("U.S. Special Forces", "trainsWith", "Naval Special Operations Forces") in f
-    assert ("U.S. Special Forces", "trainsWith", "Peruvian Army") in f
+    assert ("U.S. Special Forces", "trainsWith", "Chilean Army") in f
 
 
 def test_verb_frame_train_with(nlp) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kg.extract.lines import Layout
 from kg.extract.mentions.cand import Cand
@@ -13,13 +13,21 @@ from kg.extract.mentions.coordination import CoordinationSplitter
 from kg.extract.mentions.words import HONORIFICS, ORG_CLASSES, is_cap, span_text
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
 
-def _pieces(ents: Sequence[Span], layout: Layout) -> list[tuple[Span, int, int]]:
+class _Ent(NamedTuple):
+    """An entity of the model's as the mention finder reads it."""
+
+    start: int
+    end: int
+    label_: str
+
+
+def _pieces(ents: Sequence[_Ent], layout: Layout) -> list[tuple[_Ent, int, int]]:
     """The model's entities cut where a line's segments start ("Honduras - A U.S. agency" in a
     dateline) and without the tokens that are no names ("Published")."""
-    out: list[tuple[Span, int, int]] = []
+    out: list[tuple[_Ent, int, int]] = []
     for ent in ents:
         start = ent.start
         for k in range(ent.start, ent.end + 1):
@@ -27,6 +35,28 @@ def _pieces(ents: Sequence[Span], layout: Layout) -> list[tuple[Span, int, int]]
                 if k > start:
                     out.append((ent, start, k))
                 start = k + 1 if k in layout.skip else k
+    return out
+
+
+def _joined_people(doc: Doc) -> list[_Ent]:
+    """The model's entities, with two PERSON spans that touch joined into one: the model
+    sometimes cuts a name it has not seen in two ("Datuk Khaw" + "Kok Chin"); two people's
+    names are never written side by side without a comma or a word between them."""
+    out: list[_Ent] = []
+    for ent in (_Ent(e.start, e.end, e.label_) for e in doc.ents):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and ent.label_ == "PERSON"
+            and prev.label_ == "PERSON"
+            and prev.end == ent.start
+            and doc[prev.end - 1].whitespace_
+            and doc[ent.start].text[:1].isupper()
+            and not doc[ent.start].is_sent_start
+        ):
+            out[-1] = _Ent(prev.start, ent.end, ent.label_)
+            continue
+        out.append(ent)
     return out
 
 
@@ -44,7 +74,7 @@ class NerSource(CoordinationSplitter):
             "EVENT": "Event",
             "NORP": None,
         }
-        for ent, start, end in _pieces(doc.ents, layout):
+        for ent, start, end in _pieces(_joined_people(doc), layout):
             if ent.label_ not in fallback:
                 continue
             if ent.label_ == "NORP":

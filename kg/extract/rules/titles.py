@@ -11,7 +11,7 @@ from kg.extract.mentions.cand import Cand
 from kg.extract.relations import ORGS, Context, definite
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 
 def _title_role(word: str, lex: Lexicon) -> str | None:
@@ -72,9 +72,24 @@ def _office_of_a_body(ctx: Context, k: int, key: str, sent: Span, lex: Lexicon) 
     return True
 
 
+def _before_address(doc: Doc, k: int, sent: Span, lex: Lexicon) -> int:
+    """The token before the forms of address that end at ``k`` ("Kedah Police chief Datuk X",
+    "Inspector-General of Police Tan Sri X"): the title stands before them."""
+    while k >= sent.start:
+        if k - 1 >= sent.start and f"{doc[k - 1].lower_} {doc[k].lower_}" in lex.honorifics:
+            k -= 2
+        elif doc[k].lower_ in lex.honorifics:
+            k -= 1
+        else:
+            break
+    return k
+
+
 def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> None:
     doc = ctx.doc
-    k = c.start - 1
+    k = _before_address(doc, c.start - 1, sent, lex)
+    if k >= sent.start and doc[k].lower_ in ("and", "or", "&"):
+        return  # "X, Minister of Security and Ms. Y": the title before "and" is X's
     # ranks right before the name are not titles ("major general", "Col.", "Commodore")
     while k >= sent.start and doc[k].lower_ in lex.ranks and ctx.key_at(k) is None:
         if (
@@ -85,6 +100,12 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         ):
             # "commanding general major general X", "Attorney General X": after a title word,
             # "general" is part of the office; alone ("General X") it is a rank
+            break
+        if _title_role(doc[k].text, lex) == "leader" and not (
+            k + 1 < c.start and doc[k + 1].lower_ in lex.inner_ranks
+        ):
+            # "chief" is a rank only where one goes on after it ("Chief Petty Officer X");
+            # "Police chief Ana Ruiz", "Command chief Maj. Gen. X": the office
             break
         k -= 1
     if k >= sent.start and doc[k].text == "(":
@@ -143,6 +164,7 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         and ctx.key_at(k) is None
         and doc[k].text[:1].isupper()
         and doc[k].is_alpha
+        and doc[k].lower_ not in ("the", "a", "an")  # a sentence's first word
         and not lex.country_of(doc[k].text)
         and doc[k].lower_ not in lex.ranks
         and any(_title_role(w.text, lex) in ("head", "leader") for w in words)
@@ -186,6 +208,8 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
     if left < sent.start:
         _leads_default(ctx, key, title, sent, trigger)
         return
+    if doc[left].text == ")" and left - 2 >= sent.start and doc[left - 2].text == "(":
+        left -= 3  # "the Criminal Investigation Department (CID) director X": the acronym's body
     lk = ctx.key_at(left)
     possessive = left + 1 < len(doc) and doc[left + 1].text in ("’s", "'s")
     if lk is None and doc[left].lower_ in lex.heads and possessive:
@@ -230,6 +254,7 @@ def _is_leader_title(title: str) -> bool:
     return t.startswith(("commanding", "commander", "chief", "head", "director general")) or t in (
         "commanding general",
         "commanding officer",
+        "director",
     )
 
 
