@@ -21,12 +21,15 @@ if TYPE_CHECKING:
 class TokenView:
     """Duck-typed stand-in for a ``spacy.tokens.Doc`` with its tokens built once."""
 
-    __slots__ = ("doc", "tokens", "text")
+    __slots__ = ("doc", "tokens", "text", "_span")
 
     def __init__(self, doc: Doc) -> None:
+        from spacy.tokens import Span
+
         self.doc: Doc = doc
         self.tokens: list[Token] = list(doc)
         self.text: str = doc.text
+        self._span = Span
         sentence_hook(doc)
 
     def __len__(self) -> int:
@@ -38,7 +41,13 @@ class TokenView:
     def __getitem__(self, index: Any) -> Any:
         if type(index) is int:
             return self.tokens[index]
-        return self.doc[index]  # a slice: a real Span
+        if type(index) is slice and index.step is None:
+            start, stop = index.start, index.stop
+            # a slice within the document: the Span ``doc[start:stop]`` makes, without spaCy's
+            # Python-level ``normalize_slice`` (~5 µs a slice against ~1.7 µs; ~170 per article)
+            if type(start) is int and type(stop) is int and 0 <= start <= stop <= len(self.tokens):
+                return self._span(self.doc, start, stop)
+        return self.doc[index]  # any other slice (negative, open, stepped): spaCy's answer
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.doc, name)
@@ -84,7 +93,10 @@ def sentence_hook(doc: Doc) -> None:
         end[i] = e
         if starts[i] == 1:
             e = i
-    hooks["sent"] = lambda tok: tok.doc[first[tok.i] : end[tok.i]]
+    from spacy.tokens import Span
+
+    # the Span ``tok.doc[first:end]`` makes (the bounds are in range), without slicing's checks
+    hooks["sent"] = lambda tok: Span(tok.doc, first[tok.i], end[tok.i])
 
 
 def token_view(doc: Doc) -> Doc:

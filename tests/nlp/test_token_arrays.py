@@ -1,7 +1,7 @@
 """The per-document shortcuts of ``kg.nlp.tokens`` against spaCy's own answers they replace, on
 real parses of the repository's articles and on hand-built docs: head indices read from the
-parse array (``[t.head.i for t in doc]``) and the sentence hook (``Token.sent`` as spaCy walks
-it)."""
+parse array (``[t.head.i for t in doc]``), the sentence hook (``Token.sent`` as spaCy walks
+it) and a token view's slices (``doc[start:stop]``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from kg.nlp.tokens import head_indices, sentence_hook, token_view
@@ -76,3 +76,34 @@ def test_a_token_view_installs_the_hook_once_and_keeps_anothers(parses: list[Doc
     hook = doc.user_token_hooks["sent"]
     token_view(doc)
     assert doc.user_token_hooks["sent"] is hook  # not replaced
+
+
+def _same_span(a: Any, b: Any) -> bool:
+    return (type(a), a.doc, a.start, a.end, a.label, a.text) == (
+        type(b), b.doc, b.start, b.end, b.label, b.text
+    )  # fmt: skip
+
+
+def test_a_token_views_slices_are_the_docs_spans(parses: list[Doc]) -> None:
+    """Slices within the document are made as Spans directly; every other slice is spaCy's."""
+    doc = parses[1]
+    view, n = token_view(doc), len(doc)
+    bounds = [0, 1, 2, 7, n // 2, n - 1, n, n + 5, -1, -3, None]
+    for start in bounds:
+        for stop in bounds:
+            assert _same_span(view[start:stop], doc[start:stop]), (start, stop)
+    with pytest.raises(ValueError):
+        doc[0:4:2]  # noqa: B018 - spaCy refuses a step
+    with pytest.raises(ValueError):
+        view[0:4:2]  # noqa: B018
+    assert view[3] is view.tokens[3]
+
+
+def test_the_sentence_hook_makes_the_spans_slicing_makes(parses: list[Doc]) -> None:
+    doc = parses[2]
+    expected = _spacy_sentences(doc)
+    sentence_hook(doc)
+    for tok in doc[:80]:
+        start, end = expected[tok.i]
+        assert _same_span(tok.sent, doc[start:end])
+        assert type(tok.sent) is Span
