@@ -60,6 +60,8 @@ class Lexicon:
     ranks: frozenset[str] = frozenset()
     #: rank words that only continue a rank ("petty" in "Chief Petty Officer")
     inner_ranks: frozenset[str] = frozenset()
+    #: words that end a rank after a rank word ("officer" in "Petty Officer")
+    closing_ranks: frozenset[str] = frozenset()
     #: forms of address before a name ("Datuk", "Tan Sri"): no part of it
     honorifics: frozenset[str] = frozenset()
     #: phrase -> (kind, class) of a state's body ("marine infantry" -> ("Marines", ...))
@@ -116,7 +118,10 @@ def load() -> Lexicon:
             lx.orgs.setdefault(alias.lower(), entry)
     lx.heads = {r[0].lower(): _col(r, 1) for r in _rows("heads.tsv")}
     lx.titles = {r[0].lower(): _col(r, 1) or "head" for r in _rows("titles.tsv")}
-    lx.ranks = frozenset(r[0].lower() for r in _rows("ranks.txt"))
+    lx.ranks = frozenset(r[0].lower() for r in _rows("ranks.txt") if _col(r, 1) != "closing")
+    lx.closing_ranks = frozenset(
+        r[0].lower() for r in _rows("ranks.txt") if _col(r, 1) == "closing"
+    )
     lx.inner_ranks = frozenset(r[0].lower() for r in _rows("ranks.txt") if _col(r, 1) == "inner")
     lx.honorifics = frozenset(" ".join(r[0].lower().split()) for r in _rows("honorifics.txt"))
     lx.common_words = frozenset(r[0].lower() for r in _rows("common_words.txt"))

@@ -90,8 +90,20 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
     k = _before_address(doc, c.start - 1, sent, lex)
     if k >= sent.start and doc[k].lower_ in ("and", "or", "&"):
         return  # "X, Minister of Security and Ms. Y": the title before "and" is X's
-    # ranks right before the name are not titles ("major general", "Col.", "Commodore")
-    while k >= sent.start and doc[k].lower_ in lex.ranks and ctx.key_at(k) is None:
+    # ranks right before the name are not titles ("major general", "Col.", "Commodore",
+    # "Petty Officer Second Class")
+    while (
+        k >= sent.start
+        and (
+            doc[k].lower_ in lex.ranks
+            or (
+                doc[k].lower_ in lex.closing_ranks
+                and k - 1 >= sent.start
+                and doc[k - 1].lower_ in lex.ranks
+            )
+        )
+        and ctx.key_at(k) is None
+    ):
         if (
             _title_role(doc[k].text, lex) in ("head", "leader")
             and k - 1 >= sent.start
