@@ -60,6 +60,8 @@ class Lexicon:
     ranks: frozenset[str] = frozenset()
     #: rank words that only continue a rank ("petty" in "Chief Petty Officer")
     inner_ranks: frozenset[str] = frozenset()
+    #: words that end a rank after a rank word ("officer" in "Petty Officer")
+    closing_ranks: frozenset[str] = frozenset()
     #: forms of address before a name ("Datuk", "Tan Sri"): no part of it
     honorifics: frozenset[str] = frozenset()
     #: phrase -> (kind, class) of a state's body ("marine infantry" -> ("Marines", ...))
@@ -70,6 +72,8 @@ class Lexicon:
     ship_prefixes: frozenset[str] = frozenset()
     #: the state a ship's prefix names ("HMAS" -> Australia), for the prefixes of one state
     ship_states: dict[str, str] = field(default_factory=dict)
+    #: ship prefix -> the states that all write it ("INS": India, Israel)
+    ship_shared: dict[str, tuple[str, ...]] = field(default_factory=dict)
     document_heads: frozenset[str] = frozenset()
     say_verbs: frozenset[str] = frozenset()
     #: (lemma, "VERB"|"NOUN") -> frame
@@ -114,12 +118,20 @@ def load() -> Lexicon:
             lx.orgs.setdefault(alias.lower(), entry)
     lx.heads = {r[0].lower(): _col(r, 1) for r in _rows("heads.tsv")}
     lx.titles = {r[0].lower(): _col(r, 1) or "head" for r in _rows("titles.tsv")}
-    lx.ranks = frozenset(r[0].lower() for r in _rows("ranks.txt"))
+    lx.ranks = frozenset(r[0].lower() for r in _rows("ranks.txt") if _col(r, 1) != "closing")
+    lx.closing_ranks = frozenset(
+        r[0].lower() for r in _rows("ranks.txt") if _col(r, 1) == "closing"
+    )
     lx.inner_ranks = frozenset(r[0].lower() for r in _rows("ranks.txt") if _col(r, 1) == "inner")
     lx.honorifics = frozenset(" ".join(r[0].lower().split()) for r in _rows("honorifics.txt"))
     lx.common_words = frozenset(r[0].lower() for r in _rows("common_words.txt"))
     lx.ship_prefixes = frozenset(r[0] for r in _rows("ship_prefixes.txt"))
-    lx.ship_states = {r[0]: r[1] for r in _rows("ship_prefixes.txt") if _col(r, 1)}
+    for row in _rows("ship_prefixes.txt"):
+        states = _split(_col(row, 1))
+        if len(states) == 1:
+            lx.ship_states[row[0]] = states[0]
+        elif states:
+            lx.ship_shared[row[0]] = tuple(states)
     lx.document_heads = frozenset(r[0].lower() for r in _rows("document_heads.txt"))
     for row in _rows("kinds.tsv"):
         lx.kinds[" ".join(row[0].lower().split())] = (_col(row, 1), _col(row, 2) or "Organization")

@@ -438,9 +438,16 @@ def test_chief_before_a_rank_is_the_office(nlp) -> None:
     assert ("Tomas Berg", "leads", "Coastal Command") in f
 
 
-def test_chief_inside_a_compound_rank_is_no_title(nlp) -> None:
-    f = facts(run(nlp, "Chief Petty Officer Sam Lee sailed with the frigate."))
-    assert not [o for s, p, o in f if p == "hasTitle" and "chief" in o.lower()]
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chief Petty Officer Sam Lee sailed with the frigate.",
+        "Petty Officer Second Class Gordon Miles joined the crew.",
+        "Warrant Officer Tim Hale flew the helicopter.",
+    ],
+)
+def test_a_compound_rank_is_no_title(nlp, text: str) -> None:
+    assert not [o for s, p, o in facts(run(nlp, text)) if p == "hasTitle"]
 
 
 def test_a_title_stands_before_a_form_of_address(nlp) -> None:
@@ -481,3 +488,27 @@ def test_a_he_or_she_subject_is_the_person_of_the_clause_above(nlp) -> None:
     text = "Minister Anna Lind said in a video after she met Carlos Ibarra in Lima."
     f = facts(run(nlp, text))
     assert ("Anna Lind", "meetsWith", "Carlos Ibarra") in f
+
+
+def test_a_numbered_unit_whose_name_holds_a_body_is_part_of_it(nlp) -> None:
+    text = "The Canadian Army sent teams from the 2nd and 5th Canadian Army Divisions."
+    f = facts(run(nlp, text))
+    assert ("2nd Canadian Army Division", "partOf", "Canadian Army") in f
+    assert ("5th Canadian Army Division", "partOf", "Canadian Army") in f
+
+
+def test_a_ship_prefix_several_states_write_takes_the_navy_the_text_names(nlp) -> None:
+    text = "The Indian Navy sent INS Kolkata to the drill with the Royal Australian Navy."
+    f = facts(run(nlp, text))
+    assert ("INS Kolkata", "partOf", "Indian Navy") in f
+    assert ("INS Kolkata", "affiliatedWith", "India") in f
+
+
+def test_a_hyphenated_office_is_the_title_as_written(nlp) -> None:
+    f = facts(run(nlp, "Inspector-General of Police Tan Sri Ahmad Zaki opened the meeting."))
+    assert ("Ahmad Zaki", "hasTitle", "Inspector-General of Police") in f
+
+
+def test_a_form_of_address_after_an_office_is_no_part_of_the_name(nlp) -> None:
+    ex = run(nlp, "Inspector-General of Police Tan Sri Ahmad Zaki opened the meeting.")
+    assert [e.label for e in ex.entities if e.cls == "Person"] == ["Ahmad Zaki"]

@@ -108,6 +108,13 @@ class PersonSplitter(NameTyper):
         if end - start < 3 or found is None or found[0] <= start:
             return None
         p, e = found
+        while p + 1 < e:  # "Police Tan Sri Ana Ruiz": a form of address is no part of the name
+            if p + 2 < e and f"{doc[p].lower_} {doc[p + 1].lower_}" in self.lex.honorifics:
+                p += 2
+            elif doc[p].lower_ in self.lex.honorifics or doc[p].lower_ in HONORIFICS:
+                p += 1
+            else:
+                break
         while p < e - 2 and self._is_rank(doc, p):
             p += 1  # "Capitán de Navío Ana Ruiz": "Navío" is part of the rank
         r = p

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 
+_ORDINAL = re.compile(r"\d+(st|nd|rd|th|d)")
+
+
 def name_rules(ctx: Context) -> None:
     """Affiliation and partOf read from the names themselves."""
     first_sent: dict[str, Span] = {}
@@ -50,7 +53,11 @@ def name_rules(ctx: Context) -> None:
             continue
         for n in inf.names:
             words = n.split()
-            for cut in range(len(words) - 1, 0, -1):
+            least = 1
+            if len(words) > 3 and _ORDINAL.fullmatch(words[0].lower()):
+                # "5th Canadian Army Division" contains "Canadian Army": a body named in full
+                words, least = words[1:], 2
+            for cut in range(len(words) - 1, least - 1, -1):
                 pre = " ".join(words[:cut]).lower()
                 other = names.get(pre)
                 if other is None and pre in ctx.lex.orgs and ctx.lex.orgs[pre][0] in ctx.entities:
@@ -102,12 +109,18 @@ def name_rules(ctx: Context) -> None:
     # exactly one of them
     for key, inf in ctx.info.items():
         first = ctx.entities[key].label.split()[:1]
-        if first and first[0] in ctx.lex.ship_prefixes and key in first_sent and inf.country:
-            owners = services.get((inf.country, "Navy"), []) + services.get(
-                (inf.country, "Coast Guard"), []
-            )
-            if len(owners) == 1 and owners[0] != key:
-                ctx.emit(key, "partOf", owners[0], first_sent[key], "name.ship.v1")
+        if not first or first[0] not in ctx.lex.ship_prefixes or key not in first_sent:
+            continue
+        # "INS Kolkata": of the states that write "INS", the one whose navy the text names
+        states = [inf.country] if inf.country else ctx.lex.ship_shared.get(first[0], ())
+        owners = [
+            k
+            for state in states
+            for b in ("Navy", "Coast Guard")
+            for k in services.get((state, b), [])
+        ]
+        if len(owners) == 1 and owners[0] != key:
+            ctx.emit(key, "partOf", owners[0], first_sent[key], "name.ship.v1")
 
 
 _BRANCHES = ("Army", "Navy", "Air Force", "Marines", "Coast Guard")

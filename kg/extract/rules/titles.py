@@ -90,8 +90,20 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
     k = _before_address(doc, c.start - 1, sent, lex)
     if k >= sent.start and doc[k].lower_ in ("and", "or", "&"):
         return  # "X, Minister of Security and Ms. Y": the title before "and" is X's
-    # ranks right before the name are not titles ("major general", "Col.", "Commodore")
-    while k >= sent.start and doc[k].lower_ in lex.ranks and ctx.key_at(k) is None:
+    # ranks right before the name are not titles ("major general", "Col.", "Commodore",
+    # "Petty Officer Second Class")
+    while (
+        k >= sent.start
+        and (
+            doc[k].lower_ in lex.ranks
+            or (
+                doc[k].lower_ in lex.closing_ranks
+                and k - 1 >= sent.start
+                and doc[k - 1].lower_ in lex.ranks
+            )
+        )
+        and ctx.key_at(k) is None
+    ):
         if (
             _title_role(doc[k].text, lex) in ("head", "leader")
             and k - 1 >= sent.start
@@ -122,7 +134,6 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         k -= 1  # "Japan's ambassador, Kenji Morita"
     k = _skip_posting(ctx, k, sent, lex)
     lower_from = _office_complement(ctx, k, sent, lex)
-    end = k
     words: list[Token] = []
     while k >= sent.start:
         t = doc[k]
@@ -149,6 +160,17 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         if role is not None or (t.lower_ == "of" and words):
             words.insert(0, t)
             k -= 1
+            continue
+        if (
+            t.text in ("-", "–")
+            and words
+            and not t.whitespace_
+            and k - 1 >= sent.start
+            and not doc[k - 1].whitespace_
+            and _title_role(doc[k - 1].text, lex) is not None
+        ):
+            words[0:0] = [doc[k - 1], t]  # "Inspector-General of Police"
+            k -= 2
             continue
         if t.text[:1].isupper() and words and doc[k - 1].lower_ == "of" if k > 0 else False:
             words.insert(0, t)
@@ -184,10 +206,8 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
     roles = [_title_role(w.text, lex) for w in words]
     if not words or not any(r in ("head", "leader") for r in roles):
         return
-    title = (
-        doc[words[0].i : end + 1].text if words[-1].i == end else " ".join(w.text for w in words)
-    )
-    title = " ".join(t.text for t in words)
+    # as written: "Inspector-General", not "Inspector - General"
+    title = "".join(t.text + (" " if t.whitespace_ else "") for t in words[:-1]) + words[-1].text
     trigger = words[-1]
     low = trigger.lower_
     if low.endswith("s") and low[:-1] in lex.titles:
