@@ -512,3 +512,29 @@ def test_a_hyphenated_office_is_the_title_as_written(nlp) -> None:
 def test_a_form_of_address_after_an_office_is_no_part_of_the_name(nlp) -> None:
     ex = run(nlp, "Inspector-General of Police Tan Sri Ahmad Zaki opened the meeting.")
     assert [e.label for e in ex.entities if e.cls == "Person"] == ["Ahmad Zaki"]
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "title"),
+    [
+        (
+            "The deal was signed by Secretary for Defence, Tom Reyes.",
+            "Tom Reyes",
+            "Secretary for Defence",
+        ),
+        (
+            "Minister for Home Affairs Ana Ruiz said the border was calm.",
+            "Ana Ruiz",
+            "Minister for Home Affairs",
+        ),
+        (
+            "The presidential spokesman Kim Dae-ho said the bill passed.",
+            "Kim Dae-ho",
+            "presidential spokesman",
+        ),
+    ],
+)
+def test_an_office_for_a_portfolio_is_the_title_whole(
+    nlp, text: str, person: str, title: str
+) -> None:
+    assert (person, "hasTitle", title) in facts(run(nlp, text))

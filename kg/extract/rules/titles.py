@@ -132,6 +132,12 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         and ctx.key_at(k - 1) is None
     ):
         k -= 1  # "Japan's ambassador, Kenji Morita"
+    elif (
+        k - 1 >= sent.start
+        and doc[k].text == ","
+        and _office_complement(ctx, k - 1, sent, lex) <= k - 1
+    ):
+        k -= 1  # "signed by Secretary for Defence, Tom Reyes"
     k = _skip_posting(ctx, k, sent, lex)
     lower_from = _office_complement(ctx, k, sent, lex)
     words: list[Token] = []
@@ -157,7 +163,7 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
                 continue
             break
         role = _title_role(t.text, lex)
-        if role is not None or (t.lower_ == "of" and words):
+        if role is not None or (t.lower_ in ("of", "for") and words):
             words.insert(0, t)
             k -= 1
             continue
@@ -194,7 +200,7 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         words.insert(0, doc[k])  # "Internal Security Minister", "Police Commissioner"
         k -= 1
         extra += 1
-    while words and (words[0].lower_ == "of" or _title_role(words[0].text, lex) == "skip"):
+    while words and (words[0].lower_ in ("of", "for") or _title_role(words[0].text, lex) == "skip"):
         words.pop(0)
     while (
         words
@@ -359,7 +365,7 @@ def _office_complement(ctx: Context, k: int, sent: Span, lex: Lexicon) -> int:
         and k - j < 3
         and doc[j].is_alpha
         and (doc[j].is_lower or doc[j].is_title)
-        and doc[j].lower_ != "of"
+        and doc[j].lower_ not in ("of", "for")
         and _title_role(doc[j].text, lex) not in ("head", "leader")
         and ctx.key_at(j) is None
     ):
@@ -367,7 +373,7 @@ def _office_complement(ctx: Context, k: int, sent: Span, lex: Lexicon) -> int:
     if (
         j < k
         and j - 1 >= sent.start
-        and doc[j].lower_ == "of"
+        and doc[j].lower_ in ("of", "for")
         and _title_role(doc[j - 1].text, lex) in ("head", "leader")
     ):
         return j + 1
