@@ -55,7 +55,7 @@ def name_rules(ctx: Context) -> None:
             words = n.split()
             least = 1
             if len(words) > 3 and _ORDINAL.fullmatch(words[0].lower()):
-                # "5th Canadian Army Division" contains "Canadian Army": a body named in full
+                # "4th Chilean Army Division" contains "Chilean Army": a body named in full
                 words, least = words[1:], 2
             for cut in range(len(words) - 1, least - 1, -1):
                 pre = " ".join(words[:cut]).lower()

@@ -9,13 +9,18 @@ from typing import TYPE_CHECKING
 from kg.extract.lexicon import Lexicon
 from kg.extract.mentions.cand import Cand
 from kg.extract.relations import ORGS, Context, definite
+from kg.extract.rules.offices import (
+    before_address,
+    coordinated_office,
+    is_leader_title,
+    office_before_body,
+    office_complement,
+    skip_posting,
+    title_role,
+)
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
-
-
-def _title_role(word: str, lex: Lexicon) -> str | None:
-    return lex.titles.get(word.lower().strip(".,"))
+    from spacy.tokens import Span, Token
 
 
 def title_rules(ctx: Context) -> None:
@@ -43,14 +48,14 @@ def _office_of_a_body(ctx: Context, k: int, key: str, sent: Span, lex: Lexicon) 
     if j - 1 < sent.start or doc[j].lower_ not in ("for", "of"):
         return False
     first = j - 1
-    if _title_role(doc[first].text, lex) not in ("head", "leader") or ctx.key_at(first) is not None:
+    if title_role(doc[first].text, lex) not in ("head", "leader") or ctx.key_at(first) is not None:
         return False
-    while first - 1 >= sent.start and _title_role(doc[first - 1].text, lex) == "mod":
+    while first - 1 >= sent.start and title_role(doc[first - 1].text, lex) == "mod":
         first -= 1
     trigger = doc[j - 1]
     office = doc[first:j].text
     body_key = ctx.key_at(k - 1) or ""
-    if (_title_role(trigger.text, lex) == "leader" or _is_leader_title(office)) and ctx.cls(
+    if (title_role(trigger.text, lex) == "leader" or is_leader_title(office)) and ctx.cls(
         body_key
     ) in ORGS:
         # "the Commander of the Airborne Infantry Brigade, Maj. Gen. X": the person leads the
@@ -72,51 +77,9 @@ def _office_of_a_body(ctx: Context, k: int, key: str, sent: Span, lex: Lexicon) 
     return True
 
 
-def _before_address(doc: Doc, k: int, sent: Span, lex: Lexicon) -> int:
-    """The token before the forms of address that end at ``k`` ("Kedah Police chief Datuk X",
-    "Inspector-General of Police Tan Sri X"): the title stands before them."""
-    while k >= sent.start:
-        if k - 1 >= sent.start and f"{doc[k - 1].lower_} {doc[k].lower_}" in lex.honorifics:
-            k -= 2
-        elif doc[k].lower_ in lex.honorifics:
-            k -= 1
-        else:
-            break
-    return k
-
-
-def _office_before_body(ctx: Context, k: int, key: str, sent: Span, lex: Lexicon) -> bool:
-    """ "Commander Kenya Army Lt Gen X": an office, the body it heads, then a rank before the
-    name (``k``: the last word before the rank). The person holds the office in that body;
-    without an office ("U.S. Army Lt. Col. X") the person serves in the body."""
-    doc = ctx.doc
-    body = ctx.key_at(k) if k >= sent.start else None
-    if body is None or ctx.cls(body) not in ORGS:
-        return False
-    j = ctx.cands[ctx.tok2cand[k]].start - 1
-    words: list[Token] = []
-    while j >= sent.start and ctx.key_at(j) is None and doc[j].text[:1].isupper():
-        if _title_role(doc[j].text, lex) is None:
-            break
-        words.insert(0, doc[j])
-        j -= 1
-    roles = [_title_role(w.text, lex) for w in words]
-    if not words or roles[-1] not in ("head", "leader"):
-        # "U.S. Army Lt. Col. X": the body a rank is held in
-        ctx.emit(key, "worksFor", body, sent, "rank.org.v1", doc[k + 1])
-        return False
-    title = " ".join(w.text for w in words)
-    trigger = words[-1]
-    ctx.emit(key, "hasTitle", title, sent, "title.office.before.org.v1", trigger, literal=True)
-    ctx.emit(key, "worksFor", body, sent, "title.office.before.org.v1", trigger)
-    if "leader" in roles or _is_leader_title(title):
-        ctx.emit(key, "leads", body, sent, "title.office.before.leads.v1", trigger)
-    return True
-
-
 def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> None:
     doc = ctx.doc
-    k = _before_address(doc, c.start - 1, sent, lex)
+    k = before_address(doc, c.start - 1, sent, lex)
     if k >= sent.start and doc[k].lower_ in ("and", "or", "&"):
         return  # "X, Minister of Security and Ms. Y": the title before "and" is X's
     # ranks right before the name are not titles ("major general", "Col.", "Commodore",
@@ -134,22 +97,22 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         and ctx.key_at(k) is None
     ):
         if (
-            _title_role(doc[k].text, lex) in ("head", "leader")
+            title_role(doc[k].text, lex) in ("head", "leader")
             and k - 1 >= sent.start
-            and _title_role(doc[k - 1].text, lex) in ("mod", "head", "leader")
+            and title_role(doc[k - 1].text, lex) in ("mod", "head", "leader")
             and doc[k - 1].lower_ not in lex.ranks
         ):
             # "commanding general major general X", "Attorney General X": after a title word,
             # "general" is part of the office; alone ("General X") it is a rank
             break
-        if _title_role(doc[k].text, lex) == "leader" and not (
+        if title_role(doc[k].text, lex) == "leader" and not (
             k + 1 < c.start and doc[k + 1].lower_ in lex.inner_ranks
         ):
             # "chief" is a rank only where one goes on after it ("Chief Petty Officer X");
             # "Police chief Ana Ruiz", "Command chief Maj. Gen. X": the office
             break
         k -= 1
-    if k < c.start - 1 and _office_before_body(ctx, k, key, sent, lex):
+    if k < c.start - 1 and office_before_body(ctx, k, key, sent, lex):
         return
     if k >= sent.start and doc[k].text == "(":
         _title_parenthesis(ctx, k, key, sent, lex)
@@ -159,18 +122,18 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
     if (
         k - 1 >= sent.start
         and doc[k].text == ","
-        and _title_role(doc[k - 1].text, lex) in ("head", "leader")
+        and title_role(doc[k - 1].text, lex) in ("head", "leader")
         and ctx.key_at(k - 1) is None
     ):
         k -= 1  # "Japan's ambassador, Kenji Morita"
     elif (
         k - 1 >= sent.start
         and doc[k].text == ","
-        and _office_complement(ctx, k - 1, sent, lex) <= k - 1
+        and office_complement(ctx, k - 1, sent, lex) <= k - 1
     ):
         k -= 1  # "signed by Secretary for Defence, Tom Reyes"
-    k = _skip_posting(ctx, k, sent, lex)
-    lower_from = _office_complement(ctx, k, sent, lex)
+    k = skip_posting(ctx, k, sent, lex)
+    lower_from = office_complement(ctx, k, sent, lex)
     words: list[Token] = []
     while k >= sent.start:
         t = doc[k]
@@ -193,7 +156,7 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
                 k = cand.start - 1
                 continue
             break
-        role = _title_role(t.text, lex)
+        role = title_role(t.text, lex)
         if role is not None or (t.lower_ in ("of", "for") and words):
             words.insert(0, t)
             k -= 1
@@ -204,7 +167,7 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
             and not t.whitespace_
             and k - 1 >= sent.start
             and not doc[k - 1].whitespace_
-            and _title_role(doc[k - 1].text, lex) is not None
+            and title_role(doc[k - 1].text, lex) is not None
         ):
             words[0:0] = [doc[k - 1], t]  # "Inspector-General of Police"
             k -= 2
@@ -226,21 +189,21 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         and doc[k].lower_ not in ("the", "a", "an")  # a sentence's first word
         and not lex.country_of(doc[k].text)
         and doc[k].lower_ not in lex.ranks
-        and any(_title_role(w.text, lex) in ("head", "leader") for w in words)
+        and any(title_role(w.text, lex) in ("head", "leader") for w in words)
     ):
         words.insert(0, doc[k])  # "Internal Security Minister", "Police Commissioner"
         k -= 1
         extra += 1
-    while words and (words[0].lower_ in ("of", "for") or _title_role(words[0].text, lex) == "skip"):
+    while words and (words[0].lower_ in ("of", "for") or title_role(words[0].text, lex) == "skip"):
         words.pop(0)
     while (
         words
         and words[-1].i < lower_from
-        and _title_role(words[-1].text, lex) not in ("head", "leader")
+        and title_role(words[-1].text, lex) not in ("head", "leader")
         and not words[-1].text[:1].isupper()
     ):
         words.pop()
-    roles = [_title_role(w.text, lex) for w in words]
+    roles = [title_role(w.text, lex) for w in words]
     if not words or not any(r in ("head", "leader") for r in roles):
         return
     # as written: "Inspector-General", not "Inspector - General"
@@ -250,7 +213,10 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
     if low.endswith("s") and low[:-1] in lex.titles:
         return  # "the ministers X (Paraguay), Y (Peru)": a group's office, not X's title
     ctx.emit(key, "hasTitle", title, sent, "title.before.v1", trigger, literal=True)
-    leader = any(r == "leader" for r in roles) or _is_leader_title(title)
+    first = coordinated_office(ctx, words[0].i - 1, key, sent, lex)
+    if first is not None:
+        words = [*doc[first : words[0].i], *words]  # what precedes both offices, below
+    leader = any(r == "leader" for r in roles) or is_leader_title(title)
     # what precedes the title: an organisation, a country or a demonym
     left = words[0].i - 1
     former = any(
@@ -306,15 +272,6 @@ def _heads_state(title: str) -> bool:
     )
 
 
-def _is_leader_title(title: str) -> bool:
-    t = title.lower()
-    return t.startswith(("commanding", "commander", "chief", "head", "director general")) or t in (
-        "commanding general",
-        "commanding officer",
-        "director",
-    )
-
-
 def _leads_default(ctx: Context, key: str, title: str, sent: Span, trigger: Token) -> None:
     """ "President Jose Jeri" with no state named: decided after every title is read."""
     if _heads_state(title) and ctx.default_country and not ctx.info[key].country:
@@ -366,51 +323,6 @@ def _title_ministry(ctx: Context, key: str, title: str, sent: Span, trigger: Tok
         ctx.emit(key, "worksFor", govs[0], sent, "title.minister.government.v1", trigger)
 
 
-def _skip_posting(ctx: Context, k: int, sent: Span, lex: Lexicon) -> int:
-    """Where the title ends when a posting stands between it and the name: "American ambassador
-    to Thailand Glyn Davies" has the title "ambassador" (the annotation writes the office
-    without the place it is posted to)."""
-    doc = ctx.doc
-    place = ctx.key_at(k) if k >= sent.start else None
-    if place is None or ctx.cls(place) not in ("Country", "Place"):
-        return k
-    first = ctx.cands[ctx.tok2cand[k]].start
-    if (
-        first - 2 >= sent.start
-        and doc[first - 1].lower_ in ("to", "in", "for")
-        and _title_role(doc[first - 2].text, lex) in ("head", "leader")
-    ):
-        return first - 2
-    return k
-
-
-def _office_complement(ctx: Context, k: int, sent: Span, lex: Lexicon) -> int:
-    """The first token of the words that complete an office after "of" ("Thai chief of defense
-    forces Gen. Surapong": "defense forces"; "Director of Reforms John Kamau": "Reforms"), when
-    a head word and "of" come right before them (at most three words, no name among them);
-    ``k + 1`` when there are none."""
-    doc = ctx.doc
-    j = k
-    while (
-        j >= sent.start
-        and k - j < 3
-        and doc[j].is_alpha
-        and (doc[j].is_lower or doc[j].is_title)
-        and doc[j].lower_ not in ("of", "for")
-        and _title_role(doc[j].text, lex) not in ("head", "leader")
-        and ctx.key_at(j) is None
-    ):
-        j -= 1
-    if (
-        j < k
-        and j - 1 >= sent.start
-        and doc[j].lower_ in ("of", "for")
-        and _title_role(doc[j - 1].text, lex) in ("head", "leader")
-    ):
-        return j + 1
-    return k + 1
-
-
 def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> None:
     """ "Marvin Dames, Minister of National Security"; "X, assistant director of the Y"."""
     doc = ctx.doc
@@ -423,7 +335,7 @@ def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> N
         # "General Eduardo Zapateiro Commander of Colombia's Military": no comma, but a
         # capitalised office word and "of" right after the name
         doc[k].text[:1].isupper()
-        and _title_role(doc[k].text, lex) in ("head", "leader")
+        and title_role(doc[k].text, lex) in ("head", "leader")
         and k + 1 < sent.end
         and doc[k + 1].lower_ == "of"
     ):
@@ -461,18 +373,18 @@ def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> N
         look < min(sent.end, k + 2)
         and doc[look].is_alpha
         and doc[look].text.islower()
-        and (_title_role(doc[look].text, lex) is None and not doc[look].is_stop)
+        and (title_role(doc[look].text, lex) is None and not doc[look].is_stop)
     ):
         look += 1
-    if look > k and look < sent.end and _title_role(doc[look].text, lex) in ("head", "leader"):
+    if look > k and look < sent.end and title_role(doc[look].text, lex) in ("head", "leader"):
         words.extend(doc[k:look])
         k = look
-    while k < sent.end and (_title_role(doc[k].text, lex) is not None or doc[k].text in ("’", "'")):
+    while k < sent.end and (title_role(doc[k].text, lex) is not None or doc[k].text in ("’", "'")):
         if ctx.key_at(k) is not None:
             break
         words.append(doc[k])
         k += 1
-    roles = [_title_role(w.text, lex) for w in words]
+    roles = [title_role(w.text, lex) for w in words]
     if not words or not any(r in ("head", "leader") for r in roles):
         return
     title_end = k
@@ -535,7 +447,7 @@ def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> N
     if following is not None and following != key and ctx.cls(following) == "Person":
         return  # "Mathew Kutoh, Director of Reforms John Kamau": the next person's title
     ctx.emit(key, "hasTitle", title, sent, "title.after.v1", trigger, literal=True)
-    leader = any(r == "leader" for r in roles) or _is_leader_title(title)
+    leader = any(r == "leader" for r in roles) or is_leader_title(title)
     for org in (org_before, org_after):
         if org is not None:
             ctx.emit(key, "worksFor", org, sent, "title.after.org.v1", trigger)
@@ -563,15 +475,15 @@ def _title_parenthesis(ctx: Context, k: int, key: str, sent: Span, lex: Lexicon)
         return
     j -= 1
     words: list[Token] = []
-    while j >= sent.start and _title_role(doc[j].text, lex) is not None:
+    while j >= sent.start and title_role(doc[j].text, lex) is not None:
         words.insert(0, doc[j])
         j -= 1
-    roles = [_title_role(w.text, lex) for w in words]
+    roles = [title_role(w.text, lex) for w in words]
     if not words or not any(r in ("head", "leader") for r in roles):
         return
     title = " ".join(w.text for w in words)
     trigger = words[-1]
     ctx.emit(key, "hasTitle", title, sent, "title.paren.v1", trigger, literal=True)
     ctx.emit(key, "worksFor", org, sent, "title.paren.org.v1", trigger)
-    if any(r == "leader" for r in roles) or _is_leader_title(title):
+    if any(r == "leader" for r in roles) or is_leader_title(title):
         ctx.emit(key, "leads", org, sent, "title.paren.leads.v1", trigger)
