@@ -538,3 +538,16 @@ def test_an_office_for_a_portfolio_is_the_title_whole(
     nlp, text: str, person: str, title: str
 ) -> None:
     assert (person, "hasTitle", title) in facts(run(nlp, text))
+
+
+def test_an_office_then_its_body_then_a_rank_before_a_name(nlp) -> None:
+    f = facts(run(nlp, "Commander Kenya Army Lt Gen Peter Njiru presided over the ceremony."))
+    assert ("Peter Njiru", "hasTitle", "Commander") in f
+    assert ("Peter Njiru", "leads", "Kenyan Army") in f
+    assert ("Peter Njiru", "worksFor", "Kenyan Army") in f
+
+
+def test_a_body_then_a_rank_before_a_name_is_where_the_person_serves(nlp) -> None:
+    f = facts(run(nlp, "U.S. Army Lt. Col. Angel Martinez said the training went well."))
+    assert ("Angel Martinez", "worksFor", "U.S. Army") in f
+    assert ("Angel Martinez", "affiliatedWith", "United States") in f

@@ -85,6 +85,35 @@ def _before_address(doc: Doc, k: int, sent: Span, lex: Lexicon) -> int:
     return k
 
 
+def _office_before_body(ctx: Context, k: int, key: str, sent: Span, lex: Lexicon) -> bool:
+    """ "Commander Kenya Army Lt Gen X": an office, the body it heads, then a rank before the
+    name (``k``: the last word before the rank). The person holds the office in that body;
+    without an office ("U.S. Army Lt. Col. X") the person serves in the body."""
+    doc = ctx.doc
+    body = ctx.key_at(k) if k >= sent.start else None
+    if body is None or ctx.cls(body) not in ORGS:
+        return False
+    j = ctx.cands[ctx.tok2cand[k]].start - 1
+    words: list[Token] = []
+    while j >= sent.start and ctx.key_at(j) is None and doc[j].text[:1].isupper():
+        if _title_role(doc[j].text, lex) is None:
+            break
+        words.insert(0, doc[j])
+        j -= 1
+    roles = [_title_role(w.text, lex) for w in words]
+    if not words or roles[-1] not in ("head", "leader"):
+        # "U.S. Army Lt. Col. X": the body a rank is held in
+        ctx.emit(key, "worksFor", body, sent, "rank.org.v1", doc[k + 1])
+        return False
+    title = " ".join(w.text for w in words)
+    trigger = words[-1]
+    ctx.emit(key, "hasTitle", title, sent, "title.office.before.org.v1", trigger, literal=True)
+    ctx.emit(key, "worksFor", body, sent, "title.office.before.org.v1", trigger)
+    if "leader" in roles or _is_leader_title(title):
+        ctx.emit(key, "leads", body, sent, "title.office.before.leads.v1", trigger)
+    return True
+
+
 def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> None:
     doc = ctx.doc
     k = _before_address(doc, c.start - 1, sent, lex)
@@ -120,6 +149,8 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
             # "Police chief Ana Ruiz", "Command chief Maj. Gen. X": the office
             break
         k -= 1
+    if k < c.start - 1 and _office_before_body(ctx, k, key, sent, lex):
+        return
     if k >= sent.start and doc[k].text == "(":
         _title_parenthesis(ctx, k, key, sent, lex)
         return
