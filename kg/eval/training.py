@@ -62,12 +62,14 @@ CLASS_C = 1.0
 #: Candidate thresholds tried when choosing a property's decision threshold.
 #: 1.01 means "never": a property may keep no fact no rule stated.
 #: 0.0 means "always": a property may keep every fact a rule stated.
-THRESHOLDS = (0.0, *(round(0.05 * i, 2) for i in range(1, 20)), 1.01)
+NEVER = 1.01
+THRESHOLDS = (0.0, *(round(0.05 * i, 2) for i in range(1, 20)), NEVER)
 #: One classifier for all properties (True) or one per property (False); see
 #: ``kg.extract.model`` and docs/RESULTS.md for the comparison under cross-validation.
 SHARED = True
 #: A property with fewer training positives than this uses the threshold chosen over all
-#: properties together (its own F1 curve is too noisy to choose from).
+#: properties together for the facts rules stated (its own F1 curve is too noisy to choose
+#: from) and keeps no fact no rule stated.
 MIN_POSITIVES_OWN_THRESHOLD = 15
 INNER_FOLDS = 4
 #: The highest threshold a fact some rule stated may be given (1.01: any, so the model may drop
@@ -368,7 +370,10 @@ def choose_thresholds(
     for prop, curve in curves.items():
         positives = sum(y for _, y, _ in scored[prop])
         if positives < MIN_POSITIVES_OWN_THRESHOLD:
-            out[prop] = overall
+            # the pooled threshold for what rules stated; nothing no rule stated: too few
+            # examples to learn what to add (and every pair of the right classes would become
+            # a candidate for it)
+            out[prop] = (overall[0], NEVER)
         else:
             out[prop] = max(pairs, key=lambda pr: (curve[pr], pr[1], pr[0]))
     return out

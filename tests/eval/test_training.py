@@ -158,3 +158,21 @@ def test_thresholds_keep_a_rules_fact_below_the_cap(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(training, "MAX_RULED_THRESHOLD", 0.0)
     ruled, new = training.choose_thresholds(scored, gold)["trainsWith"]
     assert ruled == 0.0 and new <= 0.7
+
+
+def test_a_property_with_few_examples_adds_no_fact_no_rule_stated() -> None:
+    """The pooled thresholds would let "authorizes" keep a fact no rule stated at 0.9; with so
+    few training positives it keeps only the rules' facts (and needs no candidates beyond
+    them), while the well-populated property keeps its own choice."""
+    from collections import Counter
+
+    from kg.eval import training
+
+    many = [(0.9, 1, False)] * 20 + [(0.3, 0, False)] * 20 + [(0.8, 1, True)] * 5
+    few = [(0.95, 1, False), (0.8, 1, True), (0.1, 0, True)]
+    scored = {"trainsWith": many, "authorizes": few}
+    gold = Counter({"trainsWith": 25, "authorizes": 2})
+    thresholds = training.choose_thresholds(scored, gold)
+    assert thresholds["trainsWith"][1] <= 0.9  # adds what the model finds
+    ruled, new = thresholds["authorizes"]
+    assert new > 1.0 and ruled <= 0.8  # NEVER
