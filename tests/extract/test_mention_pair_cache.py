@@ -6,7 +6,6 @@ real parses of the repository's articles, in the same order."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,26 +13,11 @@ import pytest
 from kg.extract import candidates as module
 from kg.extract.candidates import candidates
 from kg.extract.relations import Context
-from kg.records import Document
-
-ARTICLES = Path(__file__).resolve().parents[2] / "data" / "articles"
 
 
 @pytest.fixture(scope="module")
-def contexts(nlp: Any) -> list[Context]:
-    from kg.extract.decide import retype
-    from kg.extract.extractor import apply_rules, read_entities
-    from kg.extract.model import shipped_models
-
-    models = shipped_models()
-    assert models.classes is not None
-    out = []
-    for path in sorted(ARTICLES.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        ctx = read_entities(nlp(text), Document(path.stem, text, str(path)))
-        retype(ctx, models.classes)
-        out.append(apply_rules(ctx))
-    return out
+def contexts(rule_contexts: list[Context]) -> list[Context]:
+    return rule_contexts
 
 
 class _Forgetful(dict):  # type: ignore[type-arg]

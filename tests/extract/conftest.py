@@ -1,0 +1,32 @@
+"""Shared fixtures of the extraction tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.extract.relations import Context
+from kg.records import Document
+
+ARTICLES = Path(__file__).resolve().parents[2] / "data" / "articles"
+
+
+@pytest.fixture(scope="session")
+def rule_contexts(nlp: Any) -> list[Context]:
+    """The rule context of each of the repository's sample articles after the shipped class
+    model and the rules ran on it: what the candidate facts are read from."""
+    from kg.extract.decide import retype
+    from kg.extract.extractor import apply_rules, read_entities
+    from kg.extract.model import shipped_models
+
+    models = shipped_models()
+    assert models.classes is not None
+    out = []
+    for path in sorted(ARTICLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        ctx = read_entities(nlp(text), Document(path.stem, text, str(path)))
+        retype(ctx, models.classes)
+        out.append(apply_rules(ctx))
+    return out
