@@ -133,6 +133,10 @@ def _parent(pid: str) -> str | None:
         return None
 
 
+#: How far up its parents a lock holder is looked for as a kg command.
+ANCESTORS = 3
+
+
 def describe_process(pid: str) -> str:
     """Name a process for a message: ``kg serve (pid 12)``, also for a worker of it.
 
@@ -140,10 +144,14 @@ def describe_process(pid: str) -> str:
     """
     if not pid.isdigit():
         return "an unknown process"
-    for candidate in (pid, _parent(pid)):
-        command = _kg_command(candidate) if candidate else None
+    candidate: str | None = pid
+    for _ in range(ANCESTORS):  # a query worker of kg serve, or a worker's own helper
+        if not candidate or candidate in ("0", "1"):
+            break
+        command = _kg_command(candidate)
         if command:
             return f"{command} (pid {candidate})"
+        candidate = _parent(candidate)
     return f"process {pid}"
 
 
@@ -159,6 +167,8 @@ def _readers(folder: Path) -> list[str]:
     for line in table.splitlines():
         fields = line.split()  # 1: FLOCK  ADVISORY  READ  1234 fe:00:5678 0 EOF
         if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == file_id:
+            if fields[4] != "0" and not Path(f"/proc/{fields[4]}").exists():
+                continue  # its holder has just exited: the lock goes with it
             name = describe_process(fields[4]) if fields[4] != "0" else "another process"
             if name not in found:
                 found.append(name)

@@ -278,3 +278,19 @@ def test_kg_build_next_to_kg_serve(tmp_path: Path) -> None:
         status, _, body = _get(url)  # the server reopened the store after the build
     assert status == 200
     assert set(body.decode().split("\r\n")[1:-1]) == {"doc-a.txt", str(article)}
+
+
+def test_a_holder_is_named_by_the_kg_command_it_descends_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A query worker's own child (or a worker started through an intermediate process) is
+    named as the kg command above it, not as a bare process number."""
+    from kg.store import lock
+
+    parents = {"300": "200", "200": "100", "100": "1"}
+    monkeypatch.setattr(lock, "_parent", parents.get)
+    monkeypatch.setattr(lock, "_kg_command", lambda pid: "kg serve" if pid == "100" else None)
+    assert lock.describe_process("300") == "kg serve (pid 100)"
+    assert lock.describe_process("200") == "kg serve (pid 100)"
+    monkeypatch.setattr(lock, "_kg_command", lambda pid: None)
+    assert lock.describe_process("300") == "process 300"
