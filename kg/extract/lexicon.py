@@ -118,11 +118,10 @@ def load() -> Lexicon:
             lx.orgs.setdefault(alias.lower(), entry)
     lx.heads = {r[0].lower(): _col(r, 1) for r in _rows("heads.tsv")}
     lx.titles = {r[0].lower(): _col(r, 1) or "head" for r in _rows("titles.tsv")}
-    lx.ranks = frozenset(r[0].lower() for r in _rows("ranks.txt") if _col(r, 1) != "closing")
-    lx.closing_ranks = frozenset(
-        r[0].lower() for r in _rows("ranks.txt") if _col(r, 1) == "closing"
-    )
-    lx.inner_ranks = frozenset(r[0].lower() for r in _rows("ranks.txt") if _col(r, 1) == "inner")
+    ranks = [(r[0].lower(), _col(r, 1)) for r in _rows("ranks.txt")]  # word, role
+    lx.ranks = frozenset(w for w, role in ranks if role != "closing")
+    lx.closing_ranks = frozenset(w for w, role in ranks if role == "closing")
+    lx.inner_ranks = frozenset(w for w, role in ranks if role == "inner")
     lx.honorifics = frozenset(" ".join(r[0].lower().split()) for r in _rows("honorifics.txt"))
     lx.common_words = frozenset(r[0].lower() for r in _rows("common_words.txt"))
     lx.ship_prefixes = frozenset(r[0] for r in _rows("ship_prefixes.txt"))

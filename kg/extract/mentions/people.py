@@ -108,13 +108,10 @@ class PersonSplitter(NameTyper):
         if end - start < 3 or found is None or found[0] <= start:
             return None
         p, e = found
-        while p + 1 < e:  # "Police Tan Sri Ana Ruiz": a form of address is no part of the name
-            if p + 2 < e and f"{doc[p].lower_} {doc[p + 1].lower_}" in self.lex.honorifics:
-                p += 2
-            elif doc[p].lower_ in self.lex.honorifics or doc[p].lower_ in HONORIFICS:
-                p += 1
-            else:
-                break
+        # "Police Tan Sri Ana Ruiz": a form of address is no part of the name
+        named, _ = clean_bounds(doc, p, e, self.lex.honorifics)
+        if named < e:
+            p = named
         while p < e - 2 and self._is_rank(doc, p):
             p += 1  # "Capitán de Navío Ana Ruiz": "Navío" is part of the rank
         r = p
