@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from kg import errors, extract
 from kg.nlp.chunking import CHUNK_CHARS, merge_pieces, piece_documents, tame_runs
 from kg.nlp.model import load_base_model
+from kg.nlp.warm import warm_tokenizer
 from kg.records import Document, Extraction
 
 if TYPE_CHECKING:
@@ -62,7 +63,9 @@ def extract_documents(
     longer than ``CHUNK_CHARS`` (or ``nlp.max_length``) is parsed alone, one piece after the
     other, each piece cut at a paragraph or sentence break, and its offsets are shifted back
     into the whole text (see ``kg.nlp.chunking``): memory grows with a piece, not the article.
-    Long runs of punctuation are broken before the tokenizer (``tame_runs``).
+    Long runs of punctuation are broken before the tokenizer (``tame_runs``). Before each zone,
+    the words its documents repeat are tokenized outside it, so that the tokenizer, which caches
+    nothing inside a zone, has them cached (``kg.nlp.warm``).
 
     Args:
         documents: The documents, consumed lazily.
@@ -125,6 +128,8 @@ def extract_documents(
     it = iter(documents)
     step = zone_size if zone_size > 0 else batch_size * 32
     while block := list(islice(it, step)):
+        if zone_size > 0:  # the tokenizer caches nothing inside a zone: its repeated words first
+            warm_tokenizer(nlp, (d.text for d in block))
         # Extractions hold only plain strings, so they may leave the zone (yielded from inside).
         with nlp.memory_zone() if zone_size > 0 else contextlib.nullcontext():
             for ex in run(block):
