@@ -5,7 +5,8 @@ Both are logistic regressions over named sparse features (``DictVectorizer`` +
 trained model is saved as JSON (feature names, weights, intercepts, decision thresholds and
 how it was trained), never as a pickle: the file is data, readable and safe to load. Predicting
 computes what scikit-learn's ``predict_proba`` computes, the same operations on the same
-matrix (``Linear``), without importing scikit-learn (a build would pay ~1.7 s CPU for it).
+matrix (``kg.extract.linear``), without importing scikit-learn (a build would pay ~1.7 s CPU
+for it) nor scipy.
 
 - ``ClassModel``: an entity's features (``kg.extract.classes``) → its ontology class.
 - ``RelationModel``: candidate facts (``kg.extract.candidates``) → the probability that the
@@ -26,11 +27,11 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
 from kg import errors
+from kg.extract.linear import Columns, Linear, stacked_entries
 from kg.resources import models_dir
 
 FORMAT = "kg-model/1"
@@ -57,175 +58,6 @@ def _fit_logreg(
     clf = LogisticRegression(C=c, max_iter=5000, class_weight=class_weight)
     clf.fit(x, list(labels))
     return clf, list(vec.feature_names_)
-
-
-def _matrix(
-    rows: Sequence[dict[str, float]],
-    vocabulary: dict[str, int],
-    joined: dict[str, int] | None = None,
-    prior: int | None = None,
-) -> Any:
-    """The rows as a sparse matrix over ``vocabulary`` (unknown features dropped), as
-    ``DictVectorizer.transform`` gives it; with ``joined`` (the columns of the features joined
-    to a property) and ``prior`` (the property's own column), ``for_property``'s features.
-
-    Written with whole-array lookups because the vectorizer checks each value's type one by
-    one, which made it a third of a build's extraction time."""
-    return _stacked([(rows, joined, prior)], vocabulary)
-
-
-def _stacked(
-    groups: Sequence[tuple[Sequence[dict[str, float]], dict[str, int] | None, int | None]],
-    vocabulary: dict[str, int],
-) -> Any:
-    """``_matrix`` of each group (rows, joined columns, prior column), one group's rows after
-    the other's, in one matrix: a document's candidates of every property are scored at once.
-    Each row holds the same entries as in its own group's matrix, so its score is the same."""
-    import numpy as np
-    from scipy.sparse import coo_matrix
-
-    parts_r, parts_c, parts_v = [], [], []
-    first = 0
-    for rows, joined, prior in groups:
-        keys = list(chain.from_iterable(rows))
-        values = np.fromiter(chain.from_iterable(map(dict.values, rows)), float, len(keys))
-        at_row = np.repeat(np.arange(first, first + len(rows)), list(map(len, rows)))
-        for lookup in (vocabulary, joined):
-            if lookup is None:
-                continue
-            cols = np.fromiter(map(lookup.get, keys, repeat(-1)), np.int64, len(keys))
-            known = cols >= 0
-            parts_r.append(at_row[known])
-            parts_c.append(cols[known])
-            parts_v.append(values[known])
-        if prior is not None:
-            parts_r.append(np.arange(first, first + len(rows)))
-            parts_c.append(np.full(len(rows), prior, dtype=np.int64))
-            parts_v.append(np.ones(len(rows)))
-        first += len(rows)
-    matrix = coo_matrix(
-        (np.concatenate(parts_v), (np.concatenate(parts_r), np.concatenate(parts_c))),
-        shape=(first, len(vocabulary)),
-    )
-    return matrix.tocsr()
-
-
-@dataclass(frozen=True)
-class _Columns:
-    """The shared classifier's columns by feature name: ``ids`` numbers every name it knows,
-    as it is or joined to a property (``unknown`` stands for any other name); ``plain[id]`` is
-    a name's own column and ``joined[property][id]`` its column joined to the property (-1:
-    none). A document's names are then looked up once, not once per table
-    (``Binary.raw_by_property``)."""
-
-    ids: dict[str, int]
-    unknown: int
-    plain: Any
-    joined: dict[str, Any]
-    width: int  # the classifier's columns
-
-    @classmethod
-    def of(cls, vocabulary: dict[str, int]) -> _Columns:
-        import numpy as np
-
-        ids: dict[str, int] = {}
-        by_property: dict[str, list[tuple[str, int]]] = {}
-        for name, col in vocabulary.items():
-            ids.setdefault(name, len(ids))
-            prop, bar, plain = name.partition("|")  # the names ``Binary._joined`` reads
-            if bar:
-                by_property.setdefault(prop, []).append((plain, col))
-        for pairs in by_property.values():
-            for plain, _ in pairs:
-                ids.setdefault(plain, len(ids))
-        unknown = len(ids)
-        table = np.full(unknown + 1, -1, dtype=np.int64)
-        for name, col in vocabulary.items():
-            table[ids[name]] = col
-        joined = {}
-        for prop, pairs in by_property.items():
-            joined[prop] = np.full(unknown + 1, -1, dtype=np.int64)
-            for plain, col in pairs:
-                joined[prop][ids[plain]] = col
-        return cls(ids, unknown, table, joined, len(vocabulary))
-
-    def matrix(self, groups: Sequence[tuple[str, Sequence[dict[str, float]]]], prior: Any) -> Any:
-        """``_stacked`` of each property's rows with its joined columns and ``prior(p)``
-        column: the same entries, so the same CSR matrix."""
-        import numpy as np
-        from scipy.sparse import coo_matrix
-
-        rows = [row for _, group in groups for row in group]
-        keys = list(chain.from_iterable(rows))
-        n = len(keys)
-        ids = np.fromiter(map(self.ids.get, keys, repeat(self.unknown)), np.int64, n)
-        values = np.fromiter(chain.from_iterable(map(dict.values, rows)), float, n)
-        at_row = np.repeat(np.arange(len(rows)), list(map(len, rows)))
-        own = self.plain[ids]
-        known = own >= 0
-        parts_r, parts_c, parts_v = [at_row[known]], [own[known]], [values[known]]
-        first = start = 0
-        for p, group in groups:
-            size = sum(map(len, group))
-            table = self.joined.get(p)
-            if table is not None:
-                cols = table[ids[start : start + size]]
-                known = cols >= 0
-                parts_r.append(at_row[start : start + size][known])
-                parts_c.append(cols[known])
-                parts_v.append(values[start : start + size][known])
-            column = prior(p)
-            if column is not None:
-                parts_r.append(np.arange(first, first + len(group)))
-                parts_c.append(np.full(len(group), column, dtype=np.int64))
-                parts_v.append(np.ones(len(group)))
-            first += len(group)
-            start += size
-        matrix = coo_matrix(
-            (np.concatenate(parts_v), (np.concatenate(parts_r), np.concatenate(parts_c))),
-            shape=(len(rows), self.width),
-        )
-        return matrix.tocsr()
-
-
-@dataclass(frozen=True)
-class Linear:
-    """A fitted logistic regression's weights, scored as scikit-learn's ``LogisticRegression``
-    scores them (``predict_proba``) without importing scikit-learn, whose import alone costs
-    a build ~1.7 s of CPU: predicting needs only the product and the link function.
-
-    ``coef``: one row of weights per class (one row for two classes), ``intercept`` alike.
-    """
-
-    coef: Any
-    intercept: Any
-
-    @classmethod
-    def of(cls, coef: list[list[float]], intercept: list[float]) -> Linear:
-        import numpy as np
-
-        return cls(np.array(coef, dtype=float), np.array(intercept, dtype=float))
-
-    def positive(self, x: Any) -> Any:
-        """``predict_proba(x)[:, 1]`` of a binary model: ``x @ coef.T + intercept``, then the
-        logistic function, as scikit-learn computes them; ``x`` is a float CSR matrix."""
-        from scipy.special import expit
-
-        scores = (x @ self.coef.T + self.intercept).reshape(-1)
-        return expit(scores, out=scores)
-
-    def probabilities(self, x: Any) -> Any:
-        """``predict_proba(x)``: one column per class, in the order of the weights' rows."""
-        import numpy as np
-
-        if self.coef.shape[0] == 1:  # two classes: the logistic function of one score
-            positive = self.positive(x)
-            return np.stack([1 - positive, positive], axis=1)
-        scores = x @ self.coef.T + self.intercept  # softmax, step by step as scikit-learn's
-        scores -= np.max(scores, axis=1).reshape((-1, 1))
-        np.exp(scores, out=scores)
-        scores /= np.sum(scores, axis=1).reshape((-1, 1))
-        return scores
 
 
 def for_property(row: dict[str, float], predicate: str) -> dict[str, float]:
@@ -284,7 +116,7 @@ class Binary:
         vocabulary, clf = self._estimators
         joined = self._joined(predicate) if predicate else None
         prior = vocabulary.get(f"property={predicate}") if predicate else None
-        probs = clf.positive(_matrix(rows, vocabulary, joined, prior))
+        probs = clf.positive(stacked_entries([(rows, joined, prior)], vocabulary))
         return [float(p) for p in probs] if raw else self.calibrate(probs)
 
     def raw_by_property(
@@ -295,11 +127,11 @@ class Binary:
         vocabulary, clf = self._estimators
         if not any(rows for _, rows in groups):
             return [[] for _ in groups]
-        matrix = self._columns.matrix(
+        entries = self._columns.entries(
             [(p, rows) for p, rows in groups if rows],
             lambda p: vocabulary.get(f"property={p}"),
         )
-        probs = [float(p) for p in clf.positive(matrix)]
+        probs = [float(p) for p in clf.positive(entries)]
         out, first = [], 0
         for _p, rows in groups:
             out.append(probs[first : first + len(rows)])
@@ -307,8 +139,8 @@ class Binary:
         return out
 
     @functools.cached_property
-    def _columns(self) -> _Columns:
-        return _Columns.of(self._estimators[0])
+    def _columns(self) -> Columns:
+        return Columns.of(self._estimators[0])
 
     @functools.cached_property
     def _joined_columns(self) -> dict[str, dict[str, int]]:
@@ -485,7 +317,7 @@ class ClassModel:
         if not rows:
             return []
         vocabulary, clf = self._estimators
-        probs = clf.probabilities(_matrix(rows, vocabulary))
+        probs = clf.probabilities(stacked_entries([(rows, None, None)], vocabulary))
         out = []
         for row in probs:
             best = int(row.argmax())

@@ -11,16 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from kg.extract.model import (
-    Binary,
-    ClassModel,
-    Linear,
-    RelationModel,
-    _Columns,
-    _matrix,
-    _stacked,
-    for_property,
-)
+from kg.extract.linear import Columns, Entries, Linear, expit, matrix, stacked
+from kg.extract.model import Binary, ClassModel, RelationModel, for_property
 from kg.records import Document
 
 ROWS = [
@@ -68,10 +60,52 @@ def test_the_positive_probability_is_predict_proba_to_the_bit() -> None:
     model = _shared().shared
     assert model is not None
     vocabulary, weights = model._estimators
-    x = _matrix([*ROWS, {"never-seen": 1.0}], vocabulary, model._joined("meetsWith"), 3)
+    x = matrix([*ROWS, {"never-seen": 1.0}], vocabulary, model._joined("meetsWith"), 3)
     expected = _sklearn(weights, [0, 1]).predict_proba(x)
     assert np.array_equal(weights.positive(x), expected[:, 1])
     assert np.array_equal(weights.probabilities(x), expected)
+
+
+def _entries(rng: Any, n_rows: int, width: int) -> Entries:
+    """Rows of up to 60 distinct columns with random values, their entries shuffled."""
+    rows, cols = [], []
+    for r in range(n_rows):
+        picked = rng.choice(width, int(rng.integers(0, 60)), replace=False)
+        rows += [r] * len(picked)
+        cols += list(picked)
+    order = rng.permutation(len(rows))
+    values = rng.normal(0, 2, len(rows))
+    return Entries(np.array(rows)[order], np.array(cols)[order], values, (n_rows, width))
+
+
+@pytest.mark.parametrize("outputs", [1, 4])
+def test_entries_score_as_scipys_csr_product_to_the_bit(outputs: int) -> None:
+    rng = np.random.default_rng(outputs)
+    x = _entries(rng, 400, 3000)
+    weights = Linear.of(rng.normal(0, 1, (outputs, 3000)).tolist(), [0.25] * outputs)
+    expected = x.csr() @ weights.coef.T + weights.intercept
+    assert np.array_equal(weights.scores(x), expected)
+    assert np.array_equal(weights.probabilities(x), weights.probabilities(x.csr()))
+    # the additions' order matters: summed in the order found, some rows differ in the last bit
+    unsorted = np.bincount(x.rows, weights=x.values * weights.coef[0][x.cols], minlength=400)
+    assert not np.array_equal(unsorted + weights.intercept[0], expected[:, 0])
+
+
+def test_a_column_twice_in_a_row_is_left_to_scipy() -> None:
+    x = Entries(np.array([0, 1, 0]), np.array([2, 0, 2]), np.array([0.1, 1.0, 0.7]), (2, 3))
+    assert x.times(np.ones((1, 3))) is None
+    weights = Linear.of([[0.3, -1.0, 3.0]], [0.5])
+    assert np.array_equal(weights.scores(x), x.csr() @ weights.coef.T + weights.intercept)
+
+
+def test_the_logistic_function_is_scipys_to_the_bit() -> None:
+    from scipy.special import expit as scipy_expit
+
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(0, 6, 50_000), rng.normal(0, 400, 5_000)])
+    x = np.concatenate([x, [0.0, -0.0, 5e-324, 709.0, -709.0, 710.0, -710.0, 1e308, -1e308]])
+    assert np.array_equal(expit(x), scipy_expit(x))
+    assert expit(np.array([])).shape == (0,)
 
 
 def _class_model() -> ClassModel:
@@ -110,7 +144,7 @@ def test_two_classes_are_scored_by_the_logistic_function_as_scikit_learn_does() 
     assert model.predict(asked) == _class_reference(model, asked)
 
 
-def test_predicting_imports_no_scikit_learn() -> None:
+def test_predicting_imports_neither_scikit_learn_nor_scipy() -> None:
     import subprocess
     import sys
 
@@ -120,7 +154,7 @@ def test_predicting_imports_no_scikit_learn() -> None:
         "m = shipped_models()\n"
         "m.classes.predict([{'bias': 1.0}])\n"
         "m.relations.score_by_property({'trainsWith': [{'bias': 1.0}]})\n"
-        "print(sorted(n for n in sys.modules if n.split('.')[0] == 'sklearn'))\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] in ('sklearn', 'scipy')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -137,10 +171,10 @@ def test_names_looked_up_once_give_the_matrix_of_one_lookup_per_table() -> None:
         ("meetsWith", [{"btw:and": 1.0, "bias": 1.0}]),
         ("a", [{"b|c": 1.0, "b": 1.0}]),
     ]
-    expected = _stacked(
+    expected = stacked(
         [(rows, joined(p), vocabulary.get(f"property={p}")) for p, rows in groups], vocabulary
     )
-    got = _Columns.of(vocabulary).matrix(groups, lambda p: vocabulary.get(f"property={p}"))
+    got = Columns.of(vocabulary).matrix(groups, lambda p: vocabulary.get(f"property={p}"))
     assert got.shape == expected.shape == (5, len(names))
     for attr in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(got, attr), getattr(expected, attr))
@@ -185,7 +219,7 @@ def test_a_real_documents_candidates_score_the_same_at_once(nlp: Any) -> None:
         vocabulary, weights = rel.shared._estimators
         clf = _sklearn(weights, [0, 1])
         for p, rows in groups.items():
-            x = _matrix(rows, vocabulary, rel.shared._joined(p), vocabulary.get(f"property={p}"))
+            x = matrix(rows, vocabulary, rel.shared._joined(p), vocabulary.get(f"property={p}"))
             assert got[p] == rel.properties[p].calibrate(clf.predict_proba(x)[:, 1])
 
 
