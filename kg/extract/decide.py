@@ -15,7 +15,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kg.extract.classes import entity_features, ner_label_map
-from kg.extract.modality import modality_of
 from kg.extract.relations import ORGS
 from kg.records import Evidence, Mention, Relation
 
@@ -118,7 +117,7 @@ def _relation(ctx: Context, cand: Candidate, prob: float) -> Relation | None:
     sent = ctx.doc[start:end]
     text = ctx.doc.text[sent.start_char : sent.end_char]
     trigger = ctx.doc[cand.trigger] if cand.trigger is not None else None
-    modality, attributed = modality_of(trigger, sent, ctx.lex, text)
+    modality, attributed = ctx.modality(trigger, sent, text)
     if modality == "negated":
         return None
     ev = Evidence(
