@@ -66,13 +66,18 @@ def retype(ctx: Context, model: ClassModel) -> None:
 
 
 def decide(ctx: Context, cands: list[Candidate], model: RelationModel) -> list[Relation]:
-    """The facts to keep: titles as the rules read them, other facts by the model."""
+    """The facts to keep: titles as the rules read them, other facts by the model (or, for a
+    property the model never learned, as the rules state them)."""
     out = [r for r in ctx.relations if r.literal]
     by_prop: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
         by_prop[c.predicate].append(c)
     scores = model.score_by_property({p: [c.features for c in g] for p, g in by_prop.items()})
     for prop, group in by_prop.items():
+        if not model.knows(prop):
+            # no training article had one: the model cannot judge these, the rules stand
+            out.extend(c.rules[0] for c in group if c.rules)
+            continue
         for cand, prob in zip(group, scores[prop], strict=True):
             if prob >= model.threshold(prop, cand.features):
                 rel = _relation(ctx, cand, prob)

@@ -26,6 +26,7 @@ from kg.extract.resolve import resolve
 from kg.extract.rules.exercise import exercise_frame
 from kg.extract.rules.frames import frame_rules, tweet_rules
 from kg.extract.rules.inference import inherit_rules, state_rules
+from kg.extract.rules.killings import kill_rules
 from kg.extract.rules.lists import ally_rules, joint_action_rules, list_rules
 from kg.extract.rules.names import layout_rules, name_rules, of_rules
 from kg.extract.rules.places import default_place_rules, deploy_country_rules, place_rules
@@ -172,6 +173,7 @@ def apply_rules(ctx: Context) -> Context:
     joint_action_rules(ctx)
     pattern_rules(ctx)  # the rules kept as data: kg/data/patterns/*.jsonl
     tweet_rules(ctx)
+    kill_rules(ctx)
     ally_rules(ctx)
     inherit_rules(ctx)
     exercise_frame(ctx, training, listed)

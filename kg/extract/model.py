@@ -268,8 +268,12 @@ class RelationModel:
         reach its threshold: a property whose model adds nothing keeps only the rules' facts."""
         model = self.properties.get(predicate)
         if model is None:
-            return False
+            return ruled  # a property the model never learned keeps what the rules state
         return (model.threshold if ruled else model.threshold_new) <= 1.0
+
+    def knows(self, predicate: str) -> bool:
+        """Whether the model learned ``predicate`` (its training articles had a positive)."""
+        return predicate in self.properties
 
     def threshold(self, predicate: str, row: dict[str, float]) -> float:
         """The probability a candidate needs to be kept (above 1 for an unknown property)."""

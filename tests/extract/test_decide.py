@@ -56,3 +56,15 @@ def test_a_works_for_the_model_kept_is_not_doubled(nlp) -> None:
     ex = run(nlp, {"leads": _kept(), "worksFor": _kept()})
     [(_, _, rule)] = works_for(ex)
     assert not rule.endswith(LEADS_WORKS_FOR)
+
+
+def test_a_property_the_model_never_learned_keeps_the_rules_facts(nlp) -> None:
+    from kg.extract import extract_document
+    from kg.extract.model import Models as RulesAlone
+
+    rules = extract_document(nlp(TEXT), Document("t", TEXT, "t.txt"), RulesAlone())
+    stated = [r for r in rules.relations if r.predicate == "worksFor"]
+    ex = run(nlp, {"leads": _dropped()})  # worksFor is unknown to this model
+    kept = [r for r in ex.relations if r.predicate == "worksFor"]
+    assert kept == stated
+    assert stated and not stated[0].evidence.rule.startswith("model")

@@ -168,4 +168,6 @@ def test_a_property_that_adds_no_fact_keeps_only_what_a_rule_stated() -> None:
     assert model.may_keep("trainsWith", ruled=True)
     assert not model.may_keep("trainsWith", ruled=False)
     assert model.may_keep("leads", ruled=False)  # thresholds of 0.5
-    assert not model.may_keep("killed", ruled=True)  # no model for it
+    # no model for it: what a rule stated stands, nothing else is a candidate
+    assert model.may_keep("killed", ruled=True)
+    assert not model.may_keep("killed", ruled=False)

@@ -130,6 +130,19 @@ class Conll04Model:
 
 
 @functools.lru_cache(maxsize=1)
+def shipped_relations() -> RelationClassifier:
+    """The shipped relation classifier alone, loaded once per process: the news extractor
+    scores pairs of its own entities and needs no CoNLL04 entity tagger."""
+    path = models_dir() / RELATIONS_FILE
+    if not path.is_file():
+        raise errors.no_conll04_model(str(path))
+    try:
+        return RelationClassifier.from_json(json.loads(path.read_text("utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise errors.bad_conll04_model(str(path), str(exc)) from None
+
+
+@functools.lru_cache(maxsize=1)
 def shipped_model() -> Conll04Model:
     """The model shipped in the package (trained on CoNLL04 train), loaded once per process."""
     return Conll04Model.load()

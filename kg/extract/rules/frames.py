@@ -202,23 +202,60 @@ def _between(ctx: Context, n: Token, sent: Span, pred: str, rule: str) -> bool:
     return True
 
 
+#: Prepositions that set a clause inside a meeting ("during a meeting with X, Y said ...").
+_MEETING_PREPS = frozenset({"at", "in", "during", "after", "on"})
+
+
+def _meeting_clause(n: Token) -> Token | None:
+    """The verb of the clause a meeting noun is the object or the setting of ("held talks",
+    "made the remark during a meeting with X", "in a meeting in Hawaii, A and B agreed")."""
+    head = n.head
+    if n.dep_ in ("dobj", "attr", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+        return head
+    if n.dep_ == "pobj" and head.lower_ in _MEETING_PREPS and head.head.pos_ in ("VERB", "AUX"):
+        return head.head
+    return None
+
+
 def _n_meet(ctx: Context, n: Token, sent: Span) -> None:
     if _between(ctx, n, sent, "meetsWith", "noun.meet.between.v1"):
         return
+    verb = _meeting_clause(n)
     withs = pobjs(ctx, n, ("with",))
-    head = n.head
-    if not withs and n.dep_ in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):
-        withs = pobjs(ctx, head, ("with",))
+    if not withs and verb is not None:
+        between = pobjs(ctx, verb, ("between", "among"))
+        if len(between) >= 2:  # "talks were held between X and Y"
+            for a, b in itertools.combinations(between, 2):
+                ctx.emit(a, "meetsWith", b, sent, "noun.meet.between.v1", n)
+            return
+        withs = pobjs(ctx, verb, ("with",))
+    subj: list[str] = []
+    if verb is not None and n.dep_ != "nsubjpass":
+        subj = list(dict.fromkeys(subjects(ctx, verb)))
+    if not withs and len(subj) >= 2:
+        # the parties of the meeting are the clause's subjects ("A and B held talks")
+        for a, b in itertools.combinations(subj, 2):
+            ctx.emit(a, "meetsWith", b, sent, "noun.meet.parties.v1", n)
+        return
     if not withs:
         return
-    subj: list[str] = []
-    if n.dep_ in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):
-        subj = subjects(ctx, head)
     for child in n.children:
         if child.dep_ == "poss":
             subj += ents_of(ctx, child)
-    for s, o in itertools.product(subj, withs):
+    for s, o in itertools.product(subj, _titled_people(ctx, withs, sent)):
         ctx.emit(s, "meetsWith", o, sent, "noun.meet.with.v1", n)
+
+
+def _titled_people(ctx: Context, keys: list[str], sent: Span) -> list[str]:
+    """A body named as the first part of a person's title in this sentence stands for that
+    person ("a meeting with Department of Defense Secretary X" is a meeting with X, whom the
+    title rules read as working for the department)."""
+    titled = {
+        r.object: r.subject
+        for r in ctx.relations
+        if r.evidence.rule == "title.org.v1" and r.evidence.start == sent.start_char
+    }
+    return list(dict.fromkeys(titled.get(k, k) for k in keys))
 
 
 #: Movement verbs whose object is the place ("patrol the coast", "enter Honduras"); only forces

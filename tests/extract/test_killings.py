@@ -1,0 +1,54 @@
+"""``killed`` read by the CoNLL04 relation model over two people of one sentence (issue 11:
+rule ``conll04.kill.v1``). Rules alone (``Models()``); hand-written sentences, made-up people."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.records import Document, Extraction
+
+pytestmark = pytest.mark.slow
+
+
+def run(nlp, text: str) -> Extraction:  # type: ignore[no-untyped-def]
+    from kg.extract import extract_document
+    from kg.extract.model import Models
+
+    return extract_document(nlp(text), Document("t", text, "t.txt"), Models())
+
+
+def killings(ex: Extraction) -> dict[tuple[str, str], str]:
+    names = {e.key: e.label for e in ex.entities}
+    return {
+        (names[r.subject], names[r.object]): r.evidence.rule
+        for r in ex.relations
+        if r.predicate == "killed"
+    }
+
+
+def test_a_conviction_for_a_murder_is_a_killing_by_the_model(nlp) -> None:
+    ex = run(nlp, "Tomas Ruiz was convicted of the murder of Daniel Ortega.")
+    assert killings(ex) == {("Tomas Ruiz", "Daniel Ortega"): "conll04.kill.v1"}
+
+
+def test_the_killer_of_a_passive_killing_is_the_agent(nlp) -> None:
+    ex = run(nlp, "Daniel Ortega was shot dead by Tomas Ruiz.")
+    assert list(killings(ex)) == [("Tomas Ruiz", "Daniel Ortega")]
+
+
+def test_two_people_who_met_did_not_kill(nlp) -> None:
+    ex = run(nlp, "Tomas Ruiz met Daniel Ortega in Lima.")
+    assert killings(ex) == {}
+
+
+def test_the_shipped_classifier_scores_a_pair_in_the_news_parse(nlp) -> None:
+    from kg.extract.conll04.features import pair_features
+    from kg.extract.conll04.model import shipped_relations
+
+    doc = nlp("Tomas Ruiz killed Daniel Ortega in 1990.")
+    ents = [(0, 2, "Peop"), (3, 5, "Peop")]
+    clf = shipped_relations()
+    forward, backward = clf.probabilities(
+        [pair_features(doc, ents[0], ents[1], ents), pair_features(doc, ents[1], ents[0], ents)]
+    )
+    assert forward >= clf.threshold > backward
