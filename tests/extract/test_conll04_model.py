@@ -106,6 +106,21 @@ def test_relation_probabilities_are_scikit_learns() -> None:
     assert got == pytest.approx(list(want), abs=1e-5)
 
 
+def test_shipped_relation_probabilities_are_predict_proba_to_the_bit() -> None:
+    # computed without scikit-learn (kg.extract.linear): its own pipeline's numbers, exactly
+    import random
+
+    from kg.extract.conll04.model import shipped_relations
+
+    model = shipped_relations()
+    vec, clf = model._estimators
+    pick = random.Random(4)
+    rows = [pick.sample(model.features, pick.randint(0, 40)) for _ in range(300)]
+    rows += [["never-seen"], [], [*rows[0], "never-seen"]]
+    want = clf.predict_proba(vec.transform([dict.fromkeys(r, 1.0) for r in rows]))[:, 1]
+    assert model.probabilities(rows) == [float(p) for p in want]
+
+
 def test_rare_features_are_dropped() -> None:
     rows = [*TOY_ROWS, ["kill", "once"]]
     model = RelationClassifier.fit(rows, [*TOY_LABELS, 1], LogRegSettings(min_count=2))

@@ -154,6 +154,8 @@ def test_predicting_imports_neither_scikit_learn_nor_scipy() -> None:
         "m = shipped_models()\n"
         "m.classes.predict([{'bias': 1.0}])\n"
         "m.relations.score_by_property({'trainsWith': [{'bias': 1.0}]})\n"
+        "from kg.extract.conll04.model import shipped_relations\n"
+        "shipped_relations().probabilities([['bias']])\n"
         "print(sorted(n for n in sys.modules if n.split('.')[0] in ('sklearn', 'scipy')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
