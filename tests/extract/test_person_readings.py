@@ -1,7 +1,8 @@
 """People read from what the sentence says of them (issue 11): a name in apposition to an office
-is a person's even when spaCy's tagger calls it an organisation, and the places a person comes
-from (livesIn patterns of kg/data/patterns/relations.jsonl). Rules alone (``Models()``); the
-sentences are hand-written, with made-up people."""
+is a person's even when spaCy's tagger calls it an organisation; the body a person's office is
+held in, written after the name or after the title; the unit soldiers are from; the places a
+person comes from (patterns of kg/data/patterns/relations.jsonl). Rules alone (``Models()``);
+the sentences are hand-written, with made-up people."""
 
 from __future__ import annotations
 
@@ -61,3 +62,41 @@ def test_whose_home_province_is_a_place_the_person_lives_in(nlp) -> None:
 def test_born_in_a_place(nlp) -> None:
     ex = run(nlp, "Juan Cruz was born in Arequipa in 1960.")
     assert ("Juan Cruz", "livesIn", "Arequipa") in facts(ex)
+
+
+def test_the_leader_of_a_body_leads_it(nlp) -> None:
+    ex = run(nlp, "Brig. Gen. John Hale, leader of Special Operations Command Africa, spoke.")
+    f = facts(ex)
+    assert ("John Hale", "hasTitle", "leader") in f
+    assert ("John Hale", "leads", "Special Operations Command Africa") in f
+
+
+def test_a_body_after_the_title_and_a_comma_is_where_the_office_is_held(nlp) -> None:
+    ex = run(
+        nlp, "Maj. Gen. John Hale, commanding general, 3rd Marine Division, said it went well."
+    )
+    f = facts(ex)
+    assert ("John Hale", "worksFor", "3rd Marine Division") in f
+    assert ("John Hale", "leads", "3rd Marine Division") in f
+
+
+def test_a_body_of_after_the_name_is_where_a_title_before_it_is_held(nlp) -> None:
+    ex = run(nlp, "Inspector General John Hale of the National Police Service thanked them.")
+    f = facts(ex)
+    assert ("John Hale", "worksFor", "National Police Service") in f
+    assert not any(p == "leads" for _, p, _ in f)  # an inspector general is not its head
+
+
+def test_soldiers_who_were_from_a_unit_work_for_it(nlp) -> None:
+    ex = run(
+        nlp,
+        "The two soldiers, Staff Sgt John Hale, 27, and Staff Sgt Tom Reed, 30, were from the "
+        "5th Special Forces Group.",
+    )
+    f = facts(ex)
+    assert ("John Hale", "worksFor", "5th Special Forces Group") in f
+    assert ("Tom Reed", "worksFor", "5th Special Forces Group") in f
+
+
+def test_a_person_from_a_place_comes_from_it(nlp) -> None:
+    assert ("Juan Cruz", "livesIn", "Arequipa") in facts(run(nlp, "Juan Cruz is from Arequipa."))
