@@ -363,7 +363,7 @@ def choose_thresholds(
             return 0.0
         return 2 * tp / (2 * tp + fp + (n - tp))
 
-    curves = {prop: {pair: f1(prop, pair) for pair in pairs} for prop in scored}
+    curves = {prop: _smoothed({pair: f1(prop, pair) for pair in pairs}) for prop in scored}
     pooled = {pair: sum(cv[pair] for cv in curves.values()) for pair in pairs}
     overall = max(pairs, key=lambda pr: (pooled[pr], pr[1], pr[0]))
     out = {}
@@ -376,6 +376,25 @@ def choose_thresholds(
             out[prop] = (overall[0], NEVER)
         else:
             out[prop] = max(pairs, key=lambda pr: (curve[pr], pr[1], pr[0]))
+    return out
+
+
+def _smoothed(curve: dict[tuple[float, float], float]) -> dict[tuple[float, float], float]:
+    """Each pair's F1 averaged with its neighbours' on the threshold grid: the inner
+    cross-validation's F1 is noisy from one grid step to the next, and a peak that its
+    neighbours do not share is more likely the noise of a few articles than a better choice."""
+    step = {t: i for i, t in enumerate(THRESHOLDS)}
+    out = {}
+    for (a, b), _ in curve.items():
+        around = [
+            curve[(THRESHOLDS[i], THRESHOLDS[j])]
+            for i in (step[a] - 1, step[a], step[a] + 1)
+            for j in (step[b] - 1, step[b], step[b] + 1)
+            if 0 <= i < len(THRESHOLDS)
+            and 0 <= j < len(THRESHOLDS)
+            and (THRESHOLDS[i], THRESHOLDS[j]) in curve
+        ]
+        out[(a, b)] = sum(around) / len(around)
     return out
 
 

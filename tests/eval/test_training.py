@@ -176,3 +176,19 @@ def test_a_property_with_few_examples_adds_no_fact_no_rule_stated() -> None:
     assert thresholds["trainsWith"][1] <= 0.9  # adds what the model finds
     ruled, new = thresholds["authorizes"]
     assert new > 1.0 and ruled <= 0.8  # NEVER
+
+
+def test_a_lone_peak_of_the_threshold_curve_loses_to_a_broad_one() -> None:
+    """F1 on the threshold grid, smoothed over each pair's neighbours: a single grid step that
+    scores best (the noise of a few articles) loses to a plateau that is nearly as good."""
+    from kg.eval import training
+
+    grid = training.THRESHOLDS
+    curve = {(a, b): 0.0 for a in grid for b in grid if b >= a}
+    curve[(0.5, 0.5)] = 0.9  # a spike
+    for a in (0.1, 0.15, 0.2):
+        for b in (0.6, 0.65, 0.7):
+            curve[(a, b)] = 0.8  # a plateau
+    smoothed = training._smoothed(curve)
+    assert max(curve, key=lambda p: curve[p]) == (0.5, 0.5)
+    assert max(smoothed, key=lambda p: smoothed[p]) == (0.15, 0.65)

@@ -142,6 +142,12 @@ class NerSource(CoordinationSplitter):
                 and not any(w.lower() in self.lex.heads for w in cand.name.split())
             ):
                 cand.cls = "Place"  # "deploy to Archers Post": the model's ORG is a place
+            if (
+                ent.label_ == "ORG"
+                and cand.cls == "Organization"
+                and self._said_to_hold_office(doc, cand)
+            ):
+                cand.cls = "Person"  # "Secretary for Defence, Aden X,": the model's ORG
             if ent.label_ == "PERSON":
                 a = start
                 while a < end - 1 and (
@@ -240,6 +246,21 @@ class NerSource(CoordinationSplitter):
                 if self.gazetteer(text) is None and len(text) > 2:
                     out.append(Cand(s0, e0, text, "Event", "gazetteer"))
         return out
+
+    def _said_to_hold_office(self, doc: Doc, cand: Cand) -> bool:
+        """A name in apposition to an office or a rank ("Secretary for Defence, X," or "X,
+        Secretary for Defence,"), with no word of a body's name in it, names a person."""
+        if cand.key is not None or cand.name.isupper():
+            return False
+        if any(w.lower() in self.lex.heads for w in cand.name.split()):
+            return False
+        root = doc[cand.start : cand.end].root
+        nouns = [root.head] if root.dep_ == "appos" else []
+        nouns += [c for c in root.children if c.dep_ == "appos"]
+        return any(
+            self.lex.titles.get(n.lower_) in ("head", "leader") or n.lower_ in self.lex.ranks
+            for n in nouns
+        )
 
     def _acronym_like(self, doc: Doc, cand: Cand) -> bool:
         k = cand.start - 1

@@ -19,7 +19,7 @@ from kg.extract.conll04.model import shipped_relations
 from kg.extract.relations import ORGS, PLACES, Context
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
 RULE = "conll04.kill.v1"
 
@@ -48,7 +48,8 @@ def kill_rules(ctx: Context) -> None:
         key = ctx.keys[i]
         if key is not None and ctx.cls(key) == "Person":
             people[doc[c.start].sent.start].append(i)
-    clf = None
+    pairs: list[tuple[int, int, Span]] = []
+    rows: list[list[str]] = []
     for group in people.values():
         if len({ctx.keys[i] for i in group}) < 2:
             continue
@@ -58,21 +59,24 @@ def kill_rules(ctx: Context) -> None:
             for i in ctx.cands_in(sent)
             if (k := ctx.keys[i]) is not None
         ]
-        pairs = [(h, t) for h in group for t in group if ctx.keys[h] != ctx.keys[t]]
-        clf = clf or shipped_relations()
-        rows = [
-            pair_features(
-                doc,
-                (ctx.cands[h].start, ctx.cands[h].end, "Peop"),
-                (ctx.cands[t].start, ctx.cands[t].end, "Peop"),
-                ents,
-            )
-            for h, t in pairs
-        ]
-        for (h, t), p in zip(pairs, clf.probabilities(rows), strict=True):
-            if p >= clf.threshold:
+        for h in group:
+            for t in group:
+                if ctx.keys[h] == ctx.keys[t]:
+                    continue
                 head, tail = ctx.cands[h], ctx.cands[t]
-                trigger = _lowest_common_ancestor(
-                    doc[head.start : head.end].root, doc[tail.start : tail.end].root
+                pairs.append((h, t, sent))
+                rows.append(
+                    pair_features(
+                        doc, (head.start, head.end, "Peop"), (tail.start, tail.end, "Peop"), ents
+                    )
                 )
-                ctx.emit(ctx.keys[h], "killed", ctx.keys[t], sent, RULE, trigger)
+    if not rows:
+        return
+    clf = shipped_relations()
+    for (h, t, sent), p in zip(pairs, clf.plain_probabilities(rows), strict=True):
+        if p >= clf.threshold:
+            head, tail = ctx.cands[h], ctx.cands[t]
+            trigger = _lowest_common_ancestor(
+                doc[head.start : head.end].root, doc[tail.start : tail.end].root
+            )
+            ctx.emit(ctx.keys[h], "killed", ctx.keys[t], sent, RULE, trigger)

@@ -228,8 +228,15 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
         left -= 1
     if former:
         leader = False
+    of_body = _body_after_name(ctx, c, sent)
+    if of_body is not None:
+        # "Inspector General Ana Ruiz of the National Police": the office is held in that body
+        ctx.emit(key, "worksFor", of_body, sent, "title.before.of.org.v1", trigger)
+        if leader:
+            ctx.emit(key, "leads", of_body, sent, "title.before.of.leads.v1", trigger)
     if left < sent.start:
-        _leads_default(ctx, key, title, sent, trigger)
+        if of_body is None:
+            _leads_default(ctx, key, title, sent, trigger)
         return
     if doc[left].text == ")" and left - 2 >= sent.start and doc[left - 2].text == "(":
         left -= 3  # "the Criminal Investigation Department (CID) director X": the acronym's body
@@ -254,9 +261,22 @@ def _title_before(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> 
             ctx.emit(key, "affiliatedWith", ck, sent, "title.demonym.v1", trigger)
             if _heads_state(title) and not former:
                 ctx.emit(key, "leads", ck, sent, "title.country.leads.v1", trigger)
-        elif not former:
+        elif not former and of_body is None:
             _leads_default(ctx, key, title, sent, trigger)
     _title_ministry(ctx, key, title, sent, trigger)
+
+
+def _body_after_name(ctx: Context, c: Cand, sent: Span) -> str | None:
+    """The organisation named by "of" right after a person's name ("X of the Y")."""
+    doc = ctx.doc
+    k = c.end
+    if k + 1 >= sent.end or doc[k].lower_ != "of":
+        return None
+    k += 1
+    while k < sent.end and doc[k].lower_ == "the":
+        k += 1
+    body = ctx.key_at(k) if k < sent.end else None
+    return body if body is not None and ctx.cls(body) in ORGS else None
 
 
 def _heads_state(title: str) -> bool:
@@ -397,6 +417,13 @@ def _title_after(ctx: Context, c: Cand, key: str, sent: Span, lex: Lexicon) -> N
         while m < sent.end and ctx.key_at(m) == org_after:
             m += 1
         title_end = m
+    elif (
+        k + 1 < sent.end
+        and doc[k].text == ","
+        and (after := ctx.key_at(k + 1)) is not None
+        and ctx.cls(after) in ORGS
+    ):
+        org_after = after  # "X, commanding general, 3rd Marine Division,"
     elif k + 1 < sent.end and doc[k].lower_ in ("of", "at", "for", "in", "with"):
         m = k + 1
         while m < sent.end and doc[m].lower_ == "the":
