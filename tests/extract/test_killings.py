@@ -54,17 +54,6 @@ def test_the_shipped_classifier_scores_a_pair_in_the_news_parse(nlp) -> None:
     assert forward >= clf.threshold > backward
 
 
-def test_plain_probabilities_are_scikit_learns(nlp) -> None:
-    from kg.extract.conll04.features import pair_features
-    from kg.extract.conll04.model import shipped_relations
-
-    doc = nlp("Tomas Ruiz was convicted of the murder of Daniel Ortega in Lima.")
-    ents = [(0, 2, "Peop"), (7, 9, "Peop"), (10, 11, "Loc")]
-    rows = [pair_features(doc, h, t, ents) for h in ents[:2] for t in ents if h != t]
-    clf = shipped_relations()
-    assert clf.plain_probabilities(rows) == pytest.approx(clf.probabilities(rows), abs=1e-12)
-
-
 def test_a_build_reads_killings_without_importing_scikit_learn(tmp_path) -> None:
     import subprocess
     import sys

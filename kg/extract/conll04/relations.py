@@ -13,7 +13,6 @@ without importing either (``kg.extract.linear``, the same numbers to the bit).
 from __future__ import annotations
 
 import functools
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -96,25 +95,6 @@ class RelationClassifier:
         return [
             float(p) for p in clf.positive(stacked_entries([(_rows(rows), None, None)], vocabulary))
         ]
-
-    @functools.cached_property
-    def _weights(self) -> dict[str, float]:
-        return dict(zip(self.features, self.coef, strict=True))
-
-    def plain_probabilities(self, rows: Sequence[Iterable[str]]) -> list[float]:
-        """``probabilities`` in plain Python, without importing scikit-learn (about two seconds
-        at the start of a build that otherwise never needs it): the logistic function of the
-        intercept plus the weights of the row's features."""
-        w = self._weights
-        out = []
-        for r in rows:
-            z = self.intercept + sum(w.get(f, 0.0) for f in set(r))
-            if z >= 0:
-                out.append(1.0 / (1.0 + math.exp(-z)))
-            else:
-                e = math.exp(z)
-                out.append(e / (1.0 + e))
-        return out
 
     @classmethod
     def fit(

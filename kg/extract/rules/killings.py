@@ -73,7 +73,7 @@ def kill_rules(ctx: Context) -> None:
     if not rows:
         return
     clf = shipped_relations()
-    for (h, t, sent), p in zip(pairs, clf.plain_probabilities(rows), strict=True):
+    for (h, t, sent), p in zip(pairs, clf.probabilities(rows), strict=True):
         if p >= clf.threshold:
             head, tail = ctx.cands[h], ctx.cands[t]
             trigger = _lowest_common_ancestor(
