@@ -4,6 +4,8 @@ Files (tab-separated, ``#`` starts a comment line):
 
 - ``countries.tsv``: name, other names, demonyms/adjectives, key modifier ("Peruvian").
 - ``places.tsv``: place, its container, kind.
+- ``cities.tsv``: town, its country (GeoNames' towns of 15,000 people or more, written by
+  ``scripts/make_cities.py``); read only by :func:`city_countries`, when a rule asks.
 - ``organizations.tsv``: name, class, country, other names.
 - ``heads.tsv``: head word, class.
 - ``titles.tsv``: title word, role (head, mod, leader, skip).
@@ -95,6 +97,13 @@ class Lexicon:
 def word_list(name: str) -> frozenset[str]:
     """A one-word-per-line lexicon file, lower-cased (a missing file raises)."""
     return frozenset(r[0].lower() for r in _rows(name))
+
+
+@functools.lru_cache(maxsize=1)
+def city_countries() -> dict[str, str]:
+    """Lower-cased town name -> its canonical country (``cities.tsv``), read once, on first use:
+    most articles name no town the hand-kept gazetteer lacks."""
+    return {r[0].lower(): _col(r, 1) for r in _rows("cities.tsv")}
 
 
 @functools.lru_cache(maxsize=1)

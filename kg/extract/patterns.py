@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg import errors
 from kg.extract.depmatch import rooted_matcher_class
-from kg.extract.relations import Context, ents_of
+from kg.extract.relations import Context, ents_of, most_specific_places
 from kg.rdf.vocab import PROPERTIES
 from kg.resources import patterns_dir
 
@@ -53,6 +53,7 @@ class Pattern:
     object_classes: frozenset[str] | None
     pairs: str | None
     source: str
+    objects: str | None = None
 
 
 def _node_ids(pattern: list[dict[str, Any]]) -> list[str]:
@@ -82,6 +83,8 @@ def parse_pattern(data: Any, source: str) -> Pattern:
             raise bad(f"{role} node {name!r} is not in the pattern (nodes: {', '.join(ids)})")
     if data.get("object") is None and data.get("pairs") != "subjects":
         raise bad('a pattern needs an \'object\' node, or "pairs": "subjects"')
+    if data.get("objects") not in (None, "most_specific"):
+        raise bad(f"'objects' may only be \"most_specific\"; got {data['objects']!r}")
 
     def classes(key: str) -> frozenset[str] | None:
         value = data.get(key)
@@ -98,6 +101,7 @@ def parse_pattern(data: Any, source: str) -> Pattern:
         object_classes=classes("object_classes"),
         pairs=data.get("pairs"),
         source=source,
+        objects=data.get("objects"),
     )
 
 
@@ -160,6 +164,8 @@ class PatternRunner:
                 continue
             assert pat.object is not None
             objects = _keys(ctx, ents_of(ctx, doc[at[pat.object]]), pat.object_classes)
+            if pat.objects == "most_specific":
+                objects = most_specific_places(ctx, objects)
             for s, o in itertools.product(subjects, objects):
                 ctx.emit(s, pat.property, o, sent, pat.id, trigger)
         return len(matches)

@@ -71,6 +71,7 @@ PROXY_NOUNS = frozenset(
         "deployment",
         "arrival",
         "team",
+        "mission",
         "teams",
         "staff",
         "agents",
@@ -246,6 +247,13 @@ def ents_of(ctx: Context, tok: Token, depth: int = 0) -> list[str]:
         out.append(key)
     elif tok.lower_ in ctx.lex.heads and any(c.lower_ == "the" for c in tok.children):
         out.extend(definite(ctx, tok))
+        if not out and tok.lower_ in PROXY_NOUNS:
+            # "the NSATU mission": no body is called "the mission"; the name before it is meant
+            out.extend(
+                k
+                for c in tok.children
+                if c.dep_ in ("compound", "nmod", "poss") and (k := ctx.key_at(c.i)) is not None
+            )
     elif tok.lower_ in ctx.lex.heads and any(
         c.lower_ in ("his", "her") and c.dep_ == "poss" for c in tok.children
     ):
@@ -273,6 +281,13 @@ def ents_of(ctx: Context, tok: Token, depth: int = 0) -> list[str]:
         if child.dep_ in ("conj", "appos"):
             out.extend(ents_of(ctx, child, depth + 1))
     return list(dict.fromkeys(out))
+
+
+def most_specific_places(ctx: Context, keys: list[str]) -> list[str]:
+    """The places among ``keys`` without the states when a town or region is named with them:
+    "based in Wiesbaden, Germany" names the base and the state it lies in."""
+    towns = [k for k in keys if ctx.cls(k) != "Country"]
+    return towns or keys
 
 
 def _head_word(name: str) -> str:

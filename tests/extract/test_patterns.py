@@ -45,6 +45,15 @@ def test_a_pattern_for_an_unknown_property_is_refused() -> None:
     assert "unknown property 'likes'" in str(err.value)
 
 
+def test_an_unknown_objects_option_is_refused_word_for_word() -> None:
+    with pytest.raises(errors.InputError) as err:
+        parse_pattern(GOOD | {"objects": "all"}, "p.jsonl:2")
+    assert str(err.value) == (
+        "invalid rule pattern at p.jsonl:2: 'objects' may only be \"most_specific\"; got 'all'. "
+        "Fix the line (see kg/data/patterns/README.md)."
+    )
+
+
 def test_a_line_that_is_not_json_is_refused_with_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text(json.dumps(GOOD) + "\n{oops\n", encoding="utf-8")
     with pytest.raises(errors.InputError) as err:

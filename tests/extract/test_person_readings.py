@@ -100,3 +100,9 @@ def test_soldiers_who_were_from_a_unit_work_for_it(nlp) -> None:
 
 def test_a_person_from_a_place_comes_from_it(nlp) -> None:
     assert ("Juan Cruz", "livesIn", "Arequipa") in facts(run(nlp, "Juan Cruz is from Arequipa."))
+
+
+def test_a_body_s_mission_is_the_body_and_its_base_is_the_town(nlp) -> None:
+    ex = run(nlp, "The NSATU mission, based in Wiesbaden, Germany, lacks approval.")
+    based = {(s, o) for s, p, o in facts(ex) if p == "basedIn"}
+    assert based == {("NSATU", "Wiesbaden")}

@@ -16,6 +16,7 @@ from kg.extract.relations import (
     Context,
     country_of_place,
     ents_of,
+    most_specific_places,
     objects,
     pobjs,
     subjects,
@@ -282,8 +283,9 @@ def _v_deploy(ctx: Context, v: Token, sent: Span) -> None:
         places += [o for o in objects(ctx, v) if ctx.cls(o) in PLACES]
         agents = [a for a in agents if ctx.cls(a) in FORCES]
     if v.lemma_ == "base" and v.tag_ == "VBN":
-        # "a unit based in Sasebo", "X is based in Y": home base, not a deployment
-        for a, p in itertools.product(dict.fromkeys(agents), places):
+        # "a unit based in Sasebo", "X is based in Y": home base, not a deployment; "in
+        # Wiesbaden, Germany" names the base and the state it lies in: the base is the town
+        for a, p in itertools.product(dict.fromkeys(agents), most_specific_places(ctx, places)):
             if ctx.cls(a) in ORGS:
                 ctx.emit(a, "basedIn", p, sent, "dep.based.v1", v)
         return

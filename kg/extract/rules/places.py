@@ -1,12 +1,14 @@
-"""Rules ``loc.*``, ``gaz.located``, ``default.place`` and ``inherit.deploy.country``: where
-places and bodies are ("Suffolk in Virginia", "the Colombian capital of Bogota", "Embassy in
-Nassau", gazetteer containment), a subdivision the text puts nowhere (the story's country, at low
+"""Rules ``loc.*``, ``gaz.located``, ``gaz.city.located``, ``default.place`` and
+``inherit.deploy.country``: where places and bodies are ("Suffolk in Virginia", "the Colombian
+capital of Bogota", "Embassy in Nassau", gazetteer containment, a town of the world gazetteer in
+the country the article names), a subdivision the text puts nowhere (the story's country, at low
 confidence), and the state of a place a force is deployed to."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kg.extract.lexicon import city_countries
 from kg.extract.relations import ORGS, PLACE_NOUNS, PLACES, Context, country_of_place
 
 if TYPE_CHECKING:
@@ -98,19 +100,40 @@ def place_rules(ctx: Context) -> None:
                 ctx.emit(key, "locatedIn", known[1], sent, "gaz.located.v1")
 
 
+def _towns_of_the_world(ctx: Context, placed: set[str]) -> None:
+    """A town of the world gazetteer (``cities.tsv``) that the text puts nowhere lies in its
+    country when the article names that country ("Kenitra" in a story about Morocco). A town the
+    text already places ("Suffolk in Virginia") gets no country: the annotation states where
+    the text puts a place, not every place that contains it."""
+    towns = None
+    for i, c in enumerate(ctx.cands):
+        key = ctx.keys[i]
+        if key is None or key in placed or ctx.cls(key) != "Place":
+            continue
+        if ctx.lex.places.get(key.lower()) or ctx.lex.places.get(c.name.lower()):
+            continue
+        towns = towns if towns is not None else city_countries()
+        home = towns.get(key.lower()) or towns.get(c.name.lower())
+        if home and home in ctx.entities and ctx.cls(home) == "Country":
+            ctx.emit(key, "locatedIn", home, ctx.doc[c.start].sent, "gaz.city.located.v1")
+            placed.add(key)
+
+
 def default_place_rules(ctx: Context) -> None:
     """A place the gazetteer does not know and the text puts in nothing lies in the country the
     story is set in ("joint training in the provinces of Manabí and Esmeraldas" in a story about
     Ecuador). Low confidence: the text implies it, it does not state it."""
+    placed = {r.subject for r in ctx.relations if r.predicate == "locatedIn"}
+    _towns_of_the_world(ctx, placed)
     main = ctx.default_country
     if not main or main not in ctx.entities:
         return
-    placed = {r.subject for r in ctx.relations if r.predicate == "locatedIn"}
+    towns = city_countries()
     for key, ent in ctx.entities.items():
         if ent.cls != "Place" or key in placed or not ent.mentions:
             continue
-        if ctx.lex.places.get(key.lower()) or ctx.lex.country_of(key):
-            continue  # the gazetteer knows where it is (maybe elsewhere)
+        if ctx.lex.places.get(key.lower()) or ctx.lex.country_of(key) or key.lower() in towns:
+            continue  # a gazetteer knows where it is (maybe elsewhere)
         for m in ent.mentions:
             span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is not None and _subdivision(span):
