@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kg.extract.relations import Context
-from kg.records import Document
+from kg.records import Document, Extraction
 
 ARTICLES = Path(__file__).resolve().parents[2] / "data" / "articles"
 
@@ -30,3 +31,17 @@ def rule_contexts(nlp: Any) -> list[Context]:
         retype(ctx, models.classes)
         out.append(apply_rules(ctx))
     return out
+
+
+@pytest.fixture(scope="session")
+def rules_alone(nlp: Any) -> Callable[[Any], Extraction]:
+    """Extraction of a hand-written text (or of a Doc parsed from one) by the rules alone
+    (``Models()``: no learned model decides), as document "t"."""
+    from kg.extract import extract_document
+    from kg.extract.model import Models
+
+    def run(text: Any) -> Extraction:
+        doc = nlp(text) if isinstance(text, str) else text
+        return extract_document(doc, Document("t", doc.text, "t.txt"), Models())
+
+    return run

@@ -5,35 +5,24 @@ in its country when the article names that country too (rule ``gaz.city.located.
 from __future__ import annotations
 
 import pytest
+from facts_kit import rules_by_pair
 
-from kg.records import Document, Extraction
-
-
-def run(nlp, text: str) -> Extraction:  # type: ignore[no-untyped-def]
-    from kg.extract import extract_document
-    from kg.extract.model import Models
-
-    return extract_document(nlp(text), Document("t", text, "t.txt"), Models())
+from kg.records import Extraction
 
 
 def located(ex: Extraction) -> dict[tuple[str, str], str]:
-    names = {e.key: e.label for e in ex.entities}
-    return {
-        (names[r.subject], names[r.object]): r.evidence.rule
-        for r in ex.relations
-        if r.predicate == "locatedIn"
-    }
+    return rules_by_pair(ex, "locatedIn")
 
 
 @pytest.mark.slow
-def test_a_town_lies_in_its_country_when_the_article_names_it(nlp) -> None:
-    ex = run(nlp, "Moroccan and U.S. troops trained near Kenitra on Monday.")
+def test_a_town_lies_in_its_country_when_the_article_names_it(rules_alone) -> None:
+    ex = rules_alone("Moroccan and U.S. troops trained near Kenitra on Monday.")
     assert located(ex) == {("Kenitra", "Morocco"): "gaz.city.located.v1"}
 
 
 @pytest.mark.slow
-def test_a_town_whose_country_the_article_does_not_name_is_placed_nowhere(nlp) -> None:
-    assert located(run(nlp, "Troops from Kenya arrived in Zagreb.")) == {}
+def test_a_town_whose_country_the_article_does_not_name_is_placed_nowhere(rules_alone) -> None:
+    assert located(rules_alone("Troops from Kenya arrived in Zagreb.")) == {}
 
 
 def test_the_table_names_each_town_once_and_no_country() -> None:
@@ -48,8 +37,8 @@ def test_the_table_names_each_town_once_and_no_country() -> None:
 
 
 @pytest.mark.slow
-def test_a_town_the_text_places_gets_no_country_on_top(nlp) -> None:
-    ex = run(nlp, "The base is in Suffolk, Virginia, in the United States.")
+def test_a_town_the_text_places_gets_no_country_on_top(rules_alone) -> None:
+    ex = rules_alone("The base is in Suffolk, Virginia, in the United States.")
     assert located(ex) == {
         ("Suffolk", "Virginia"): "loc.adjacent.v1",
         ("Virginia", "United States"): "loc.adjacent.v1",

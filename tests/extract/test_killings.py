@@ -4,40 +4,29 @@ rule ``conll04.kill.v1``). Rules alone (``Models()``); hand-written sentences, m
 from __future__ import annotations
 
 import pytest
+from facts_kit import rules_by_pair
 
-from kg.records import Document, Extraction
+from kg.records import Extraction
 
 pytestmark = pytest.mark.slow
 
 
-def run(nlp, text: str) -> Extraction:  # type: ignore[no-untyped-def]
-    from kg.extract import extract_document
-    from kg.extract.model import Models
-
-    return extract_document(nlp(text), Document("t", text, "t.txt"), Models())
-
-
 def killings(ex: Extraction) -> dict[tuple[str, str], str]:
-    names = {e.key: e.label for e in ex.entities}
-    return {
-        (names[r.subject], names[r.object]): r.evidence.rule
-        for r in ex.relations
-        if r.predicate == "killed"
-    }
+    return rules_by_pair(ex, "killed")
 
 
-def test_a_conviction_for_a_murder_is_a_killing_by_the_model(nlp) -> None:
-    ex = run(nlp, "Tomas Ruiz was convicted of the murder of Daniel Ortega.")
+def test_a_conviction_for_a_murder_is_a_killing_by_the_model(rules_alone) -> None:
+    ex = rules_alone("Tomas Ruiz was convicted of the murder of Daniel Ortega.")
     assert killings(ex) == {("Tomas Ruiz", "Daniel Ortega"): "conll04.kill.v1"}
 
 
-def test_the_killer_of_a_passive_killing_is_the_agent(nlp) -> None:
-    ex = run(nlp, "Daniel Ortega was shot dead by Tomas Ruiz.")
+def test_the_killer_of_a_passive_killing_is_the_agent(rules_alone) -> None:
+    ex = rules_alone("Daniel Ortega was shot dead by Tomas Ruiz.")
     assert list(killings(ex)) == [("Tomas Ruiz", "Daniel Ortega")]
 
 
-def test_two_people_who_met_did_not_kill(nlp) -> None:
-    ex = run(nlp, "Tomas Ruiz met Daniel Ortega in Lima.")
+def test_two_people_who_met_did_not_kill(rules_alone) -> None:
+    ex = rules_alone("Tomas Ruiz met Daniel Ortega in Lima.")
     assert killings(ex) == {}
 
 

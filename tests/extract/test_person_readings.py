@@ -8,18 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.records import Document, Extraction
+from kg.records import Extraction
 
 pytestmark = pytest.mark.slow
-
-
-def run(nlp, doc) -> Extraction:  # type: ignore[no-untyped-def]
-    from kg.extract import extract_document
-    from kg.extract.model import Models
-
-    if isinstance(doc, str):
-        doc = nlp(doc)
-    return extract_document(doc, Document("t", doc.text, "t.txt"), Models())
 
 
 def facts(ex: Extraction) -> set[tuple[str, str, str]]:
@@ -39,57 +30,54 @@ def _tagged_as_org(nlp, text: str, name: str):  # type: ignore[no-untyped-def]
     return doc
 
 
-def test_an_org_named_in_apposition_to_an_office_is_a_person(nlp) -> None:
+def test_an_org_named_in_apposition_to_an_office_is_a_person(nlp, rules_alone) -> None:
     text = "The Secretary for Defence, Aden Otieno, signed the agreement in Nairobi."
-    ex = run(nlp, _tagged_as_org(nlp, text, "Aden Otieno"))
+    ex = rules_alone(_tagged_as_org(nlp, text, "Aden Otieno"))
     classes = {e.label: e.cls for e in ex.entities}
     assert classes["Aden Otieno"] == "Person"
     assert ("Aden Otieno", "hasTitle", "Secretary for Defence") in facts(ex)
 
 
-def test_an_org_with_a_body_s_word_stays_an_organisation(nlp) -> None:
+def test_an_org_with_a_body_s_word_stays_an_organisation(nlp, rules_alone) -> None:
     text = "The Secretary for Defence, Otieno Command, signed the agreement in Nairobi."
-    ex = run(nlp, _tagged_as_org(nlp, text, "Otieno Command"))
+    ex = rules_alone(_tagged_as_org(nlp, text, "Otieno Command"))
     classes = {e.label: e.cls for e in ex.entities}
     assert classes.get("Otieno Command") != "Person"
 
 
-def test_whose_home_province_is_a_place_the_person_lives_in(nlp) -> None:
-    ex = run(nlp, "Maria Lopez, whose hometown is Cusco, spoke to reporters.")
+def test_whose_home_province_is_a_place_the_person_lives_in(rules_alone) -> None:
+    ex = rules_alone("Maria Lopez, whose hometown is Cusco, spoke to reporters.")
     assert ("Maria Lopez", "livesIn", "Cusco") in facts(ex)
 
 
-def test_born_in_a_place(nlp) -> None:
-    ex = run(nlp, "Juan Cruz was born in Arequipa in 1960.")
+def test_born_in_a_place(rules_alone) -> None:
+    ex = rules_alone("Juan Cruz was born in Arequipa in 1960.")
     assert ("Juan Cruz", "livesIn", "Arequipa") in facts(ex)
 
 
-def test_the_leader_of_a_body_leads_it(nlp) -> None:
-    ex = run(nlp, "Brig. Gen. John Hale, leader of Special Operations Command Africa, spoke.")
+def test_the_leader_of_a_body_leads_it(rules_alone) -> None:
+    ex = rules_alone("Brig. Gen. John Hale, leader of Special Operations Command Africa, spoke.")
     f = facts(ex)
     assert ("John Hale", "hasTitle", "leader") in f
     assert ("John Hale", "leads", "Special Operations Command Africa") in f
 
 
-def test_a_body_after_the_title_and_a_comma_is_where_the_office_is_held(nlp) -> None:
-    ex = run(
-        nlp, "Maj. Gen. John Hale, commanding general, 3rd Marine Division, said it went well."
-    )
+def test_a_body_after_the_title_and_a_comma_is_where_the_office_is_held(rules_alone) -> None:
+    ex = rules_alone("Maj. Gen. John Hale, commanding general, 3rd Marine Division, said so.")
     f = facts(ex)
     assert ("John Hale", "worksFor", "3rd Marine Division") in f
     assert ("John Hale", "leads", "3rd Marine Division") in f
 
 
-def test_a_body_of_after_the_name_is_where_a_title_before_it_is_held(nlp) -> None:
-    ex = run(nlp, "Inspector General John Hale of the National Police Service thanked them.")
+def test_a_body_of_after_the_name_is_where_a_title_before_it_is_held(rules_alone) -> None:
+    ex = rules_alone("Inspector General John Hale of the National Police Service thanked them.")
     f = facts(ex)
     assert ("John Hale", "worksFor", "National Police Service") in f
     assert not any(p == "leads" for _, p, _ in f)  # an inspector general is not its head
 
 
-def test_soldiers_who_were_from_a_unit_work_for_it(nlp) -> None:
-    ex = run(
-        nlp,
+def test_soldiers_who_were_from_a_unit_work_for_it(rules_alone) -> None:
+    ex = rules_alone(
         "The two soldiers, Staff Sgt John Hale, 27, and Staff Sgt Tom Reed, 30, were from the "
         "5th Special Forces Group.",
     )
@@ -98,11 +86,11 @@ def test_soldiers_who_were_from_a_unit_work_for_it(nlp) -> None:
     assert ("Tom Reed", "worksFor", "5th Special Forces Group") in f
 
 
-def test_a_person_from_a_place_comes_from_it(nlp) -> None:
-    assert ("Juan Cruz", "livesIn", "Arequipa") in facts(run(nlp, "Juan Cruz is from Arequipa."))
+def test_a_person_from_a_place_comes_from_it(rules_alone) -> None:
+    assert ("Juan Cruz", "livesIn", "Arequipa") in facts(rules_alone("Juan Cruz is from Arequipa."))
 
 
-def test_a_body_s_mission_is_the_body_and_its_base_is_the_town(nlp) -> None:
-    ex = run(nlp, "The NSATU mission, based in Wiesbaden, Germany, lacks approval.")
+def test_a_body_s_mission_is_the_body_and_its_base_is_the_town(rules_alone) -> None:
+    ex = rules_alone("The NSATU mission, based in Wiesbaden, Germany, lacks approval.")
     based = {(s, o) for s, p, o in facts(ex) if p == "basedIn"}
     assert based == {("NSATU", "Wiesbaden")}
