@@ -274,6 +274,16 @@ def ents_of(ctx: Context, tok: Token, depth: int = 0) -> list[str]:
                     c = ctx.lex.country_of(child.text)
                     if c:
                         out.append(ctx.country_entity(c))
+    if key is not None:
+        # "the Chilean, Peruvian and Mexican commands": the head noun is the last body's
+        # mention; the others hang from it by their first word
+        for child in tok.children:
+            if (
+                child.dep_ in ("amod", "compound", "nmod")
+                and _coordinated(ctx, child.i)
+                and ctx.key_at(child.i) != key
+            ):
+                out.extend(ents_of(ctx, child, depth + 1))
     person = key is not None and ctx.cls(key) == "Person"
     for child in tok.children:
         if child.dep_ == "appos" and person and ctx.key_at(child.i) is None:
@@ -281,6 +291,32 @@ def ents_of(ctx: Context, tok: Token, depth: int = 0) -> list[str]:
         if child.dep_ in ("conj", "appos"):
             out.extend(ents_of(ctx, child, depth + 1))
     return list(dict.fromkeys(out))
+
+
+def _coordinated(ctx: Context, i: int) -> bool:
+    """Whether token ``i`` lies in a mention split from a coordination of owners ("the
+    Chilean, Peruvian and Mexican commands"; a state's generic force, "the Chilean,
+    Peruvian and Mexican navies", is split as one word per state)."""
+    ci = ctx.tok2cand[i]
+    if ci < 0:
+        return False
+    c = ctx.cands[ci]
+    return c.source == "coordination" or (c.source == "generic" and c.end - c.start == 1)
+
+
+def mention_head(ctx: Context, c: Cand) -> Token:
+    """The token that stands for a mention in the parse: its head word, or, for a body split
+    from "the Chilean, Peruvian and Mexican commands", the head noun the owners share (the
+    split mention's own head is its first word, a modifier)."""
+    doc = ctx.doc
+    tok = doc[c.head] if c.head >= 0 else doc[c.start]
+    if not _coordinated(ctx, tok.i):
+        return tok
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ in ("amod", "compound", "nmod") and ctx.key_at(tok.head.i) is not None:
+        return tok.head
+    return tok
 
 
 def most_specific_places(ctx: Context, keys: list[str]) -> list[str]:

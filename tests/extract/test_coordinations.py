@@ -102,3 +102,38 @@ def test_a_plural_common_noun_over_a_list_of_states_is_no_body(nlp) -> None:
     # their own, as the annotation rules say), not one force per state
     ex = run(nlp, "Officers came from the militaries of Chile, Peru and Bolivia for the drill.")
     assert not [e for e in ex.entities if e.cls == "MilitaryUnit"]
+
+
+def _facts(ex: Extraction, predicate: str) -> set[tuple[str, str]]:
+    names = {e.key: e.label for e in ex.entities}
+    return {(names[r.subject], names[r.object]) for r in ex.relations if r.predicate == predicate}
+
+
+def test_each_body_of_a_coordination_takes_the_role_of_the_shared_noun(rules_alone) -> None:
+    # the split bodies' own first word is a modifier of "Commands": each is a participant
+    ex = rules_alone(
+        "The annual exercise, Southern Star 2024, began in Chile. Instruction is provided by "
+        "training teams drawn from the Chilean, Peruvian and Mexican Special Operations Commands."
+    )
+    taking_part = {s for s, _ in _facts(ex, "participatesIn")}
+    for demonym in ("Chilean", "Peruvian", "Mexican"):
+        assert f"{demonym} Special Operations Command" in taking_part, demonym
+
+
+def test_each_navy_of_a_coordination_is_an_argument_of_the_verb(rules_alone) -> None:
+    ex = rules_alone("The Chilean, Peruvian and Mexican navies trained with the U.S. Navy.")
+    us = "U.S. Navy"
+    partners = {s if o == us else o for s, o in _facts(ex, "trainsWith") if us in (s, o)}
+    assert partners == {"Chilean Navy", "Peruvian Navy", "Mexican Navy"}
+
+
+def test_an_exercise_of_many_states_pairs_none_of_their_forces(rules_alone) -> None:
+    # "not every pair of 20 listed countries" (the annotation rules): with more than four
+    # states taking part, the frame names participants but pairs nobody
+    ex = rules_alone(
+        "The annual exercise, Southern Star 2024, began in Chile. Instruction is provided by "
+        "training teams drawn from the Chilean, Peruvian and Mexican Special Operations "
+        "Commands, the Spanish Army and the Italian Navy."
+    )
+    assert len({s for s, _ in _facts(ex, "participatesIn")}) >= 5
+    assert _facts(ex, "trainsWith") == set()

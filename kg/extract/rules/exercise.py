@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from kg.extract.relations import FORCES, PROXY_NOUNS, Context, country_of_place
+from kg.extract.relations import FORCES, PROXY_NOUNS, Context, country_of_place, mention_head
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -39,7 +39,7 @@ def exercise_frame(ctx: Context, training: set[int], listed: dict[int, list[str]
             c = ctx.cands[i]
             assert key is not None
             cls = ctx.cls(key)
-            tok = doc[c.head] if c.head >= 0 else doc[c.start]
+            tok = mention_head(ctx, c)
             if _denied(tok):
                 continue  # "X did not take part": not a participant (annotated nowhere)
             if cls in FORCES and (key in listed.get(sent.start, []) or (about and _acting(tok))):
@@ -91,6 +91,8 @@ def exercise_frame(ctx: Context, training: set[int], listed: dict[int, list[str]
     keys = list(participants)
     states = {ctx.country(p) for p in keys} - {None}
     hosted = main in states
+    if len(states) > MAX_PAIRED_STATES:
+        return  # "not every pair of 20 listed countries" (the annotation rules): no pairs
     for a, b in itertools.combinations(keys, 2):
         ca, cb = ctx.country(a), ctx.country(b)
         if ca and cb and ca != cb:
@@ -105,6 +107,13 @@ def exercise_frame(ctx: Context, training: set[int], listed: dict[int, list[str]
             # named in one sentence together is stronger evidence than across the article
             scale = 1.0 if participants[a].start == participants[b].start else 0.9
             ctx.emit(a, "trainsWith", b, later, "frame.exercise.v1", scale=scale)
+
+
+#: The most states an exercise's participants may come from for the frame to pair them all:
+#: the annotation rules link "each pair of participating forces that the text presents as
+#: training together (not every pair of 20 listed countries)"; four navies at one exercise
+#: are paired, a list of a dozen states' commands is not.
+MAX_PAIRED_STATES = 4
 
 
 def _training_venues(ctx: Context, training: set[int], main: str) -> dict[str, Span]:
