@@ -80,6 +80,9 @@ MAX_RULED_THRESHOLD = 1.01
 #: rule stated) are right at least this often, out of fold: what the model adds must be worth
 #: an analyst's time.
 MIN_PRECISION = 0.6
+#: The fewest right facts that no rule stated a property's chosen threshold must add, out of
+#: fold, for the property to add any.
+MIN_NEW_FACTS = 5
 
 Progress = Callable[[str], None]
 
@@ -375,7 +378,13 @@ def choose_thresholds(
             # a candidate for it)
             out[prop] = (overall[0], NEVER)
         else:
-            out[prop] = max(pairs, key=lambda pr: (curve[pr], pr[1], pr[0]))
+            ruled, new = max(pairs, key=lambda pr: (curve[pr], pr[1], pr[0]))
+            added = sum(y for q, y, r in scored[prop] if not r and q >= new)
+            if added < MIN_NEW_FACTS:
+                # so few right additions out of fold are not worth making every pair of the
+                # right classes a candidate (its features and score in every build)
+                new = NEVER
+            out[prop] = (ruled, new)
     return out
 
 

@@ -153,6 +153,7 @@ def test_thresholds_keep_a_rules_fact_below_the_cap(monkeypatch: pytest.MonkeyPa
     }
     gold = Counter({"trainsWith": 3})
     monkeypatch.setattr(training, "MIN_POSITIVES_OWN_THRESHOLD", 1)
+    monkeypatch.setattr(training, "MIN_NEW_FACTS", 1)  # the one right fact no rule stated
     ruled, new = training.choose_thresholds(scored, gold)["trainsWith"]
     assert 0.2 < ruled <= 0.8 and new <= 0.7
     monkeypatch.setattr(training, "MAX_RULED_THRESHOLD", 0.0)
@@ -192,3 +193,18 @@ def test_a_lone_peak_of_the_threshold_curve_loses_to_a_broad_one() -> None:
     smoothed = training._smoothed(curve)
     assert max(curve, key=lambda p: curve[p]) == (0.5, 0.5)
     assert max(smoothed, key=lambda p: smoothed[p]) == (0.15, 0.65)
+
+
+def test_a_threshold_that_adds_few_right_facts_adds_none() -> None:
+    """Three right facts no rule stated, out of fold, do not pay for making every pair of the
+    right classes a candidate; thirty do."""
+    from collections import Counter
+
+    from kg.eval import training
+
+    ruled = [(0.8, 1, True)] * 20 + [(0.2, 0, True)] * 5
+    few = {"locatedIn": ruled + [(0.97, 1, False)] * 3 + [(0.1, 0, False)] * 50}
+    many = {"locatedIn": ruled + [(0.97, 1, False)] * 30 + [(0.1, 0, False)] * 50}
+    gold = Counter({"locatedIn": 60})
+    assert training.choose_thresholds(few, gold)["locatedIn"][1] == training.NEVER
+    assert training.choose_thresholds(many, gold)["locatedIn"][1] <= 0.95
