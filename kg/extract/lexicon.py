@@ -5,7 +5,7 @@ Files (tab-separated, ``#`` starts a comment line):
 - ``countries.tsv``: name, other names, demonyms/adjectives, key modifier ("Peruvian").
 - ``places.tsv``: place, its container, kind.
 - ``cities.tsv``: town, its country (GeoNames' towns of 15,000 people or more, written by
-  ``scripts/make_cities.py``); read only by :func:`city_countries`, when a rule asks.
+  ``scripts/make_cities.py``); read by :func:`city_countries`, apart from :func:`load`.
 - ``organizations.tsv``: name, class, country, other names.
 - ``heads.tsv``: head word, class.
 - ``titles.tsv``: title word, role (head, mod, leader, skip).
@@ -101,8 +101,8 @@ def word_list(name: str) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def city_countries() -> dict[str, str]:
-    """Lower-cased town name -> its canonical country (``cities.tsv``), read once, on first use:
-    most articles name no town the hand-kept gazetteer lacks."""
+    """Lower-cased town name -> its canonical country (``cities.tsv``), read once per process,
+    on the first document's place rules (not with the other lexicons: only extraction needs it)."""
     return {r[0].lower(): _col(r, 1) for r in _rows("cities.tsv")}
 
 

@@ -261,19 +261,7 @@ def ents_of(ctx: Context, tok: Token, depth: int = 0) -> list[str]:
     elif tok.lower_ in ctx.lex.titles and ctx.lex.titles[tok.lower_] in ("head", "leader"):
         out.extend(_title_noun(ctx, tok))
     elif tok.lower_ in PROXY_NOUNS or tok.lower_ in PLACE_NOUNS:
-        for child in tok.children:
-            if child.dep_ == "prep" and child.lower_ in ("of", "from"):
-                for p in child.children:
-                    if p.dep_ == "pobj":
-                        out.extend(ents_of(ctx, p, depth + 1))
-            if child.dep_ in ("poss", "compound", "nmod", "amod"):
-                k = ctx.key_at(child.i)
-                if k is not None:
-                    out.append(k)
-                elif tok.lower_ in ("territory", "soil") and child.dep_ == "amod":
-                    c = ctx.lex.country_of(child.text)
-                    if c:
-                        out.append(ctx.country_entity(c))
+        out.extend(_proxied(ctx, tok, depth))
     if key is not None:
         # "the Chilean, Peruvian and Mexican commands": the head noun is the last body's
         # mention; the others hang from it by their first word
@@ -291,6 +279,26 @@ def ents_of(ctx: Context, tok: Token, depth: int = 0) -> list[str]:
         if child.dep_ in ("conj", "appos"):
             out.extend(ents_of(ctx, child, depth + 1))
     return list(dict.fromkeys(out))
+
+
+def _proxied(ctx: Context, tok: Token, depth: int) -> list[str]:
+    """What a proxy or place noun stands for: "members/entry/delegation of/from X", "the X
+    delegation", "Kenyan territory"."""
+    out: list[str] = []
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "from"):
+            for p in child.children:
+                if p.dep_ == "pobj":
+                    out.extend(ents_of(ctx, p, depth + 1))
+        if child.dep_ in ("poss", "compound", "nmod", "amod"):
+            k = ctx.key_at(child.i)
+            if k is not None:
+                out.append(k)
+            elif tok.lower_ in ("territory", "soil") and child.dep_ == "amod":
+                c = ctx.lex.country_of(child.text)
+                if c:
+                    out.append(ctx.country_entity(c))
+    return out
 
 
 def _coordinated(ctx: Context, i: int) -> bool:

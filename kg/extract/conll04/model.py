@@ -77,14 +77,10 @@ class Conll04Model:
         """Read the two model files (the package's models folder by default)."""
         if folder is None:
             folder = models_dir()
-        tagger_path, rel_path = folder / TAGGER_FILE, folder / RELATIONS_FILE
-        for p in (tagger_path, rel_path):
-            if not p.is_file():
-                raise errors.no_conll04_model(str(p))
-        try:
-            relations = RelationClassifier.from_json(json.loads(rel_path.read_text("utf-8")))
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-            raise errors.bad_conll04_model(str(rel_path), str(exc)) from None
+        tagger_path = folder / TAGGER_FILE
+        if not tagger_path.is_file():
+            raise errors.no_conll04_model(str(tagger_path))
+        relations = _read_relations(folder / RELATIONS_FILE)
         try:
             tagger = EntityTagger.load(tagger_path)
         except (OSError, ValueError) as exc:
@@ -129,17 +125,21 @@ class Conll04Model:
         return out
 
 
-@functools.lru_cache(maxsize=1)
-def shipped_relations() -> RelationClassifier:
-    """The shipped relation classifier alone, loaded once per process: the news extractor
-    scores pairs of its own entities and needs no CoNLL04 entity tagger."""
-    path = models_dir() / RELATIONS_FILE
+def _read_relations(path: Path) -> RelationClassifier:
+    """The relation classifier of a model folder, or the catalogue's error naming the file."""
     if not path.is_file():
         raise errors.no_conll04_model(str(path))
     try:
         return RelationClassifier.from_json(json.loads(path.read_text("utf-8")))
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         raise errors.bad_conll04_model(str(path), str(exc)) from None
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_relations() -> RelationClassifier:
+    """The shipped relation classifier alone, loaded once per process: the news extractor
+    scores pairs of its own entities and needs no CoNLL04 entity tagger."""
+    return _read_relations(models_dir() / RELATIONS_FILE)
 
 
 @functools.lru_cache(maxsize=1)

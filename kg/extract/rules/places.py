@@ -105,14 +105,13 @@ def _towns_of_the_world(ctx: Context, placed: set[str]) -> None:
     country when the article names that country ("Kenitra" in a story about Morocco). A town the
     text already places ("Suffolk in Virginia") gets no country: the annotation states where
     the text puts a place, not every place that contains it."""
-    towns = None
+    towns = city_countries()
     for i, c in enumerate(ctx.cands):
         key = ctx.keys[i]
         if key is None or key in placed or ctx.cls(key) != "Place":
             continue
         if ctx.lex.places.get(key.lower()) or ctx.lex.places.get(c.name.lower()):
             continue
-        towns = towns if towns is not None else city_countries()
         home = towns.get(key.lower()) or towns.get(c.name.lower())
         if home and home in ctx.entities and ctx.cls(home) == "Country":
             ctx.emit(key, "locatedIn", home, ctx.doc[c.start].sent, "gaz.city.located.v1")
